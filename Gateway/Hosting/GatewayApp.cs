@@ -1,0 +1,39 @@
+using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Health;
+using Monitoring.Sql;
+using Npgsql;
+
+namespace Monitoring.Gateway.Hosting;
+
+/// <summary>Builds the gateway: Program.cs runs it, tests start it on a free port.</summary>
+public static class GatewayApp
+{
+    public const long MaxRequestBodyBytes = 100 * 1024;
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder.Configuration);
+
+        var settings = GatewaySettings.Read(builder.Configuration);
+        await SchemaState.EnsureMigratedAsync(settings.Database.ConnectionString);
+
+        builder.WebHost.UseUrls(settings.Url);
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database.ConnectionString));
+        builder.Services.AddMonitoringHealthChecks();
+        builder.Services.AddSingleton<ClusterReadiness>();
+        builder.AddMonitoringClusterClient(settings);
+
+        var app = builder.Build();
+        app.UseMiddleware<FeathersErrorMiddleware>();
+        app.UseMiddleware<ClusterReadiness>();
+        app.MapHealthApi();
+        return app;
+    }
+}

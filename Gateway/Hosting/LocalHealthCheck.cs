@@ -1,0 +1,20 @@
+namespace Monitoring.Gateway.Hosting;
+
+/// <summary><c>healthcheck</c>: exits 0 when the gateway on this host answers /healthz; for container health checks.</summary>
+public static class LocalHealthCheck
+{
+    public static async Task<int> RunAsync()
+    {
+        var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } value ? value : "3030";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/healthz");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (HttpRequestException)
+        {
+            return 1;
+        }
+    }
+}

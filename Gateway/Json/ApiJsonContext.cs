@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Health;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Gateway.Json;
+
+/// <summary>Source-generated JSON for every body the gateway writes: snake_case names, contract times.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    Converters = [typeof(UtcMillisecondsConverter), typeof(StatusRecordConverter)])]
+[JsonSerializable(typeof(FeathersError))]
+[JsonSerializable(typeof(HealthReportBody))]
+[JsonSerializable(typeof(LivenessBody))]
+[JsonSerializable(typeof(ClientRecord))]
+[JsonSerializable(typeof(ServiceRecord))]
+[JsonSerializable(typeof(StatusRecord))]
+[JsonSerializable(typeof(Page<ClientRecord>))]
+[JsonSerializable(typeof(Page<ServiceRecord>))]
+[JsonSerializable(typeof(Page<StatusRecord>))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,39 @@
+using Monitoring.Grains.Interfaces.Models;
+using Orleans.Concurrency;
+
+namespace Monitoring.Grains.Interfaces;
+
+/// <summary>
+/// One monitored endpoint, keyed by the service id: the only writer of its client_services row, its
+/// encrypted credentials, its reminder and timers, and its rolling uptime window.
+/// Every method takes the caller's client scope (null for an admin key): a service of another client
+/// answers NotFound.
+/// </summary>
+[Alias("monitoring.service")]
+public interface IServiceMonitorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates the service under <paramref name="clientId"/>; called by that client's grain.</summary>
+    [Alias("create")]
+    Task<Outcome<ServiceRecord>> CreateAsync(long clientId, ServiceFields fields);
+
+    [Alias("get"), ReadOnly]
+    Task<Outcome<ServiceRecord>> GetAsync(long? scopeClientId);
+
+    [Alias("patch")]
+    Task<Outcome<ServiceRecord>> PatchAsync(ServiceFields fields, long? scopeClientId);
+
+    /// <summary>Stops every check, deletes the row and its history, and answers the removed record.</summary>
+    [Alias("remove")]
+    Task<Outcome<ServiceRecord>> RemoveAsync(long? scopeClientId);
+
+    /// <summary>Runs a check now (also when disabled) and answers the committed service-status record.</summary>
+    [Alias("check-now"), AlwaysInterleave]
+    Task<Outcome<StatusRecord>> CheckNowAsync(long? scopeClientId);
+
+    [Alias("uptime"), ReadOnly]
+    Task<Outcome<UptimeReport>> GetUptimeAsync(UptimeQuery query, long? scopeClientId);
+
+    /// <summary>Re-encrypts the stored password under the current key; true when it changed.</summary>
+    [Alias("reencrypt")]
+    Task<bool> ReencryptCredentialsAsync();
+}

@@ -1,0 +1,34 @@
+namespace Monitoring.Grains.Interfaces.Models;
+
+/// <summary>Why a command was refused; the gateway turns it into the matching Feathers error object.</summary>
+[GenerateSerializer, Immutable, Alias("failure")]
+public sealed record Failure(
+    [property: Id(0)] FailureKind Kind,
+    [property: Id(1)] string Message,
+    [property: Id(2)] IReadOnlyDictionary<string, string>? Errors = null)
+{
+    public static Failure BadRequest(string message, IReadOnlyDictionary<string, string>? errors = null) =>
+        new(FailureKind.BadRequest, message, errors);
+
+    public static Failure Invalid(string field, string reason) =>
+        new(FailureKind.BadRequest, $"Invalid {field}: {reason}", new Dictionary<string, string> { [field] = reason });
+
+    public static Failure NotFound(string message) => new(FailureKind.NotFound, message);
+
+    public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
+
+    public static Failure Conflict(string message, IReadOnlyDictionary<string, string>? errors = null) =>
+        new(FailureKind.Conflict, message, errors);
+
+    public static Failure Unavailable(string message) => new(FailureKind.Unavailable, message);
+}
+
+[GenerateSerializer, Alias("failure-kind")]
+public enum FailureKind
+{
+    BadRequest = 400,
+    Forbidden = 403,
+    NotFound = 404,
+    Conflict = 409,
+    Unavailable = 503,
+}

@@ -1,0 +1,43 @@
+namespace Monitoring.Grains.Interfaces.Models;
+
+/// <summary>
+/// One change for the live feed. Exactly one of the records is set; the gateway sends it under
+/// <see cref="Name"/> (the Feathers event name) with the same JSON that REST returns.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("feed-event")]
+public sealed record FeedEvent(
+    [property: Id(0)] FeedEventKind Kind,
+    [property: Id(1)] ClientRecord? Client = null,
+    [property: Id(2)] ServiceRecord? Service = null,
+    [property: Id(3)] StatusRecord? Status = null)
+{
+    public string Name => Kind switch
+    {
+        FeedEventKind.ClientCreated => "clients created",
+        FeedEventKind.ClientPatched => "clients patched",
+        FeedEventKind.ClientRemoved => "clients removed",
+        FeedEventKind.ServiceCreated => "client-services created",
+        FeedEventKind.ServicePatched => "client-services patched",
+        FeedEventKind.ServiceRemoved => "client-services removed",
+        FeedEventKind.StatusCreated => "service-status created",
+        _ => throw new InvalidOperationException($"Unknown feed event kind {Kind}."),
+    };
+
+    /// <summary>The client the event is about: a connection scoped or subscribed to another client never sees it.</summary>
+    public long ClientId => Client?.Id ?? Service?.ClientId ?? Status!.ClientId;
+
+    /// <summary>The service the event is about, or null for client events.</summary>
+    public long? ServiceId => Service?.Id ?? Status?.ServiceId;
+}
+
+[GenerateSerializer, Alias("feed-event-kind")]
+public enum FeedEventKind
+{
+    ClientCreated,
+    ClientPatched,
+    ClientRemoved,
+    ServiceCreated,
+    ServicePatched,
+    ServiceRemoved,
+    StatusCreated,
+}

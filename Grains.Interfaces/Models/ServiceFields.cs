@@ -1,0 +1,19 @@
+namespace Monitoring.Grains.Interfaces.Models;
+
+/// <summary>The writable fields of a monitored service as a create or patch body carried them.</summary>
+[GenerateSerializer, Immutable, Alias("service-fields")]
+public sealed record ServiceFields
+{
+    [Id(0)] public Optional<long?> ClientId { get; init; }
+    [Id(1)] public Optional<string?> Name { get; init; }
+    [Id(2)] public Optional<string?> EndpointUrl { get; init; }
+    [Id(3)] public Optional<string?> Method { get; init; }
+    [Id(4)] public Optional<int?> ExpectedStatusCode { get; init; }
+    [Id(5)] public Optional<int?> TimeoutMs { get; init; }
+    [Id(6)] public Optional<int?> DegradedThresholdMs { get; init; }
+    [Id(7)] public Optional<string?> CronSchedule { get; init; }
+    [Id(8)] public Optional<string?> CronTimezone { get; init; }
+    [Id(9)] public Optional<bool?> Enabled { get; init; }
+    [Id(10)] public Optional<string?> BasicAuthUsername { get; init; }
+    [Id(11)] public Optional<Secret?> BasicAuthPassword { get; init; }
+}

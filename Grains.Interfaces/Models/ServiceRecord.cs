@@ -1,0 +1,26 @@
+namespace Monitoring.Grains.Interfaces.Models;
+
+/// <summary>A monitored service as the API returns it: never the password, only whether one is stored.</summary>
+[GenerateSerializer, Immutable, Alias("service")]
+public sealed record ServiceRecord
+{
+    [Id(0)] public required long Id { get; init; }
+    [Id(1)] public required long ClientId { get; init; }
+    [Id(2)] public required string Name { get; init; }
+    [Id(3)] public required string EndpointUrl { get; init; }
+    [Id(4)] public required string Method { get; init; }
+    [Id(5)] public required int ExpectedStatusCode { get; init; }
+    [Id(6)] public required int TimeoutMs { get; init; }
+    [Id(7)] public int? DegradedThresholdMs { get; init; }
+    [Id(8)] public required string CronTimezone { get; init; }
+    [Id(9)] public required string CronSchedule { get; init; }
+    [Id(10)] public required bool Enabled { get; init; }
+    [Id(11)] public string? BasicAuthUsername { get; init; }
+    [Id(12)] public required bool HasBasicAuthPassword { get; init; }
+    [Id(13)] public string? LastStatus { get; init; }
+    [Id(14)] public DateTimeOffset? LastCheckedAt { get; init; }
+    [Id(15)] public DateTimeOffset? NextCheckAt { get; init; }
+    [Id(16)] public int? LastResponseTimeMs { get; init; }
+    [Id(17)] public required DateTimeOffset CreatedAt { get; init; }
+    [Id(18)] public required DateTimeOffset UpdatedAt { get; init; }
+}

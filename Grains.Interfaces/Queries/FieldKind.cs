@@ -1,0 +1,9 @@
+namespace Monitoring.Grains.Interfaces.Queries;
+
+public enum FieldKind
+{
+    Integer,
+    Text,
+    Boolean,
+    Time,
+}

@@ -1,0 +1,36 @@
+using Monitoring.Silo;
+using Monitoring.Sql;
+using Npgsql;
+
+var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=')) ?? "run";
+try
+{
+    return command switch
+    {
+        "run" => await SiloHost.RunAsync(args),
+        "migrate" => await MigrateCommand.RunAsync(args),
+        "health" => await HealthCommand.RunAsync(args),
+        _ => Usage(),
+    };
+}
+catch (SettingException ex)
+{
+    Console.Error.WriteLine($"monitoring-silo: {ex.Message}");
+    return 2;
+}
+catch (SchemaNotMigratedException ex)
+{
+    Console.Error.WriteLine($"monitoring-silo: {ex.Message}");
+    return 3;
+}
+catch (NpgsqlException ex)
+{
+    Console.Error.WriteLine($"monitoring-silo: cannot reach the database of DATABASE_URL: {ex.Message}");
+    return 4;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Monitoring.Silo [run | migrate | health]");
+    return 64;
+}

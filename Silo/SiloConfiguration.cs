@@ -1,0 +1,48 @@
+using Monitoring.Grains;
+using Monitoring.Sql;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Monitoring.Silo;
+
+/// <summary>All Orleans wiring of a silo: clustering, grain storage and reminders on one PostgreSQL.</summary>
+public static class SiloConfiguration
+{
+    private const string Invariant = "Npgsql";
+
+    public static ISiloBuilder ConfigureMonitoringSilo(
+        this ISiloBuilder silo, DatabaseSettings database, ClusterSettings cluster, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            })
+            .ConfigureEndpoints(cluster.AdvertisedIp, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
+            .UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = database.ConnectionString;
+            })
+            .UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = database.ConnectionString;
+            })
+            .AddAdoNetGrainStorage(StorageNames.Uptime, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = database.ConnectionString;
+            });
+
+        // Store grain state with Orleans' own binary serializer: compact, and tolerant of added fields
+        // through the [Id] attributes; the JSON default would embed .NET type names in every row.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Uptime)
+            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(
+                services.GetRequiredService<Orleans.Serialization.Serializer>()));
+
+        // Production membership defaults unless configuration (tests) sets faster ones.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        return silo;
+    }
+}

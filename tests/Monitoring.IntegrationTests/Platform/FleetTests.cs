@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Monitoring.IntegrationTests.Infrastructure;
+
+namespace Monitoring.IntegrationTests.Platform;
+
+/// <summary>Silo and gateway processes clustering through PostgreSQL, as a user runs them.</summary>
+public sealed class FleetTests
+{
+    [Fact]
+    public async Task Two_silos_serve_the_gateway_and_the_survivor_takes_over_after_one_is_killed()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+        var first = fleet.StartSilo();
+        var second = fleet.StartSilo();
+        var (_, http) = await fleet.StartGatewayAsync();
+
+        // Both silos answer grain calls that come through the gateway.
+        var silos = new HashSet<string>();
+        await Eventually.IsTrueAsync(async () =>
+        {
+            if (await ProcessFleet.AnsweringSiloAsync(http) is { } silo)
+            {
+                silos.Add(silo);
+            }
+
+            return silos.Count == 2;
+        }, TimeSpan.FromSeconds(90), "grain calls from the gateway to reach both silos", TimeSpan.FromMilliseconds(20));
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 3"));
+
+        // Act: kill the first silo by its PID, without a chance to leave the cluster.
+        first.Kill();
+        var killed = Stopwatch.StartNew();
+
+        // Assert: within the failure detection time the tests configure, every call succeeds on the survivor.
+        var consecutive = 0;
+        await Eventually.IsTrueAsync(async () =>
+        {
+            consecutive = await ProcessFleet.AnsweringSiloAsync(http) is not null ? consecutive + 1 : 0;
+            return consecutive >= 20;
+        }, TimeSpan.FromSeconds(30), "20 consecutive successful calls after the kill", TimeSpan.FromMilliseconds(50));
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.False(second.HasExited, second.Output);
+        await Eventually.IsTrueAsync(
+            async () => await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 6") == 1,
+            TimeSpan.FromSeconds(30), "the killed silo to be declared dead in the membership table");
+    }
+
+    [Fact]
+    public async Task A_silo_and_a_gateway_on_an_unmigrated_database_say_so_and_exit()
+    {
+        await using var database = await TestDatabase.CreateAsync(migrate: false);
+        await using var fleet = new ProcessFleet(database);
+
+        var silo = fleet.StartSilo();
+        var gateway = MonitoringProcess.Start(RepositoryPaths.GatewayDll, fleet.Environment(new Dictionary<string, string?> { ["PORT"] = FreePort.Next().ToString() }));
+
+        Assert.Equal(3, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(3, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("not migrated", silo.Output);
+        Assert.Contains("migrate", gateway.Output);
+        await gateway.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("DATABASE_URL", "", "DATABASE_URL is required")]
+    [InlineData("DATABASE_URL", "mysql://nope", "DATABASE_URL is malformed")]
+    [InlineData("ENCRYPTION_KEY", "", "ENCRYPTION_KEY is required")]
+    [InlineData("ENCRYPTION_KEY", "too-short", "ENCRYPTION_KEY")]
+    public async Task A_silo_with_a_missing_or_malformed_setting_names_it_in_one_line_and_exits(string name, string value, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+
+        var silo = fleet.StartSilo(new Dictionary<string, string?> { [name] = value });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+    }
+
+    [Theory]
+    [InlineData("API_KEYS", "", "API_KEYS is required")]
+    [InlineData("API_KEYS", "key:notanumber", "API_KEYS")]
+    [InlineData("PORT", "seventy", "PORT must be a TCP port")]
+    public async Task A_gateway_with_a_missing_or_malformed_setting_names_it_in_one_line_and_exits(string name, string value, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+        var environment = fleet.Environment(new Dictionary<string, string?> { ["PORT"] = FreePort.Next().ToString() });
+        environment[name] = value;
+
+        await using var gateway = MonitoringProcess.Start(RepositoryPaths.GatewayDll, environment);
+
+        Assert.Equal(2, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(gateway.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public async Task A_silo_stops_cleanly_on_sigterm_and_leaves_the_cluster()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+        var silo = fleet.StartSilo();
+        await Eventually.IsTrueAsync(
+            async () => await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 3") == 1,
+            TimeSpan.FromSeconds(60), "the silo to become active");
+
+        var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 6"));
+    }
+}
