@@ -1,19 +1,73 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Monitoring.Grains.Checking;
 using Monitoring.Grains.Credentials;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.Feed;
+using Monitoring.Grains.History;
+using Monitoring.Grains.Scheduling;
+using Monitoring.Grains.Uptime;
 using Monitoring.Sql;
+using Npgsql;
 
 namespace Monitoring.Grains;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Registers what the grains of a silo need besides Orleans itself.</summary>
+    /// <summary>Registers what the grains of a silo need besides Orleans itself. Call before UseOrleans so the
+    /// silo stops first at shutdown (its grains hand their last results to the writer, which then drains).</summary>
     public static IServiceCollection AddMonitoringGrains(this IServiceCollection services, IConfiguration configuration, DatabaseSettings database)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(EncryptionKeys.Read(configuration));
         services.AddSingleton<CredentialProtector>();
-        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring" }.Build());
+        services.AddSingleton<ServiceStore>();
+        services.AddSingleton<ClientStore>();
+        services.AddSingleton<UptimeHistoryStore>();
+        services.AddSingleton<IUptimeHistory>(sp => sp.GetRequiredService<UptimeHistoryStore>());
+        services.AddSingleton<UptimeCalculator>();
+
+        services.AddOptions<ScheduleOptions>().BindConfiguration("Scheduling")
+            .Validate(o => o.MaxSpread >= TimeSpan.Zero, "Scheduling:MaxSpread must not be negative")
+            .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (Orleans' reminder minimum)")
+            .ValidateOnStart();
+        services.AddOptions<CheckOptions>().BindConfiguration("Checks")
+            .Validate(o => o.MaxConcurrentChecks > 0, "Checks:MaxConcurrentChecks must be positive")
+            .Validate(o => o.MaxBodyBytes > 0, "Checks:MaxBodyBytes must be positive")
+            .ValidateOnStart();
+        services.AddOptions<HistoryOptions>().BindConfiguration("History")
+            .Validate(o => o.BufferCapacity > 0 && o.MaxBatchSize > 0 && o.IdBlockSize > 0, "History buffer, batch and id block sizes must be positive")
+            .Validate(o => o.Retention >= TimeSpan.FromDays(1), "History:Retention must be at least one day")
+            .ValidateOnStart();
+
+        services.AddHttpClient(HttpHealthChecker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = sp.GetRequiredService<IOptions<CheckOptions>>().Value.UseProxy,
+                AutomaticDecompression = DecompressionMethods.All,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                MaxConnectionsPerServer = int.MaxValue,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.AddSingleton<CheckConcurrencyLimiter>();
+        services.AddSingleton<HttpHealthChecker>();
+
+        services.AddSingleton<HistoryMetrics>();
+        services.AddSingleton<StatusWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusWriter>());
+        services.AddSingleton<HistoryPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryPruner>());
+        services.AddSingleton<FeedPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());
         return services;
     }
 }

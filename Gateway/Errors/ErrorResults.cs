@@ -7,7 +7,7 @@ namespace Monitoring.Gateway.Errors;
 public static class ErrorResults
 {
     public static IResult Error(int code, string message, IReadOnlyDictionary<string, string>? errors = null) =>
-        TypedResults.Json(FeathersError.Of(code, message, errors), ApiJsonContext.Default.FeathersError, statusCode: code);
+        TypedResults.Json(FeathersError.Of(code, message, errors), ApiJson.Context.FeathersError, statusCode: code);
 
     public static IResult BadRequest(string message, IReadOnlyDictionary<string, string>? errors = null) => Error(400, message, errors);
 
@@ -20,6 +20,6 @@ public static class ErrorResults
     public static Task WriteAsync(HttpContext context, FeathersError error)
     {
         context.Response.StatusCode = error.Code;
-        return context.Response.WriteAsJsonAsync(error, ApiJsonContext.Default.FeathersError, contentType: "application/json; charset=utf-8");
+        return context.Response.WriteAsJsonAsync(error, ApiJson.Context.FeathersError, contentType: "application/json; charset=utf-8");
     }
 }

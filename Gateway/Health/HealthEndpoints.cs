@@ -24,7 +24,7 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Json(new LivenessBody("ok"), ApiJsonContext.Default.LivenessBody));
+        app.MapGet("/healthz", () => TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody));
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = WriteReportAsync,
@@ -53,6 +53,6 @@ public static class HealthEndpoints
             Version,
             Math.Round((DateTimeOffset.UtcNow - Started).TotalSeconds, 3),
             checks);
-        return context.Response.WriteAsJsonAsync(body, ApiJsonContext.Default.HealthReportBody, contentType: "application/json; charset=utf-8");
+        return context.Response.WriteAsJsonAsync(body, ApiJson.Context.HealthReportBody, contentType: "application/json; charset=utf-8");
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
+using Monitoring.Gateway.Api;
+using Monitoring.Gateway.Auth;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Health;
 using Monitoring.Sql;
@@ -28,12 +31,22 @@ public static class GatewayApp
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.Database.ConnectionString));
         builder.Services.AddMonitoringHealthChecks();
         builder.Services.AddSingleton<ClusterReadiness>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
         builder.AddMonitoringClusterClient(settings);
 
         var app = builder.Build();
         app.UseMiddleware<FeathersErrorMiddleware>();
         app.UseMiddleware<ClusterReadiness>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthApi();
+        app.MapClientsApi();
+        app.MapClientServicesApi();
+        app.MapServiceStatusApi();
+        app.MapUptimeApi();
         return app;
     }
 }

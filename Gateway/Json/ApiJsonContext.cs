@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
+using Monitoring.Gateway.Api;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Health;
 using Monitoring.Grains.Interfaces.Models;
@@ -18,4 +20,7 @@ namespace Monitoring.Gateway.Json;
 [JsonSerializable(typeof(Page<ClientRecord>))]
 [JsonSerializable(typeof(Page<ServiceRecord>))]
 [JsonSerializable(typeof(Page<StatusRecord>))]
+[JsonSerializable(typeof(UptimeStatsBody))]
+[JsonSerializable(typeof(Page<UptimeStatsBody>))]
+[JsonSerializable(typeof(JsonNode))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -10,8 +10,11 @@ public sealed record Failure(
     public static Failure BadRequest(string message, IReadOnlyDictionary<string, string>? errors = null) =>
         new(FailureKind.BadRequest, message, errors);
 
-    public static Failure Invalid(string field, string reason) =>
-        new(FailureKind.BadRequest, $"Invalid {field}: {reason}", new Dictionary<string, string> { [field] = reason });
+    public static Failure Invalid(string field, string reason) => ForFields(new Dictionary<string, string> { [field] = reason });
+
+    /// <summary>One 400 naming every field: "name is required", "Invalid cron_schedule: &lt;parser's reason&gt;".</summary>
+    public static Failure ForFields(IReadOnlyDictionary<string, string> errors) =>
+        BadRequest(string.Join("; ", errors.Select(e => Describe(e.Key, e.Value))), errors);
 
     public static Failure NotFound(string message) => new(FailureKind.NotFound, message);
 
@@ -21,6 +24,11 @@ public sealed record Failure(
         new(FailureKind.Conflict, message, errors);
 
     public static Failure Unavailable(string message) => new(FailureKind.Unavailable, message);
+
+    private static string Describe(string field, string reason) =>
+        reason.StartsWith("is ", StringComparison.Ordinal) || reason.StartsWith("must ", StringComparison.Ordinal)
+            ? $"{field} {reason}"
+            : $"Invalid {field}: {reason}";
 }
 
 [GenerateSerializer, Alias("failure-kind")]

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Json;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Gateway.Api;
+
+/// <summary>Writes records and pages as the contract's JSON, keeping only the <c>$select</c>ed fields (and id) when asked.</summary>
+public static class ApiResponses
+{
+    public static IResult Record<T>(T record, JsonTypeInfo<T> info, IReadOnlyList<string>? select = null, int status = StatusCodes.Status200OK)
+    {
+        if (select is null)
+        {
+            return TypedResults.Json(record, info, statusCode: status);
+        }
+
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(record, info)!;
+        Project(node, select);
+        return TypedResults.Json(node, ApiJson.Context.JsonNode, statusCode: status);
+    }
+
+    public static IResult Page<T>(Page<T> page, JsonTypeInfo<Page<T>> info, IReadOnlyList<string>? select)
+    {
+        if (select is null)
+        {
+            return TypedResults.Json(page, info);
+        }
+
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(page, info)!;
+        foreach (var item in node["data"]!.AsArray())
+        {
+            Project(item!, select);
+        }
+
+        return TypedResults.Json(node, ApiJson.Context.JsonNode);
+    }
+
+    public static IResult From<T>(Outcome<T> outcome, JsonTypeInfo<T> info, int status = StatusCodes.Status200OK) =>
+        outcome.Failure is { } failure ? ErrorResults.From(failure) : Record(outcome.Value!, info, status: status);
+
+    private static void Project(JsonNode record, IReadOnlyList<string> select)
+    {
+        var item = record.AsObject();
+        foreach (var name in item.Select(p => p.Key).Where(k => k != "id" && !select.Contains(k)).ToList())
+        {
+            item.Remove(name);
+        }
+    }
+}

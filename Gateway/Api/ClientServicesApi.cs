@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Json;
+using Monitoring.Grains.Interfaces;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Interfaces.Queries;
+
+namespace Monitoring.Gateway.Api;
+
+/// <summary>/client-services: the monitored endpoints, each served by its own grain, and the manual check.</summary>
+public static class ClientServicesApi
+{
+    public static IEndpointRouteBuilder MapClientServicesApi(this IEndpointRouteBuilder app)
+    {
+        var services = app.MapGroup("/client-services").RequireAuthorization();
+        services.MapGet("/", FindAsync);
+        services.MapGet("/{id}", GetAsync);
+        services.MapPost("/", CreateAsync);
+        services.MapPatch("/{id}", PatchAsync);
+        services.MapDelete("/{id}", RemoveAsync);
+        services.MapPost("/{id}/check", CheckAsync);
+        return app;
+    }
+
+    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!QueryReading.TryRead(request, Resource.ClientServices, out var query, out var error))
+        {
+            return error!;
+        }
+
+        var page = await grains.GetGrain<IQueryGrain>(0).FindServicesAsync(query, CallerScope.ClientId(user));
+        return ApiResponses.Page(page, ApiJson.Context.PageServiceRecord, query.Select);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var serviceId, out var error) || !QueryReading.TryReadSelect(request, Resource.ClientServices, out var select, out error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).GetAsync(CallerScope.ClientId(user));
+        return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, ApiJson.Context.ServiceRecord, select);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (document, error) = await JsonBody.ReadObjectAsync(request);
+        if (document is null)
+        {
+            return error!;
+        }
+
+        using (document)
+        {
+            var (fields, errors) = FieldsBinding.Service(document.RootElement);
+            if (!fields.ClientId.IsSet && !errors.ContainsKey("client_id"))
+            {
+                errors = new Dictionary<string, string>(errors) { ["client_id"] = "is required" };
+            }
+
+            if (errors.Count > 0)
+            {
+                return ErrorResults.From(Failure.ForFields(errors));
+            }
+
+            var clientId = fields.ClientId.Value!.Value;
+            if (CallerScope.ClientId(user) is { } scope && scope != clientId)
+            {
+                return ErrorResults.Error(403, $"This API key may only create services for client {scope}");
+            }
+
+            var outcome = await grains.GetGrain<IClientGrain>(clientId).CreateServiceAsync(fields);
+            return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var serviceId, out var idError))
+        {
+            return idError!;
+        }
+
+        var (document, error) = await JsonBody.ReadObjectAsync(request);
+        if (document is null)
+        {
+            return error!;
+        }
+
+        using (document)
+        {
+            var (fields, errors) = FieldsBinding.Service(document.RootElement);
+            if (errors.Count > 0)
+            {
+                return ErrorResults.From(Failure.ForFields(errors));
+            }
+
+            var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).PatchAsync(fields, CallerScope.ClientId(user));
+            return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
+        }
+    }
+
+    private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var serviceId, out var error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).RemoveAsync(CallerScope.ClientId(user));
+        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
+    }
+
+    private static async Task<IResult> CheckAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var serviceId, out var error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).CheckNowAsync(CallerScope.ClientId(user));
+        return ApiResponses.From(outcome, ApiJson.Context.StatusRecord, StatusCodes.Status201Created);
+    }
+}

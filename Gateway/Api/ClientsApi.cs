@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Json;
+using Monitoring.Grains.Interfaces;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Interfaces.Queries;
+
+namespace Monitoring.Gateway.Api;
+
+/// <summary>/clients: find, get, create, patch, remove (which removes the client's services and history).</summary>
+public static class ClientsApi
+{
+    public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
+    {
+        var clients = app.MapGroup("/clients").RequireAuthorization();
+        clients.MapGet("/", FindAsync);
+        clients.MapGet("/{id}", GetAsync);
+        clients.MapPost("/", CreateAsync);
+        clients.MapPatch("/{id}", PatchAsync);
+        clients.MapDelete("/{id}", RemoveAsync);
+        return app;
+    }
+
+    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!QueryReading.TryRead(request, Resource.Clients, out var query, out var error))
+        {
+            return error!;
+        }
+
+        var page = await grains.GetGrain<IQueryGrain>(0).FindClientsAsync(query, CallerScope.ClientId(user));
+        return ApiResponses.Page(page, ApiJson.Context.PageClientRecord, query.Select);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var clientId, out var error) || !QueryReading.TryReadSelect(request, Resource.Clients, out var select, out error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IClientGrain>(clientId).GetAsync(CallerScope.ClientId(user));
+        return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, ApiJson.Context.ClientRecord, select);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (CallerScope.ClientId(user) is not null)
+        {
+            return ErrorResults.Error(403, "A key scoped to a client cannot create clients");
+        }
+
+        var (document, error) = await JsonBody.ReadObjectAsync(request);
+        if (document is null)
+        {
+            return error!;
+        }
+
+        using (document)
+        {
+            var (fields, errors) = FieldsBinding.Client(document.RootElement);
+            if (errors.Count > 0)
+            {
+                return ErrorResults.From(Failure.ForFields(errors));
+            }
+
+            var outcome = await grains.GetGrain<IClientRegistryGrain>(0).CreateAsync(fields);
+            return ApiResponses.From(outcome, ApiJson.Context.ClientRecord, StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var clientId, out var idError))
+        {
+            return idError!;
+        }
+
+        var (document, error) = await JsonBody.ReadObjectAsync(request);
+        if (document is null)
+        {
+            return error!;
+        }
+
+        using (document)
+        {
+            var (fields, errors) = FieldsBinding.Client(document.RootElement);
+            if (errors.Count > 0)
+            {
+                return ErrorResults.From(Failure.ForFields(errors));
+            }
+
+            var outcome = await grains.GetGrain<IClientGrain>(clientId).PatchAsync(fields, CallerScope.ClientId(user));
+            return ApiResponses.From(outcome, ApiJson.Context.ClientRecord);
+        }
+    }
+
+    private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var clientId, out var error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IClientGrain>(clientId).RemoveAsync(CallerScope.ClientId(user));
+        return ApiResponses.From(outcome, ApiJson.Context.ClientRecord);
+    }
+}

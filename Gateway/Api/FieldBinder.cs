@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Gateway.Api;
+
+/// <summary>
+/// Reads the fields of a JSON body with their JSON types checked: an omitted field stays unset, null is
+/// kept as null, a value of the wrong type is recorded as an error. Read-only fields (as a dashboard sends
+/// back a record it got) are ignored; unknown fields are errors.
+/// </summary>
+public sealed class FieldBinder(JsonElement body)
+{
+    private readonly Dictionary<string, string> errors = [];
+    private readonly HashSet<string> read = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> Errors => errors;
+
+    public Optional<string?> Text(string name) => Bind(name, value => value.ValueKind == JsonValueKind.String ? value.GetString() : Wrong(name, "must be a string"));
+
+    public Optional<Secret?> Secret(string name)
+    {
+        var text = Text(name);
+        return text.IsSet ? new Optional<Secret?>(true, text.Value is null ? null : new Secret(text.Value)) : default;
+    }
+
+    public Optional<int?> Integer(string name) => Bind<int?>(name, value =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : Wrong<int?>(name, "must be an integer"));
+
+    public Optional<long?> Id(string name) => Bind<long?>(name, value =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number > 0 ? number : Wrong<long?>(name, "must be a positive integer id"));
+
+    public Optional<bool?> Boolean(string name) => Bind<bool?>(name, value =>
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : Wrong<bool?>(name, "must be true or false"));
+
+    /// <summary>Records every property that is neither bound nor one of <paramref name="readOnly"/> as an error.</summary>
+    public void RejectUnknown(IReadOnlyCollection<string> readOnly)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!read.Contains(property.Name) && !readOnly.Contains(property.Name))
+            {
+                errors[property.Name.Length <= 64 ? property.Name : property.Name[..64]] = "is not a field of this resource";
+            }
+        }
+    }
+
+    private Optional<T> Bind<T>(string name, Func<JsonElement, T> convert)
+    {
+        read.Add(name);
+        if (!body.TryGetProperty(name, out var value))
+        {
+            return default;
+        }
+
+        return value.ValueKind == JsonValueKind.Null ? new Optional<T>(true, default!) : new Optional<T>(true, convert(value));
+    }
+
+    private string? Wrong(string name, string reason) => Wrong<string?>(name, reason);
+
+    private T Wrong<T>(string name, string reason)
+    {
+        errors[name] = reason;
+        return default!;
+    }
+}

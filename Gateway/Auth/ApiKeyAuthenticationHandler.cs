@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Monitoring.Gateway.Errors;
+
+namespace Monitoring.Gateway.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-Api-Key: &lt;key&gt;</c>, or for the hub the
+/// <c>access_token</c> query parameter that SignalR clients send with websockets. A scoped key carries its
+/// client id as a claim. Failures answer with a Feathers NotAuthenticated error.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string ClientClaim = "client_id";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = PresentedKey();
+        if (presented is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (keys.Find(presented) is not { } key)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Invalid API key"));
+        }
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, key.ToString()) };
+        if (key.ClientId is { } clientId)
+        {
+            claims.Add(new Claim(ClientClaim, clientId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var message = PresentedKey() is null
+            ? "Not authenticated: send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'"
+            : "Invalid API key";
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return ErrorResults.WriteAsync(Context, FeathersError.Of(401, message));
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ErrorResults.WriteAsync(Context, FeathersError.Of(403, "This API key may not do that"));
+
+    private string? PresentedKey()
+    {
+        var authorization = Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        if (Request.Headers.TryGetValue("X-Api-Key", out var header) && header.ToString() is { Length: > 0 } value)
+        {
+            return value.Trim();
+        }
+
+        if (Request.Path.StartsWithSegments("/hub") && Request.Query.TryGetValue("access_token", out var token) && token.ToString() is { Length: > 0 } queryToken)
+        {
+            return queryToken;
+        }
+
+        return null;
+    }
+}

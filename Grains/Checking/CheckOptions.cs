@@ -1,0 +1,16 @@
+namespace Monitoring.Grains.Checking;
+
+/// <summary>Outbound check settings (section "Checks").</summary>
+public sealed class CheckOptions
+{
+    /// <summary>Checks in flight per silo; more wait for a slot. Hanging targets hold a slot for at most their timeout.</summary>
+    public int MaxConcurrentChecks { get; set; } = 4096;
+
+    /// <summary>At most this much of a body is read (the contract's 64 KiB).</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    public string UserAgent { get; set; } = "monitoring-health-check/1.0";
+
+    /// <summary>Whether checks go through the proxy of HTTP_PROXY/HTTPS_PROXY; off, as monitored endpoints are usually internal.</summary>
+    public bool UseProxy { get; set; }
+}

@@ -1,0 +1,16 @@
+namespace Monitoring.Grains.Checking;
+
+/// <summary>
+/// What a check saw, before classification: the status code and the first bytes of the body, or the
+/// transport failure; and how long it took.
+/// </summary>
+public sealed record HttpObservation(
+    int? StatusCode,
+    int ResponseTimeMs,
+    ReadOnlyMemory<byte> Body,
+    TransportFailure Failure = TransportFailure.None,
+    string? FailureDetail = null)
+{
+    public static HttpObservation Failed(TransportFailure failure, int responseTimeMs, string? detail = null) =>
+        new(null, responseTimeMs, ReadOnlyMemory<byte>.Empty, failure, detail);
+}

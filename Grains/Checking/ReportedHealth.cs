@@ -1,0 +1,181 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Monitoring.Grains.Checking;
+
+/// <summary>
+/// What a JSON health body says about itself: its top-level <c>status</c>, and the entries of
+/// <c>checks</c>, <c>services</c> or <c>dependencies</c> (strings, or objects with a <c>status</c>).
+/// A body that is not JSON, or not an object, says nothing.
+/// </summary>
+public sealed record ReportedHealth(
+    string? ReportedStatus,
+    HealthStatus? Status,
+    string? Reason,
+    string? BadDependency,
+    string? DetailsJson)
+{
+    public const int MaxDetailsBytes = 16 * 1024;
+
+    private static readonly string[] DependencyKeys = ["checks", "services", "dependencies"];
+    private static readonly string[] ReasonKeys = ["message", "error", "reason", "description", "output"];
+
+    public static readonly ReportedHealth Nothing = new(null, null, null, null, null);
+
+    public static ReportedHealth Inspect(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span.TrimStart(" \t\r\n"u8);
+        if (span.IsEmpty || span[0] != (byte)'{')
+        {
+            return Nothing;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            return Inspect(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return Nothing;
+        }
+    }
+
+    private static ReportedHealth Inspect(JsonElement root)
+    {
+        string? reported = null;
+        HealthStatus? status = null;
+        if (root.TryGetProperty("status", out var statusElement) && statusElement.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+        {
+            reported = statusElement.ValueKind == JsonValueKind.String ? statusElement.GetString() : statusElement.GetRawText();
+            status = Classify(reported);
+        }
+
+        string? badDependency = null;
+        string? dependencyReason = null;
+        string? details = null;
+        foreach (var key in DependencyKeys)
+        {
+            if (!root.TryGetProperty(key, out var entries) || entries.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+            {
+                continue;
+            }
+
+            details ??= CapDetails(entries);
+            if (badDependency is null)
+            {
+                (badDependency, dependencyReason) = FirstBadEntry(entries);
+            }
+        }
+
+        var reason = ReasonOf(root) ?? dependencyReason;
+        return new ReportedHealth(reported, status, reason, badDependency, details);
+    }
+
+    /// <summary>healthy/ok/up/pass: fine; degraded/warning/warn: degraded; unhealthy/error/down/fail/critical: down.</summary>
+    public static HealthStatus? Classify(string? word) => word?.Trim().ToLowerInvariant() switch
+    {
+        "healthy" or "ok" or "up" or "pass" => HealthStatus.Up,
+        "degraded" or "warning" or "warn" => HealthStatus.Degraded,
+        "unhealthy" or "error" or "down" or "fail" or "critical" => HealthStatus.Down,
+        _ => null,
+    };
+
+    private static (string? Name, string? Reason) FirstBadEntry(JsonElement entries)
+    {
+        var index = 0;
+        if (entries.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in entries.EnumerateObject())
+            {
+                if (IsBad(entry.Value))
+                {
+                    return (entry.Name, ReasonOf(entry.Value));
+                }
+            }
+
+            return (null, null);
+        }
+
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (IsBad(entry))
+            {
+                var name = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
+                    ? n.GetString()
+                    : $"#{index}";
+                return (name, ReasonOf(entry));
+            }
+
+            index++;
+        }
+
+        return (null, null);
+    }
+
+    private static bool IsBad(JsonElement entry)
+    {
+        var word = entry.ValueKind switch
+        {
+            JsonValueKind.String => entry.GetString(),
+            JsonValueKind.Object when entry.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String => s.GetString(),
+            _ => null,
+        };
+        return Classify(word) is HealthStatus.Degraded or HealthStatus.Down;
+    }
+
+    private static string? ReasonOf(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var key in ReasonKeys)
+        {
+            if (element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+            {
+                return text.Length <= 200 ? text : text[..200] + "…";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The entries as JSON; past <see cref="MaxDetailsBytes"/>, whole entries are dropped and counted.</summary>
+    private static string CapDetails(JsonElement entries)
+    {
+        var raw = entries.GetRawText();
+        if (Encoding.UTF8.GetByteCount(raw) <= MaxDetailsBytes)
+        {
+            return raw;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var omitted = 0;
+            writer.WriteStartObject();
+            var items = entries.ValueKind == JsonValueKind.Object
+                ? entries.EnumerateObject().Select(p => (p.Name, p.Value))
+                : entries.EnumerateArray().Select((v, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), v));
+            foreach (var (name, value) in items)
+            {
+                writer.Flush();
+                if (buffer.Length + Encoding.UTF8.GetByteCount(value.GetRawText()) + name.Length + 64 > MaxDetailsBytes)
+                {
+                    omitted++;
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteNumber("_truncated", omitted);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Grains.Clients;
+
+/// <summary>The contract's rules for a client: name required (trimmed, 1–200), description ≤ 2000, e-mail-like contact.</summary>
+public static partial class ClientValidator
+{
+    public static bool TryApply(ClientRecord current, ClientFields fields, bool creating, out ClientRecord result, out Failure? failure)
+    {
+        var errors = new Dictionary<string, string>();
+        var next = current;
+
+        if (fields.Name.IsSet || creating)
+        {
+            var name = fields.Name.Or(null)?.Trim();
+            if (string.IsNullOrEmpty(name))
+            {
+                errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
+            }
+            else if (name.Length > 200)
+            {
+                errors["name"] = "must be at most 200 characters";
+            }
+            else
+            {
+                next = next with { Name = name };
+            }
+        }
+
+        if (fields.Description.IsSet)
+        {
+            if (fields.Description.Value is { Length: > 2000 })
+            {
+                errors["description"] = "must be at most 2000 characters";
+            }
+            else
+            {
+                next = next with { Description = fields.Description.Value };
+            }
+        }
+
+        if (fields.ContactEmail.IsSet)
+        {
+            var email = fields.ContactEmail.Value?.Trim();
+            if (email is not null && (email.Length > 320 || !EmailShape().IsMatch(email)))
+            {
+                errors["contact_email"] = "must be an e-mail address (name@example.com)";
+            }
+            else
+            {
+                next = next with { ContactEmail = email };
+            }
+        }
+
+        result = next;
+        failure = errors.Count == 0 ? null : Failure.ForFields(errors);
+        return failure is null;
+    }
+
+    [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailShape();
+}

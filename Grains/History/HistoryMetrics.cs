@@ -1,0 +1,32 @@
+using System.Diagnostics.Metrics;
+
+namespace Monitoring.Grains.History;
+
+/// <summary>Counters of the result writer, published as OpenTelemetry-compatible metrics (meter "Monitoring.History").</summary>
+public sealed class HistoryMetrics : IDisposable
+{
+    public const string MeterName = "Monitoring.History";
+
+    private readonly Meter meter = new(MeterName);
+
+    public HistoryMetrics()
+    {
+        Committed = meter.CreateCounter<long>("monitoring.results.committed", description: "Check results committed to service_status");
+        Refused = meter.CreateCounter<long>("monitoring.results.refused", description: "Check results refused because the write buffer was full");
+        Lost = meter.CreateCounter<long>("monitoring.results.lost", description: "Check results given up at shutdown or rejected by PostgreSQL");
+        BatchSize = meter.CreateHistogram<int>("monitoring.results.batch_size", description: "Results per COPY");
+        CommitLatency = meter.CreateHistogram<double>("monitoring.results.commit_latency", "ms", "From hand-over to commit");
+    }
+
+    public Counter<long> Committed { get; }
+
+    public Counter<long> Refused { get; }
+
+    public Counter<long> Lost { get; }
+
+    public Histogram<int> BatchSize { get; }
+
+    public Histogram<double> CommitLatency { get; }
+
+    public void Dispose() => meter.Dispose();
+}

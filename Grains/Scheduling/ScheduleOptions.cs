@@ -1,0 +1,14 @@
+namespace Monitoring.Grains.Scheduling;
+
+/// <summary>Scheduling settings (section "Scheduling").</summary>
+public sealed class ScheduleOptions
+{
+    /// <summary>Upper bound of the stable per-service offset that spreads services sharing a cron.</summary>
+    public TimeSpan MaxSpread { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Period of each service's durable wake-up reminder. It re-activates the grain after a silo failure
+    /// and re-arms its timer; the exact occurrences are run by a one-shot grain timer.
+    /// </summary>
+    public TimeSpan WakeUpPeriod { get; set; } = TimeSpan.FromMinutes(2);
+}

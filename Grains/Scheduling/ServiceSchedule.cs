@@ -1,0 +1,35 @@
+namespace Monitoring.Grains.Scheduling;
+
+/// <summary>
+/// When one service is checked: the occurrences of its cron, each fired at the occurrence plus the
+/// service's stable spread offset.
+/// </summary>
+public sealed class ServiceSchedule(CronSchedule cron, long serviceId, TimeSpan maxSpread)
+{
+    /// <summary>The first occurrence after <paramref name="occurrence"/>, with the time it fires.</summary>
+    public ScheduledCheck? NextAfter(DateTimeOffset occurrence)
+    {
+        if (cron.NextAfter(occurrence) is not { } next)
+        {
+            return null;
+        }
+
+        var gap = cron.NextAfter(next) is { } following ? following - next : TimeSpan.MaxValue;
+        return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, maxSpread, gap));
+    }
+
+    /// <summary>The first check that fires after <paramref name="time"/> (its occurrence may lie just before it).</summary>
+    public ScheduledCheck? NextFiringAfter(DateTimeOffset time)
+    {
+        var candidate = NextAfter(time - maxSpread - TimeSpan.FromTicks(1));
+        while (candidate is { } check && check.FireAt <= time)
+        {
+            candidate = NextAfter(check.Occurrence);
+        }
+
+        return candidate;
+    }
+}
+
+/// <summary>One occurrence of a service's cron and the moment its check starts.</summary>
+public readonly record struct ScheduledCheck(DateTimeOffset Occurrence, DateTimeOffset FireAt);

@@ -1,0 +1,8 @@
+namespace Monitoring.Grains.Services;
+
+/// <summary>Why a check ran: its service-status record's <c>trigger</c>.</summary>
+public static class CheckTrigger
+{
+    public const string Schedule = "schedule";
+    public const string Manual = "manual";
+}
