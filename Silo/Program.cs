@@ -7,7 +7,7 @@ try
 {
     return command switch
     {
-        "run" => await SiloHost.RunAsync(args),
+        "run" => await RunAsync(args),
         "migrate" => await MigrateCommand.RunAsync(args),
         "health" => await HealthCommand.RunAsync(args),
         _ => Usage(),
@@ -27,6 +27,13 @@ catch (NpgsqlException ex)
 {
     Console.Error.WriteLine($"monitoring-silo: cannot reach the database of DATABASE_URL: {ex.Message}");
     return 4;
+}
+
+static async Task<int> RunAsync(string[] args)
+{
+    using var host = await SiloApp.BuildAsync(args);
+    await host.RunAsync();
+    return 0;
 }
 
 static int Usage()

@@ -10,8 +10,8 @@ public static class SiloConfiguration
 {
     private const string Invariant = "Npgsql";
 
-    public static ISiloBuilder ConfigureMonitoringSilo(
-        this ISiloBuilder silo, DatabaseSettings database, ClusterSettings cluster, IConfiguration configuration)
+    /// <summary>Joins the fleet through the membership table, listening where <paramref name="cluster"/> says.</summary>
+    public static ISiloBuilder UseMonitoringCluster(this ISiloBuilder silo, DatabaseSettings database, ClusterSettings cluster, IConfiguration configuration)
     {
         silo.Configure<ClusterOptions>(o =>
             {
@@ -23,8 +23,17 @@ public static class SiloConfiguration
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = database.ConnectionString;
-            })
-            .UseAdoNetReminderService(o =>
+            });
+
+        // Production membership defaults unless configuration (tests) sets faster ones.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        return silo;
+    }
+
+    /// <summary>Reminders and grain storage in PostgreSQL (the uptime windows).</summary>
+    public static ISiloBuilder AddMonitoringPersistence(this ISiloBuilder silo, DatabaseSettings database)
+    {
+        silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = database.ConnectionString;
@@ -33,6 +42,7 @@ public static class SiloConfiguration
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = database.ConnectionString;
+                o.DeleteStateOnClear = true;
             });
 
         // Store grain state with Orleans' own binary serializer: compact, and tolerant of added fields
@@ -40,9 +50,6 @@ public static class SiloConfiguration
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Uptime)
             .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(
                 services.GetRequiredService<Orleans.Serialization.Serializer>()));
-
-        // Production membership defaults unless configuration (tests) sets faster ones.
-        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         return silo;
     }
 }

@@ -15,7 +15,13 @@ public sealed class FieldBinder(JsonElement body)
 
     public IReadOnlyDictionary<string, string> Errors => errors;
 
-    public Optional<string?> Text(string name) => Bind(name, value => value.ValueKind == JsonValueKind.String ? value.GetString() : Wrong(name, "must be a string"));
+    /// <summary>A string field; NUL characters are refused (PostgreSQL text cannot hold them).</summary>
+    public Optional<string?> Text(string name) => Bind(name, value => value.ValueKind switch
+    {
+        JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal) => Wrong(name, "must not contain NUL characters"),
+        JsonValueKind.String => value.GetString(),
+        _ => Wrong(name, "must be a string"),
+    });
 
     public Optional<Secret?> Secret(string name)
     {

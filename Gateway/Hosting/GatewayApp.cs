@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Authentication;
 using Monitoring.Gateway.Api;
 using Monitoring.Gateway.Auth;
 using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Feed;
 using Monitoring.Gateway.Health;
+using Monitoring.Gateway.Json;
 using Monitoring.Sql;
 using Npgsql;
 
@@ -13,7 +15,7 @@ public static class GatewayApp
 {
     public const long MaxRequestBodyBytes = 100 * 1024;
 
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -21,6 +23,7 @@ public static class GatewayApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder.Configuration);
+        logging?.Invoke(builder.Logging);
 
         var settings = GatewaySettings.Read(builder.Configuration);
         await SchemaState.EnsureMigratedAsync(settings.Database.ConnectionString);
@@ -35,6 +38,14 @@ public static class GatewayApp
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = 16 * 1024;
+                o.EnableDetailedErrors = false;
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context));
+        builder.Services.AddSingleton<FeedConnections>();
+        builder.Services.AddHostedService<FeedRegistration>();
         builder.AddMonitoringClusterClient(settings);
 
         var app = builder.Build();
@@ -47,6 +58,7 @@ public static class GatewayApp
         app.MapClientServicesApi();
         app.MapServiceStatusApi();
         app.MapUptimeApi();
+        app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         return app;
     }
 }

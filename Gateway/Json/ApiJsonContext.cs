@@ -23,4 +23,5 @@ namespace Monitoring.Gateway.Json;
 [JsonSerializable(typeof(UptimeStatsBody))]
 [JsonSerializable(typeof(Page<UptimeStatsBody>))]
 [JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(Monitoring.Gateway.Feed.FeedFilter))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

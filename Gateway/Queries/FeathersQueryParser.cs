@@ -151,6 +151,11 @@ public static class FeathersQueryParser
     /// <summary>Converts a query-string value to the field's type; null for an empty (or "null") value of a nullable field.</summary>
     public static object? Convert(ResourceField field, string value)
     {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new QuerySyntaxException($"Invalid value for {field.Name}: NUL characters are not allowed", field.Name);
+        }
+
         if (field.Nullable && (value.Length == 0 || (value == "null" && (field.Kind != FieldKind.Text || field.AllowedValues is not null))))
         {
             return null;

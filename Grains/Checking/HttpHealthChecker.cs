@@ -41,7 +41,8 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return HttpObservation.Failed(TransportFailure.Timeout, Elapsed());
+            // The failure happened when the timeout expired; timers may fire a hair early by the stopwatch.
+            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
         }
         catch (HttpRequestException ex)
         {

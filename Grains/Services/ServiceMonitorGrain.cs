@@ -19,6 +19,8 @@ namespace Monitoring.Grains.Services;
 /// the row is gone, so a crash in between leaves a reminder whose next tick finds no row and cleans up.
 /// Scheduling, checking and the uptime window live in the other parts of this class.
 /// </summary>
+/// <remarks>The grain type is named explicitly: reminders and stored state are keyed by it.</remarks>
+[GrainType("servicemonitor")]
 public sealed partial class ServiceMonitorGrain(
     ServiceStore store,
     UptimeHistoryStore history,

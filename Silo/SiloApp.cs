@@ -3,26 +3,28 @@ using Monitoring.Sql;
 
 namespace Monitoring.Silo;
 
-/// <summary>Runs one silo until SIGTERM or Ctrl-C, then leaves the cluster gracefully.</summary>
-public static class SiloHost
+/// <summary>Builds a silo host: Program.cs runs it until SIGTERM or Ctrl-C, tests start it in-process.</summary>
+public static class SiloApp
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<IHost> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        configure?.Invoke(builder.Configuration);
+        logging?.Invoke(builder.Logging);
+
         var database = DatabaseSettings.Read(builder.Configuration);
         var cluster = ClusterSettings.Read(builder.Configuration);
         builder.Services.AddMonitoringGrains(builder.Configuration, database);
         await SchemaState.EnsureMigratedAsync(database.ConnectionString);
 
-        builder.UseOrleans(silo => silo.ConfigureMonitoringSilo(database, cluster, builder.Configuration));
+        builder.UseOrleans(silo => silo
+            .UseMonitoringCluster(database, cluster, builder.Configuration)
+            .AddMonitoringPersistence(database));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-
-        using var host = builder.Build();
-        await host.RunAsync();
-        return 0;
+        return builder.Build();
     }
 }

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Monitoring.Gateway.Json;
+using Monitoring.Grains.Interfaces;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Gateway.Feed;
+
+/// <summary>
+/// The hub connections of this gateway, and the observer the silos push event batches to: each event is
+/// serialized once (the same JSON as REST) and queued for every connection allowed to see it.
+/// </summary>
+public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger) : IFeedObserver
+{
+    private readonly ConcurrentDictionary<string, FeedConnection> connections = new();
+    private long dropped;
+
+    public int Count => connections.Count;
+
+    /// <summary>Connections disconnected because they could not keep up.</summary>
+    public long Dropped => Interlocked.Read(ref dropped);
+
+    public void Add(FeedConnection connection)
+    {
+        connections[connection.Id] = connection;
+        _ = connection.PumpAsync(hub);
+    }
+
+    public FeedConnection? Find(string connectionId) => connections.GetValueOrDefault(connectionId);
+
+    public void Remove(string connectionId)
+    {
+        if (connections.TryRemove(connectionId, out var connection))
+        {
+            connection.Close();
+        }
+    }
+
+    public Task ReceiveAsync(FeedBatch batch)
+    {
+        foreach (var feedEvent in batch.Events)
+        {
+            JsonElement? payload = null;
+            foreach (var connection in connections.Values)
+            {
+                if (!connection.Allows(feedEvent))
+                {
+                    continue;
+                }
+
+                payload ??= Serialize(feedEvent);
+                if (!connection.TryEnqueue(feedEvent.Name, payload.Value))
+                {
+                    Interlocked.Increment(ref dropped);
+                    LogDropped(logger, connection.Id, FeedConnection.QueueCapacity);
+                    Remove(connection.Id);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static JsonElement Serialize(FeedEvent feedEvent) => feedEvent switch
+    {
+        { Client: { } client } => JsonSerializer.SerializeToElement(client, ApiJson.Context.ClientRecord),
+        { Service: { } service } => JsonSerializer.SerializeToElement(service, ApiJson.Context.ServiceRecord),
+        _ => JsonSerializer.SerializeToElement(feedEvent.Status!, ApiJson.Context.StatusRecord),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected hub connection {ConnectionId}: it fell {Capacity} events behind")]
+    private static partial void LogDropped(ILogger logger, string connectionId, int capacity);
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Monitoring.Gateway.Auth;
+
+namespace Monitoring.Gateway.Feed;
+
+/// <summary>
+/// /hub: every change is sent under its Feathers event name ("client-services patched", ...) with the record
+/// REST returns. <c>Subscribe({ client_id?, service_id? })</c> narrows a connection's feed, <c>Unsubscribe()</c>
+/// widens it again; a key scoped to a client only ever gets that client's events.
+/// </summary>
+[Authorize]
+public sealed class FeedHub(FeedConnections connections) : Hub
+{
+    public override Task OnConnectedAsync()
+    {
+        connections.Add(new FeedConnection(Context, CallerScope.ClientId(Context.User!)));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    public void Subscribe(FeedFilter? filter)
+    {
+        var connection = connections.Find(Context.ConnectionId) ?? throw new HubException("Not connected");
+        if (connection.ScopeClientId is { } scope && filter?.ClientId is { } clientId && clientId != scope)
+        {
+            throw new HubException($"This API key may only subscribe to client {scope}");
+        }
+
+        connection.Subscription = filter is { ClientId: null, ServiceId: null } ? null : filter;
+    }
+
+    public void Unsubscribe()
+    {
+        if (connections.Find(Context.ConnectionId) is { } connection)
+        {
+            connection.Subscription = null;
+        }
+    }
+}

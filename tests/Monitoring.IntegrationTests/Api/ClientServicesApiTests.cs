@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text.Json;
+using Monitoring.IntegrationTests.Infrastructure;
+
+namespace Monitoring.IntegrationTests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class ClientServicesApiTests(ApiFixture fixture)
+{
+    private readonly HttpClient http = fixture.Http;
+
+    [Fact]
+    public async Task A_created_service_has_the_contract_defaults_and_its_first_check_scheduled()
+    {
+        var client = await http.CreateClientAsync();
+
+        var service = await http.CreateServiceAsync(client, fixture.Target.Reply(200));
+
+        Assert.Equal("GET", service.GetProperty("method").GetString());
+        Assert.Equal(200, service.GetProperty("expected_status_code").GetInt32());
+        Assert.Equal(5000, service.GetProperty("timeout_ms").GetInt32());
+        Assert.Equal(2000, service.GetProperty("degraded_threshold_ms").GetInt32());
+        Assert.Equal("UTC", service.GetProperty("cron_timezone").GetString());
+        Assert.Equal("*/5 * * * *", service.GetProperty("cron_schedule").GetString());
+        Assert.True(service.GetProperty("enabled").GetBoolean());
+        Assert.False(service.GetProperty("has_basic_auth_password").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, service.GetProperty("last_status").ValueKind);
+        Assert.Equal(JsonValueKind.Null, service.GetProperty("last_checked_at").ValueKind);
+        Assert.Equal(JsonValueKind.Null, service.GetProperty("last_response_time_ms").ValueKind);
+        var next = service.GetProperty("next_check_at").GetDateTimeOffset();
+        Assert.InRange(next, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(2));
+        Assert.False(service.TryGetProperty("basic_auth_password", out _));
+    }
+
+    [Theory]
+    [InlineData("endpoint_url", "\"ftp://example.com\"")]
+    [InlineData("endpoint_url", "\"/relative\"")]
+    [InlineData("endpoint_url", "\"not a url\"")]
+    [InlineData("endpoint_url", "42")]
+    [InlineData("method", "\"POST\"")]
+    [InlineData("expected_status_code", "99")]
+    [InlineData("expected_status_code", "600")]
+    [InlineData("expected_status_code", "\"200\"")]
+    [InlineData("timeout_ms", "99")]
+    [InlineData("timeout_ms", "60001")]
+    [InlineData("timeout_ms", "1.5")]
+    [InlineData("degraded_threshold_ms", "0")]
+    [InlineData("cron_timezone", "\"Mars/Olympus\"")]
+    [InlineData("cron_schedule", "\"every minute\"")]
+    [InlineData("cron_schedule", "\"* * * *\"")]
+    [InlineData("cron_schedule", "\"61 * * * *\"")]
+    [InlineData("enabled", "\"yes\"")]
+    [InlineData("name", "\"\"")]
+    [InlineData("basic_auth_username", "7")]
+    [InlineData("client_id", "\"one\"")]
+    public async Task Each_invalid_field_is_a_400_that_names_it(string field, string json)
+    {
+        var client = await http.CreateClientAsync();
+        var fields = new Dictionary<string, JsonElement>
+        {
+            ["client_id"] = JsonSerializer.SerializeToElement(client),
+            ["name"] = JsonSerializer.SerializeToElement("svc"),
+            ["endpoint_url"] = JsonSerializer.SerializeToElement(fixture.Target.Reply(200)),
+            [field] = JsonDocument.Parse(json).RootElement,
+        };
+
+        var response = await http.PostJsonAsync("/client-services", fields);
+
+        response.AssertFeathersError(400, "BadRequest");
+        Assert.True(response.Body.GetProperty("errors").TryGetProperty(field, out _), response.Body.ToString());
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE client_id = $1", client));
+    }
+
+    [Fact]
+    public async Task The_cron_error_carries_the_parsers_reason()
+    {
+        var client = await http.CreateClientAsync();
+
+        var response = await http.PostJsonAsync("/client-services", new { client_id = client, name = "x", endpoint_url = fixture.Target.Reply(200), cron_schedule = "61 * * * *" });
+
+        response.AssertFeathersError(400, "BadRequest");
+        Assert.StartsWith("Invalid cron_schedule:", response.Body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Required_fields_missing_are_all_named()
+    {
+        var response = await http.PostJsonAsync("/client-services", new { });
+
+        response.AssertFeathersError(400, "BadRequest");
+        var errors = response.Body.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("client_id", out _));
+    }
+
+    [Fact]
+    public async Task An_unknown_client_is_a_400()
+    {
+        var response = await http.PostJsonAsync("/client-services", new { client_id = 987654321, name = "x", endpoint_url = fixture.Target.Reply(200) });
+
+        response.AssertFeathersError(400, "BadRequest");
+        Assert.True(response.Body.GetProperty("errors").TryGetProperty("client_id", out _));
+    }
+
+    [Fact]
+    public async Task Six_field_crons_time_zones_and_head_are_accepted()
+    {
+        var client = await http.CreateClientAsync();
+
+        var service = await http.CreateServiceAsync(client, fixture.Target.Reply(200), new { cron_schedule = "30 0 9 * * 1-5", cron_timezone = "Europe/Berlin", method = "HEAD", degraded_threshold_ms = (int?)null });
+
+        Assert.Equal("30 0 9 * * 1-5", service.GetProperty("cron_schedule").GetString());
+        Assert.Equal("Europe/Berlin", service.GetProperty("cron_timezone").GetString());
+        Assert.Equal("HEAD", service.GetProperty("method").GetString());
+        Assert.Equal(JsonValueKind.Null, service.GetProperty("degraded_threshold_ms").ValueKind);
+        var next = service.GetProperty("next_check_at").GetDateTimeOffset();
+        var berlin = TimeZoneInfo.ConvertTime(next, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((9, 0, 30), (berlin.Hour, berlin.Minute, berlin.Second));
+    }
+
+    [Fact]
+    public async Task The_password_is_write_only_and_patch_null_removes_it()
+    {
+        var client = await http.CreateClientAsync();
+        const string password = "pa55-W0rd-never-shown";
+        var service = await http.CreateServiceAsync(client, fixture.Target.Reply(200), new { basic_auth_username = "monitor", basic_auth_password = password });
+        var id = service.GetProperty("id").GetInt64();
+
+        var kept = await http.PatchJsonAsync($"/client-services/{id}", new { name = "renamed" });
+        var listed = await http.GetJsonAsync($"/client-services?id={id}");
+        var cleared = await http.PatchJsonAsync($"/client-services/{id}", new { basic_auth_password = (string?)null });
+
+        Assert.True(service.GetProperty("has_basic_auth_password").GetBoolean());
+        Assert.True(kept.Body.GetProperty("has_basic_auth_password").GetBoolean());
+        Assert.False(cleared.Body.GetProperty("has_basic_auth_password").GetBoolean());
+        foreach (var body in new[] { service, kept.Body, listed.Body, cleared.Body })
+        {
+            Assert.DoesNotContain(password, body.ToString());
+            Assert.DoesNotContain("\"basic_auth_password\"", body.ToString());
+        }
+
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE id = $1 AND basic_auth_password IS NULL", id));
+    }
+
+    [Fact]
+    public async Task Client_id_cannot_be_moved_by_a_patch()
+    {
+        var client = await http.CreateClientAsync();
+        var other = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
+
+        var response = await http.PatchJsonAsync($"/client-services/{id}", new { client_id = other });
+
+        response.AssertFeathersError(400, "BadRequest");
+    }
+
+    [Fact]
+    public async Task Two_concurrent_patches_of_one_service_never_interleave()
+    {
+        var client = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
+
+        // Act: many concurrent patches, each writing a pair of fields that must stay together.
+        var patches = Enumerable.Range(1, 40).Select(i =>
+            http.PatchJsonAsync($"/client-services/{id}", new { name = $"n{i}", timeout_ms = 1000 + i }));
+        var results = await Task.WhenAll(patches);
+
+        // Assert: every answer, and the final row, hold a name and a timeout from the same patch.
+        foreach (var (status, body) in results)
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal($"n{body.GetProperty("timeout_ms").GetInt32() - 1000}", body.GetProperty("name").GetString());
+        }
+
+        var (_, final) = await http.GetJsonAsync($"/client-services/{id}");
+        Assert.Equal($"n{final.GetProperty("timeout_ms").GetInt32() - 1000}", final.GetProperty("name").GetString());
+        var row = await fixture.Database.ScalarAsync<string>("SELECT name || ':' || timeout_ms FROM client_services WHERE id = $1", id);
+        Assert.Equal($"{final.GetProperty("name").GetString()}:{final.GetProperty("timeout_ms").GetInt32()}", row);
+    }
+
+    [Fact]
+    public async Task A_manual_check_answers_the_stored_record_and_updates_the_service()
+    {
+        var client = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200, "{\"status\":\"ok\"}"), new { enabled = false })).GetProperty("id").GetInt64();
+
+        var check = await http.PostJsonAsync($"/client-services/{id}/check", null);
+        var (_, service) = await http.GetJsonAsync($"/client-services/{id}");
+        var (_, stored) = await http.GetJsonAsync($"/service-status/{check.Body.GetProperty("id").GetInt64()}");
+
+        Assert.Equal(HttpStatusCode.Created, check.Status);
+        Assert.Equal("up", check.Body.GetProperty("status").GetString());
+        Assert.Equal("manual", check.Body.GetProperty("trigger").GetString());
+        Assert.Equal("ok", check.Body.GetProperty("reported_status").GetString());
+        Assert.Equal(check.Body.ToString(), stored.ToString().Replace(": ", ":"));
+        Assert.Equal("up", service.GetProperty("last_status").GetString());
+        Assert.Equal(check.Body.GetProperty("checked_at").GetString(), service.GetProperty("last_checked_at").GetString());
+        Assert.Equal(check.Body.GetProperty("response_time_ms").GetInt32(), service.GetProperty("last_response_time_ms").GetInt32());
+        Assert.Equal(JsonValueKind.Null, service.GetProperty("next_check_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task Removing_a_service_removes_its_history_and_answers_the_record()
+    {
+        var client = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
+        await http.PostJsonAsync($"/client-services/{id}/check", null);
+        // Orleans writes integer grain keys in hexadecimal.
+        const string reminderOfService = "SELECT count(*) FROM orleansreminderstable WHERE grainid = 'servicemonitor/' || $1";
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(reminderOfService, id.ToString("X")));
+
+        var removed = await http.DeleteJsonAsync($"/client-services/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        Assert.Equal(id, removed.Body.GetProperty("id").GetInt64());
+        (await http.GetJsonAsync($"/client-services/{id}")).AssertFeathersError(404, "NotFound");
+        (await http.PostJsonAsync($"/client-services/{id}/check", null)).AssertFeathersError(404, "NotFound");
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = $1", id));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(reminderOfService, id.ToString("X")));
+    }
+
+    [Fact]
+    public async Task Removing_a_client_removes_its_services_their_history_and_reminders()
+    {
+        var client = await http.CreateClientAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
+            await http.PostJsonAsync($"/client-services/{id}/check", null);
+            ids.Add(id);
+        }
+
+        var reminders = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable");
+
+        var removed = await http.DeleteJsonAsync($"/clients/{client}");
+
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE client_id = $1", client));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE client_id = $1", client));
+        Assert.Equal(reminders - 3, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable"));
+        foreach (var id in ids)
+        {
+            (await http.GetJsonAsync($"/client-services/{id}")).AssertFeathersError(404, "NotFound");
+        }
+    }
+
+    [Fact]
+    public async Task Service_status_history_is_append_only()
+    {
+        var client = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
+        var check = await http.PostJsonAsync($"/client-services/{id}/check", null);
+        var statusId = check.Body.GetProperty("id").GetInt64();
+
+        (await http.SendRawAsync(HttpMethod.Patch, $"/service-status/{statusId}", "{\"status\":\"down\"}")).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.SendRawAsync(HttpMethod.Put, $"/service-status/{statusId}", "{\"status\":\"down\"}")).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.SendRawAsync(HttpMethod.Delete, $"/service-status/{statusId}", null)).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.SendRawAsync(HttpMethod.Post, "/service-status", "{\"status\":\"down\"}")).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.GetJsonAsync("/service-status/987654321")).AssertFeathersError(404, "NotFound");
+        Assert.Equal("up", await fixture.Database.ScalarAsync<string>("SELECT status FROM service_status WHERE id = $1", statusId));
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Monitoring.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 to check against. The path says how to answer:
+/// <c>/reply?status=503&amp;body=...&amp;delay=ms</c>, <c>/hang</c>, <c>/huge</c>, <c>/redirect</c>, <c>/hit/{key}</c>
+/// (counts and echoes the Authorization header).
+/// </summary>
+public sealed class TargetServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, int> hits = new();
+    private readonly ConcurrentQueue<string?> authorizations = new();
+
+    private TargetServer(WebApplication app)
+    {
+        this.app = app;
+    }
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public IReadOnlyCollection<string?> Authorizations => authorizations;
+
+    public static async Task<TargetServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new TargetServer(app);
+        server.Map();
+        await app.StartAsync();
+        server.BaseUrl = app.Urls.First();
+        return server;
+    }
+
+    public string Url(string pathAndQuery) => BaseUrl + pathAndQuery;
+
+    public string Reply(int status, string? body = null, int delayMs = 0, string contentType = "application/json") =>
+        Url($"/reply?status={status}&delay={delayMs}&type={WebUtility.UrlEncode(contentType)}" + (body is null ? string.Empty : $"&body={WebUtility.UrlEncode(body)}"));
+
+    public int Hits(string key) => hits.GetValueOrDefault(key);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
+    }
+
+    private void Map()
+    {
+        app.MapMethods("/reply", ["GET", "HEAD"], async (HttpContext context, int status, int? delay, string? body, string? type) =>
+        {
+            if (delay is > 0)
+            {
+                await Task.Delay(delay.Value, context.RequestAborted);
+            }
+
+            context.Response.StatusCode = status;
+            if (body is not null)
+            {
+                context.Response.ContentType = type ?? "application/json";
+                await context.Response.WriteAsync(body);
+            }
+        });
+        app.MapGet("/hang", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+        app.MapGet("/huge", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"status\":\"down\",\"padding\":\"");
+            var chunk = new string('x', 64 * 1024);
+            for (var i = 0; i < 32; i++)
+            {
+                await context.Response.WriteAsync(chunk);
+            }
+
+            await context.Response.WriteAsync("\"}");
+        });
+        app.MapGet("/redirect", (HttpContext context) =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "/reply?status=200";
+        });
+        app.MapMethods("/hit/{key}", ["GET", "HEAD"], (string key, HttpContext context) =>
+        {
+            hits.AddOrUpdate(key, 1, (_, n) => n + 1);
+            authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+            return Results.Json(new { status = "healthy" });
+        });
+    }
+}
