@@ -74,7 +74,7 @@ public sealed partial class ServiceMonitorGrain
         {
             Arm(new ScheduledCheck(now, now));
         }
-        else if (schedule.NextFiringAfter(now) is { } next)
+        else if (NextNotYetStarted(schedule.NextFiringAfter(now)) is { } next)
         {
             Arm(next);
         }
@@ -124,6 +124,17 @@ public sealed partial class ServiceMonitorGrain
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Skips occurrences already started (e.g. one at the very moment the service was created).</summary>
+    private ScheduledCheck? NextNotYetStarted(ScheduledCheck? candidate)
+    {
+        while (candidate is { } check && check.Occurrence <= lastStartedOccurrence)
+        {
+            candidate = schedule!.NextAfter(check.Occurrence);
+        }
+
+        return candidate;
     }
 
     private void Arm(ScheduledCheck check)

@@ -95,7 +95,7 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         config = inserted.Value!;
-        lastStartedOccurrence = config.CreatedAt;
+        lastStartedOccurrence = time.GetUtcNow();
         window = new UptimeWindow();
         await ApplyScheduleAsync(previous: null, catchUp: false);
         var record = Record();

@@ -199,6 +199,26 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_hanging_check_blocks_neither_reads_nor_patches_of_its_service()
+    {
+        var client = await http.CreateClientAsync();
+        var key = Guid.NewGuid().ToString("N");
+        var id = (await http.CreateServiceAsync(client, fixture.Target.Url($"/hang/{key}"), new { enabled = false, timeout_ms = 3000 })).GetProperty("id").GetInt64();
+        var check = http.PostJsonAsync($"/client-services/{id}/check", null);
+        await Eventually.IsTrueAsync(() => Task.FromResult(fixture.Target.Hits(key) == 1), TimeSpan.FromSeconds(10), "the check to reach the hanging target");
+
+        var read = await http.GetJsonAsync($"/client-services/{id}");
+        var patched = await http.PatchJsonAsync($"/client-services/{id}", new { name = "still answering" });
+
+        Assert.False(check.IsCompleted);
+        Assert.Equal(HttpStatusCode.OK, read.Status);
+        Assert.Equal("still answering", patched.Body.GetProperty("name").GetString());
+        var (status, result) = await check;
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(("down", "timeout after 3000 ms"), (result.GetProperty("status").GetString(), result.GetProperty("error").GetString()));
+    }
+
+    [Fact]
     public async Task Removing_a_service_removes_its_history_and_answers_the_record()
     {
         var client = await http.CreateClientAsync();

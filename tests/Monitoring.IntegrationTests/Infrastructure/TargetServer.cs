@@ -71,6 +71,11 @@ public sealed class TargetServer : IAsyncDisposable
             }
         });
         app.MapGet("/hang", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+        app.MapGet("/hang/{key}", async (string key, HttpContext context) =>
+        {
+            hits.AddOrUpdate(key, 1, (_, n) => n + 1);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
         app.MapGet("/huge", async (HttpContext context) =>
         {
             context.Response.ContentType = "application/json";

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Monitoring.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A TCP relay on 127.0.0.1 in front of PostgreSQL that a test can cut (every connection dropped, new ones
+/// refused) and restore, to see what the product does while its database is away.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint target;
+    private readonly List<TcpClient> open = [];
+    private readonly CancellationTokenSource stopping = new();
+    private volatile bool cut;
+
+    public TcpProxy(IPEndPoint target)
+    {
+        this.target = target;
+        listener.Start();
+        _ = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    public void Cut()
+    {
+        cut = true;
+        lock (open)
+        {
+            foreach (var client in open)
+            {
+                client.Close();
+            }
+
+            open.Clear();
+        }
+    }
+
+    public void Restore() => cut = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        listener.Stop();
+        Cut();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TcpClient incoming;
+            try
+            {
+                incoming = await listener.AcceptTcpClientAsync(stopping.Token);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (cut)
+            {
+                incoming.Close();
+                continue;
+            }
+
+            _ = RelayAsync(incoming);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient incoming)
+    {
+        var outgoing = new TcpClient();
+        try
+        {
+            await outgoing.ConnectAsync(target);
+            lock (open)
+            {
+                open.Add(incoming);
+                open.Add(outgoing);
+            }
+
+            var a = incoming.GetStream().CopyToAsync(outgoing.GetStream());
+            var b = outgoing.GetStream().CopyToAsync(incoming.GetStream());
+            await Task.WhenAny(a, b);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            incoming.Close();
+            outgoing.Close();
+        }
+    }
+}
