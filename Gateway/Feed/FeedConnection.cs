@@ -12,17 +12,15 @@ namespace Monitoring.Gateway.Feed;
 /// </summary>
 public sealed class FeedConnection
 {
-    public const int QueueCapacity = 1024;
-
-    private readonly Channel<(string Name, JsonElement Payload)> queue =
-        Channel.CreateBounded<(string, JsonElement)>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
+    private readonly Channel<(string Name, JsonElement Payload)> queue;
     private readonly HubCallerContext context;
 
-    public FeedConnection(HubCallerContext context, long? scopeClientId)
+    public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity)
     {
         this.context = context;
         ScopeClientId = scopeClientId;
+        queue = Channel.CreateBounded<(string, JsonElement)>(
+            new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     public string Id => context.ConnectionId;

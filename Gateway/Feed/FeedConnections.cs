@@ -53,7 +53,7 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
                 if (!connection.TryEnqueue(feedEvent.Name, payload.Value))
                 {
                     Interlocked.Increment(ref dropped);
-                    LogDropped(logger, connection.Id, FeedConnection.QueueCapacity);
+                    LogDropped(logger, connection.Id);
                     Remove(connection.Id);
                 }
             }
@@ -69,6 +69,6 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
         _ => JsonSerializer.SerializeToElement(feedEvent.Status!, ApiJson.Context.StatusRecord),
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected hub connection {ConnectionId}: it fell {Capacity} events behind")]
-    private static partial void LogDropped(ILogger logger, string connectionId, int capacity);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected hub connection {ConnectionId}: its event queue overflowed (it stopped reading)")]
+    private static partial void LogDropped(ILogger logger, string connectionId);
 }

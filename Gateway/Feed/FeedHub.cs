@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Monitoring.Gateway.Auth;
 
 namespace Monitoring.Gateway.Feed;
@@ -10,11 +11,11 @@ namespace Monitoring.Gateway.Feed;
 /// widens it again; a key scoped to a client only ever gets that client's events.
 /// </summary>
 [Authorize]
-public sealed class FeedHub(FeedConnections connections) : Hub
+public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> options) : Hub
 {
     public override Task OnConnectedAsync()
     {
-        connections.Add(new FeedConnection(Context, CallerScope.ClientId(Context.User!)));
+        connections.Add(new FeedConnection(Context, CallerScope.ClientId(Context.User!), options.Value.ConnectionQueueCapacity));
         return Task.CompletedTask;
     }
 

@@ -44,6 +44,9 @@ public static class GatewayApp
                 o.EnableDetailedErrors = false;
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context));
+        builder.Services.AddOptions<FeedOptions>().BindConfiguration("Feed")
+            .Validate(o => o.ConnectionQueueCapacity > 0, "Feed:ConnectionQueueCapacity must be positive")
+            .ValidateOnStart();
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddHostedService<FeedRegistration>();
         builder.AddMonitoringClusterClient(settings);

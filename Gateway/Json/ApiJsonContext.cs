@@ -24,4 +24,5 @@ namespace Monitoring.Gateway.Json;
 [JsonSerializable(typeof(Page<UptimeStatsBody>))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(Monitoring.Gateway.Feed.FeedFilter))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -88,6 +88,11 @@ public sealed class TargetServer : IAsyncDisposable
 
             await context.Response.WriteAsync("\"}");
         });
+        app.MapGet("/big-checks", () => Results.Json(new
+        {
+            status = "ok",
+            checks = Enumerable.Range(0, 300).ToDictionary(i => $"dependency-{i:000}", _ => new { status = "up", note = new string('n', 20) }),
+        }));
         app.MapGet("/redirect", (HttpContext context) =>
         {
             context.Response.StatusCode = 302;
