@@ -10,6 +10,7 @@ try
         "run" => await RunAsync(args),
         "migrate" => await MigrateCommand.RunAsync(args),
         "health" => await HealthCommand.RunAsync(args),
+        "reencrypt-credentials" => await ReencryptCommand.RunAsync(args),
         _ => Usage(),
     };
 }
@@ -38,6 +39,6 @@ static async Task<int> RunAsync(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Monitoring.Silo [run | migrate | health]");
+    Console.Error.WriteLine("usage: Monitoring.Silo [run | migrate | health | reencrypt-credentials]");
     return 64;
 }

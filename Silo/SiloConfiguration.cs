@@ -25,6 +25,9 @@ public static class SiloConfiguration
                 o.ConnectionString = database.ConnectionString;
             });
 
+        // A silo that stops gracefully tells its clients first, so gateways stop routing calls to it.
+        silo.Configure<SiloMessagingOptions>(o => o.ClientGatewayShutdownNotificationTimeout = TimeSpan.FromSeconds(5));
+
         // Production membership defaults unless configuration (tests) sets faster ones.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         return silo;

@@ -47,7 +47,18 @@ public sealed class QueryTree
             return null;
         }
 
-        return Children.OrderBy(c => long.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(c => c.Value).ToList();
+        var indexed = new List<(long Index, QueryTree Node)>(Children.Count);
+        foreach (var (key, node) in Children)
+        {
+            if (!long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+            {
+                throw new QuerySyntaxException($"List index '{(key.Length <= 24 ? key : key[..24] + "…")}' is too large");
+            }
+
+            indexed.Add((index, node));
+        }
+
+        return indexed.OrderBy(i => i.Index).Select(i => i.Node).ToList();
     }
 
     private void Insert(IReadOnlyList<string> segments, int index, string value, string key)

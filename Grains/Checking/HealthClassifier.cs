@@ -49,7 +49,7 @@ public static class HealthClassifier
         }
         else if (reported.BadDependency is not null)
         {
-            Apply(HealthStatus.Degraded, $"dependency {reported.BadDependency} reports a problem" + (reported.Reason is null ? string.Empty : $" ({reported.Reason})"));
+            Apply(HealthStatus.Degraded, $"dependency {reported.BadDependency} reports a problem" + (reported.BadDependencyReason is null ? string.Empty : $" ({reported.BadDependencyReason})"));
         }
 
         if (degradedThresholdMs is { } threshold && observation.ResponseTimeMs > threshold)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Monitoring.Grains.Checking;
@@ -13,6 +14,7 @@ public sealed record ReportedHealth(
     HealthStatus? Status,
     string? Reason,
     string? BadDependency,
+    string? BadDependencyReason,
     string? DetailsJson)
 {
     public const int MaxDetailsBytes = 16 * 1024;
@@ -20,7 +22,7 @@ public sealed record ReportedHealth(
     private static readonly string[] DependencyKeys = ["checks", "services", "dependencies"];
     private static readonly string[] ReasonKeys = ["message", "error", "reason", "description", "output"];
 
-    public static readonly ReportedHealth Nothing = new(null, null, null, null, null);
+    public static readonly ReportedHealth Nothing = new(null, null, null, null, null, null);
 
     public static ReportedHealth Inspect(ReadOnlyMemory<byte> body)
     {
@@ -68,8 +70,7 @@ public sealed record ReportedHealth(
             }
         }
 
-        var reason = ReasonOf(root) ?? dependencyReason;
-        return new ReportedHealth(reported, status, reason, badDependency, details);
+        return new ReportedHealth(reported, status, ReasonOf(root) ?? dependencyReason, badDependency, dependencyReason, details);
     }
 
     /// <summary>healthy/ok/up/pass: fine; degraded/warning/warn: degraded; unhealthy/error/down/fail/critical: down.</summary>
@@ -151,31 +152,44 @@ public sealed record ReportedHealth(
             return raw;
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Measure each entry as it will be written (the writer may escape differently from the body).
+        const int reserve = 32; // ,"_truncated":<count>}
+        var kept = new List<string>();
+        var size = 1;
+        var omitted = 0;
+        var items = entries.ValueKind == JsonValueKind.Object
+            ? entries.EnumerateObject().Select(p => (p.Name, p.Value))
+            : entries.EnumerateArray().Select((v, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), v));
+        foreach (var (name, value) in items)
         {
-            var omitted = 0;
-            writer.WriteStartObject();
-            var items = entries.ValueKind == JsonValueKind.Object
-                ? entries.EnumerateObject().Select(p => (p.Name, p.Value))
-                : entries.EnumerateArray().Select((v, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), v));
-            foreach (var (name, value) in items)
+            var entry = Entry(name, value);
+            var bytes = Encoding.UTF8.GetByteCount(entry) + 1;
+            if (size + bytes + reserve > MaxDetailsBytes)
             {
-                writer.Flush();
-                if (buffer.Length + Encoding.UTF8.GetByteCount(value.GetRawText()) + name.Length + 64 > MaxDetailsBytes)
-                {
-                    omitted++;
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                value.WriteTo(writer);
+                omitted++;
+                continue;
             }
 
-            writer.WriteNumber("_truncated", omitted);
+            kept.Add(entry);
+            size += bytes;
+        }
+
+        kept.Add($"\"_truncated\":{omitted}");
+        return "{" + string.Join(',', kept) + "}";
+    }
+
+    private static string Entry(string name, JsonElement value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(name);
+            value.WriteTo(writer);
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        var json = Encoding.UTF8.GetString(buffer.ToArray());
+        return json[1..^1];
     }
 }

@@ -9,6 +9,7 @@ using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Scheduling;
 using Monitoring.Grains.Uptime;
+using Orleans.Placement;
 
 namespace Monitoring.Grains.Services;
 
@@ -19,8 +20,13 @@ namespace Monitoring.Grains.Services;
 /// the row is gone, so a crash in between leaves a reminder whose next tick finds no row and cleans up.
 /// Scheduling, checking and the uptime window live in the other parts of this class.
 /// </summary>
-/// <remarks>The grain type is named explicitly: reminders and stored state are keyed by it.</remarks>
+/// <remarks>
+/// The grain type is named explicitly: reminders and stored state are keyed by it. Placement by activation
+/// count spreads a client's services over the fleet (they are all created from that client's grain, which
+/// a placement that prefers the caller's silo would pile onto one silo).
+/// </remarks>
 [GrainType("servicemonitor")]
+[ActivationCountBasedPlacement]
 public sealed partial class ServiceMonitorGrain(
     ServiceStore store,
     UptimeHistoryStore history,

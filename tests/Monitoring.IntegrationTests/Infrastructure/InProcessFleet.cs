@@ -68,13 +68,20 @@ public sealed class InProcessFleet : IAsyncDisposable
         return fleet;
     }
 
-    public async Task<IHost> AddSiloAsync()
+    public IReadOnlyDictionary<string, string?> Settings => settings;
+
+    public async Task<IHost> AddSiloAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var own = new Dictionary<string, string?>(settings)
         {
             ["SILO_PORT"] = FreePort.Next().ToString(),
             ["GATEWAY_PORT"] = FreePort.Next().ToString(),
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            own[key] = value;
+        }
+
         var silo = await SiloApp.BuildAsync([], c => c.AddInMemoryCollection(own), Capture);
         await silo.StartAsync();
         silos.Add(silo);
@@ -103,6 +110,15 @@ public sealed class InProcessFleet : IAsyncDisposable
     }
 
     public string GatewayUrl(int index = 0) => gateways[index].Urls.First();
+
+    /// <summary>Stops a silo gracefully (its grains move to the others).</summary>
+    public async Task StopSiloAsync(int index)
+    {
+        var silo = silos[index];
+        await silo.StopAsync(TimeSpan.FromSeconds(30));
+        silo.Dispose();
+        silos.RemoveAt(index);
+    }
 
     public T SiloService<T>(int index = 0)
         where T : notnull => silos[index].Services.GetRequiredService<T>();

@@ -1,0 +1,60 @@
+using Monitoring.Grains.Interfaces;
+using Monitoring.Sql;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace Monitoring.Silo;
+
+/// <summary>
+/// <c>reencrypt-credentials</c>: after a key rotation (silos running with the new ENCRYPTION_KEY and the old
+/// one as ENCRYPTION_KEY_PREVIOUS), asks every service that stores a password to re-encrypt it under the
+/// current key. It goes through the grains, the only writers of their rows, as a cluster client.
+/// </summary>
+public static class ReencryptCommand
+{
+    public static async Task<int> RunAsync(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder.Configuration);
+        var database = DatabaseSettings.Read(builder.Configuration);
+        var cluster = ClusterSettings.Read(builder.Configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            })
+            .UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = database.ConnectionString;
+            }));
+
+        using var host = builder.Build();
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IClusterClient>();
+
+        var ids = new List<long>();
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE basic_auth_password IS NOT NULL ORDER BY id"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        var rotated = 0;
+        foreach (var chunk in ids.Chunk(32))
+        {
+            var results = await Task.WhenAll(chunk.Select(id => grains.GetGrain<IServiceMonitorGrain>(id).ReencryptCredentialsAsync()));
+            rotated += results.Count(changed => changed);
+        }
+
+        Console.WriteLine($"re-encrypted {rotated} of {ids.Count} stored password(s) under the current ENCRYPTION_KEY");
+        await host.StopAsync();
+        return 0;
+    }
+}
