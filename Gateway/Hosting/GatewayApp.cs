@@ -62,6 +62,7 @@ public static class GatewayApp
         app.MapServiceStatusApi();
         app.MapUptimeApi();
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
+        app.MapBareEndpointIfEnabled(app.Configuration);
         return app;
     }
 }

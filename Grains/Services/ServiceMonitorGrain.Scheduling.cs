@@ -91,6 +91,15 @@ public sealed partial class ServiceMonitorGrain
             return Task.CompletedTask;
         }
 
+        var early = due.FireAt - time.GetUtcNow();
+        if (early > TimeSpan.Zero)
+        {
+            // Timers may fire a hair before their time; a check never starts before its planned moment, so
+            // its checked_at is never earlier than its occurrence (which the catch-up after a failover relies on).
+            timer!.Change(early, Timeout.InfiniteTimeSpan);
+            return Task.CompletedTask;
+        }
+
         if (due.Occurrence > lastStartedOccurrence)
         {
             lastStartedOccurrence = due.Occurrence;

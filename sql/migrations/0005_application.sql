@@ -65,7 +65,10 @@ CREATE TABLE service_status (
     error            text,
     details          jsonb,
     trigger          varchar(8)     NOT NULL CHECK (trigger IN ('schedule', 'manual')),
-    checked_at       timestamptz(3) NOT NULL
+    checked_at       timestamptz(3) NOT NULL,
+    -- When the row was written (its batch's COPY): stored_at - checked_at is how long a result took to
+    -- be stored, which shows a backlog while PostgreSQL was slow or away. Not part of the API.
+    stored_at        timestamptz(3) NOT NULL DEFAULT clock_timestamp()
 );
 
 -- The writer reserves ids in blocks (SELECT nextval ... FROM generate_series) before its COPY, so a

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Monitoring.Bench;
+
+/// <summary>
+/// The real shape, each part its own process so CPU and memory can be told apart: one silo, the gateway and
+/// the stub target (PostgreSQL is started by scripts/bench.sh), all on 127.0.0.1.
+/// </summary>
+public sealed class BenchFleet : IAsyncDisposable
+{
+    public const string Key = "bench-admin-key";
+
+    private readonly string pgData;
+    private readonly List<Process> processes = [];
+
+    private BenchFleet(string pgData, int gatewayPort, int stubPort)
+    {
+        this.pgData = pgData;
+        GatewayUrl = $"http://127.0.0.1:{gatewayPort}";
+        StubUrl = $"http://127.0.0.1:{stubPort}";
+        Http = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+    }
+
+    public string GatewayUrl { get; }
+
+    public string StubUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public Process Silo { get; private set; } = null!;
+
+    public Process Gateway { get; private set; } = null!;
+
+    public Process Stub { get; private set; } = null!;
+
+    public static async Task<BenchFleet> StartAsync(string databaseUrl, string pgData, IReadOnlyDictionary<string, string>? siloSettings = null)
+    {
+        var fleet = new BenchFleet(pgData, 13030, 18080);
+        var common = new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = databaseUrl,
+            ["ENCRYPTION_KEY"] = "bench-0123456789abcdef0123456789",
+            ["API_KEYS"] = Key,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        fleet.Stub = fleet.Start(Built("bench/StubTarget", "Monitoring.Bench.StubTarget.dll"), new() { ["STUB_PORT"] = "18080" });
+        fleet.Silo = fleet.Start(Built("Silo", "Monitoring.Silo.dll"), new(common.Concat(siloSettings ?? new Dictionary<string, string>())));
+        fleet.Gateway = fleet.Start(Built("Gateway", "Monitoring.Gateway.dll"), new(common)
+        {
+            ["HOST"] = "127.0.0.1",
+            ["PORT"] = "13030",
+            ["Bench__BareEndpoint"] = "true",
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                if ((await fleet.Http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline || fleet.processes.Any(p => p.HasExited))
+            {
+                await fleet.DisposeAsync();
+                throw new InvalidOperationException("the fleet did not become healthy (see the processes' output above)");
+            }
+
+            await Task.Delay(250);
+        }
+
+        return fleet;
+    }
+
+    /// <summary>CPU milliseconds used so far by each part.</summary>
+    public Dictionary<string, double> CpuMs() => new()
+    {
+        ["silo"] = ProcessStats.CpuMs(Silo.Id),
+        ["gateway"] = ProcessStats.CpuMs(Gateway.Id),
+        ["postgres"] = ProcessStats.CpuMs(ProcessStats.PostgresProcesses(pgData)),
+        ["stub"] = ProcessStats.CpuMs(Stub.Id),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        foreach (var process in Enumerable.Reverse(processes))
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static string Built(string project, string dll)
+    {
+        var root = Directory.GetCurrentDirectory();
+        var path = Path.Combine(root, project, "bin", "Release", "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build Release first: {path}");
+    }
+
+    private Process Start(string dll, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = false };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = Process.Start(info)!;
+        processes.Add(process);
+        return process;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Monitoring.Bench;
+
+/// <summary>CPU time and resident memory of processes, read from /proc (Linux).</summary>
+public static class ProcessStats
+{
+    private const double TicksPerSecond = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+    /// <summary>User plus system CPU of the process, in milliseconds.</summary>
+    public static double CpuMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the name: state is field 3; utime and stime are fields 14 and 15.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1000 / TicksPerSecond;
+    }
+
+    public static double CpuMs(IEnumerable<int> pids) => pids.Sum(pid =>
+    {
+        try
+        {
+            return CpuMs(pid);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    });
+
+    public static long RssKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The postmaster of a PostgreSQL data folder and every process it started.</summary>
+    public static IReadOnlyList<int> PostgresProcesses(string dataFolder)
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(dataFolder, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var pids = new List<int> { postmaster };
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                if (parent == postmaster)
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return pids;
+    }
+}

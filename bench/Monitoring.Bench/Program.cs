@@ -1,0 +1,50 @@
+// Benchmarks of scripts/bench.sh (not tests): engine, engine --saturate, memory, api, uptime.
+// Each prints one JSON object and, with --json FILE, writes it there. Needs DATABASE_URL and PGDATA
+// (the PostgreSQL that bench.sh started) and the Release build.
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Monitoring.Bench;
+using Monitoring.Sql;
+using Npgsql;
+
+var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime> [options] [--json FILE]");
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL") ?? throw new InvalidOperationException("DATABASE_URL is not set (run through scripts/bench.sh)");
+var pgData = Environment.GetEnvironmentVariable("PGDATA") ?? throw new InvalidOperationException("PGDATA is not set (run through scripts/bench.sh)");
+await using var database = NpgsqlDataSource.Create(DatabaseUrl.ToConnectionString(databaseUrl));
+await using var fleet = await BenchFleet.StartAsync(databaseUrl, pgData);
+var context = new Context(fleet, database);
+
+var result = scenario switch
+{
+    "engine" when args.Contains("--saturate") => await Scenarios.SaturateAsync(context, Number("--start", 1000), Number("--step", 1000), Number("--max", 20000), Number("--hold", 60)),
+    "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60)),
+    "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
+    "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
+    "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
+    _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
+};
+
+var report = new Dictionary<string, object>
+{
+    ["scenario"] = scenario + (args.Contains("--saturate") ? " --saturate" : string.Empty),
+    ["arguments"] = string.Join(' ', args),
+    ["machine"] = new Dictionary<string, object>
+    {
+        ["cores"] = Environment.ProcessorCount,
+        ["os"] = RuntimeInformation.OSDescription,
+        ["cpu"] = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown",
+        ["memory_gb"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024d / 1024 / 1024, 1),
+    },
+    ["at"] = DateTimeOffset.UtcNow.ToString("O"),
+    ["result"] = result,
+};
+var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+Console.WriteLine(json);
+if (Option("--json") is { } file)
+{
+    await File.WriteAllTextAsync(file, json);
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Monitoring.Bench;
+
+/// <summary>The scenarios of scripts/bench.sh; each answers one JSON object.</summary>
+public static partial class Scenarios
+{
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+
+    public static async Task<Dictionary<string, object>> EngineAsync(Context context, int services, string cron, int seconds)
+    {
+        await using var feed = await FeedRecorder.ConnectAsync(context.Fleet.GatewayUrl, BenchFleet.Key);
+        var created = await ServiceFactory.CreateAsync(context.Fleet.Http, $"{context.Fleet.StubUrl}/health", cron, services);
+        await Task.Delay(WarmUp);
+        return await EngineWindow.MeasureAsync(context.Fleet, context.Database, feed, created.Select(c => c.Id).ToList(), cron, TimeSpan.FromSeconds(seconds));
+    }
+
+    /// <summary>
+    /// Raises the offered rate (services checked every second) step by step until lag p99 passes 1 s or less
+    /// than 95 % of the offered checks are achieved, holding each rate for <paramref name="hold"/> seconds.
+    /// </summary>
+    public static async Task<Dictionary<string, object>> SaturateAsync(Context context, int start, int step, int max, int hold)
+    {
+        await using var feed = await FeedRecorder.ConnectAsync(context.Fleet.GatewayUrl, BenchFleet.Key);
+        const string cron = "* * * * * *";
+        var services = new List<long>();
+        var steps = new List<Dictionary<string, object>>();
+        var held = 0;
+        for (var rate = start; rate <= max; rate += step)
+        {
+            var added = await ServiceFactory.CreateAsync(context.Fleet.Http, $"{context.Fleet.StubUrl}/health", cron, rate - services.Count);
+            services.AddRange(added.Select(a => a.Id));
+            await Task.Delay(WarmUp);
+            var result = await EngineWindow.MeasureAsync(context.Fleet, context.Database, feed, services, cron, TimeSpan.FromSeconds(hold));
+            steps.Add(result);
+            var lag = ((Dictionary<string, double>)result["scheduling_lag_ms"])["p99"];
+            var ok = lag <= 1000 && (double)result["achieved_checks_per_second"] >= 0.95 * (double)result["offered_checks_per_second"];
+            Console.Error.WriteLine($"[saturate] {rate}/s offered: achieved {result["achieved_checks_per_second"]}/s, lag p99 {lag} ms -> {(ok ? "held" : "not held")}");
+            if (!ok)
+            {
+                break;
+            }
+
+            held = rate;
+        }
+
+        return new Dictionary<string, object> { ["highest_rate_held_checks_per_second"] = held, ["hold_seconds"] = hold, ["steps"] = steps };
+    }
+
+    public static async Task<Dictionary<string, object>> MemoryAsync(Context context, int services, string cron)
+    {
+        await Task.Delay(WarmUp);
+        var before = ProcessStats.RssKb(context.Fleet.Silo.Id);
+        var watch = Stopwatch.StartNew();
+        await ServiceFactory.CreateAsync(context.Fleet.Http, $"{context.Fleet.StubUrl}/health", cron, services);
+        var createSeconds = watch.Elapsed.TotalSeconds;
+
+        // Steady state: resident memory stops moving by more than 1 % over 15 s.
+        long rss = ProcessStats.RssKb(context.Fleet.Silo.Id), previous;
+        do
+        {
+            previous = rss;
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            rss = ProcessStats.RssKb(context.Fleet.Silo.Id);
+        }
+        while (Math.Abs(rss - previous) > previous / 100);
+
+        var active = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable");
+        return new Dictionary<string, object>
+        {
+            ["services"] = services,
+            ["services_with_wake_up_reminder"] = active,
+            ["create_seconds"] = Stats.Round(createSeconds),
+            ["silo_resident_kb_before"] = before,
+            ["silo_resident_kb"] = rss,
+            ["resident_kb_per_service"] = Stats.Round((double)rss / services),
+            ["resident_kb_per_service_above_empty_silo"] = Stats.Round((double)(rss - before) / services),
+        };
+    }
+
+    /// <summary>wrk with 64 keep-alive connections against grain-served GETs and the gateway's bare endpoint.</summary>
+    public static async Task<Dictionary<string, object>> ApiAsync(Context context, int seconds)
+    {
+        var http = context.Fleet.Http;
+        var created = await ServiceFactory.CreateAsync(http, $"{context.Fleet.StubUrl}/health", "* * * * * *", 1);
+        var id = created[0].Id;
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        await http.PatchAsJsonAsync($"/client-services/{id}", new { enabled = false });
+
+        var results = new Dictionary<string, object>();
+        foreach (var path in new[] { $"/client-services/{id}", $"/uptime-stats?service_id={id}&period=24h", $"/service-status?service_id={id}" })
+        {
+            var body = await http.GetByteArrayAsync(path);
+            await http.PutAsync("/__bench/bare", new ByteArrayContent(body));
+            var bare = await WrkAsync(context.Fleet.GatewayUrl + "/__bench/bare", seconds);
+            var endpoint = await WrkAsync(context.Fleet.GatewayUrl + path, seconds);
+            results[path.Split('?')[0] + (path.Contains('?') ? "?" + path.Split('?')[1].Split('=')[0] + "=…" : string.Empty)] = new Dictionary<string, object>
+            {
+                ["body_bytes"] = body.Length,
+                ["requests_per_second"] = endpoint.Rps,
+                ["p99_ms"] = endpoint.P99Ms,
+                ["bare_requests_per_second"] = bare.Rps,
+                ["bare_p99_ms"] = bare.P99Ms,
+                ["ratio_to_bare"] = Stats.Round(endpoint.Rps / bare.Rps),
+            };
+        }
+
+        return new Dictionary<string, object> { ["connections"] = 64, ["seconds_per_run"] = seconds, ["endpoints"] = results };
+    }
+
+    /// <summary>GET /uptime-stats latency for one service with a small and with a large history table.</summary>
+    public static async Task<Dictionary<string, object>> UptimeAsync(Context context, long rows)
+    {
+        var http = context.Fleet.Http;
+        var client = (await (await http.PostAsJsonAsync("/clients", new { name = $"uptime-{Guid.NewGuid():N}" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var service = await context.Scalar<long>($"INSERT INTO client_services (client_id, name, endpoint_url, enabled) VALUES ({client}, 'measured', 'http://127.0.0.1:9/', false) RETURNING id");
+        // The measured service: a check every 15 minutes for 90 days (8,640 rows).
+        await context.Execute($"""
+            INSERT INTO service_status (service_id, client_id, status, status_code, response_time_ms, trigger, checked_at)
+            SELECT {service}, {client}, (ARRAY['up','up','up','degraded','down'])[1 + i % 5], 200, 50 + i % 400, 'schedule',
+                   date_trunc('milliseconds', now() - make_interval(mins => i * 15))
+            FROM generate_series(1, 8640) i;
+            """);
+        await FillAsync(context, 10_000);
+        var small = await MeasureUptimeAsync(http, service);
+        await FillAsync(context, rows);
+        var large = await MeasureUptimeAsync(http, service);
+        return new Dictionary<string, object>
+        {
+            ["measured_service_rows"] = 8640,
+            ["small"] = new Dictionary<string, object> { ["table_rows"] = await context.Scalar<long>("SELECT count(*) FROM service_status"), ["latency_ms"] = small },
+            ["large"] = new Dictionary<string, object> { ["table_rows"] = await context.Scalar<long>("SELECT count(*) FROM service_status"), ["latency_ms"] = large },
+        };
+    }
+
+    private static async Task FillAsync(Context context, long total)
+    {
+        var existing = await context.Scalar<long>("SELECT count(*) FROM service_status");
+        for (var remaining = total - existing; remaining > 0; remaining -= 1_000_000)
+        {
+            var batch = Math.Min(remaining, 1_000_000);
+            await context.Execute($"""
+                INSERT INTO service_status (service_id, client_id, status, status_code, response_time_ms, trigger, checked_at)
+                SELECT 1000000000 + i % 1000, 0, 'up', 200, 100, 'schedule', date_trunc('milliseconds', now() - make_interval(secs => (i % 7776000)::double precision))
+                FROM generate_series(1, {batch}) i;
+                """);
+        }
+
+        await context.Execute("ANALYZE service_status");
+    }
+
+    private static async Task<Dictionary<string, object>> MeasureUptimeAsync(HttpClient http, long service)
+    {
+        string[] queries = ["period=24h", "period=7d", "period=30d&bucket=1d", "period=90d&bucket=1d", "period=24h&bucket=1h", "period=90d"];
+        foreach (var query in queries)
+        {
+            (await http.GetAsync($"/uptime-stats?service_id={service}&{query}")).EnsureSuccessStatusCode();
+        }
+
+        var samples = new List<double>();
+        for (var i = 0; i < 300; i++)
+        {
+            foreach (var query in queries)
+            {
+                var watch = Stopwatch.StartNew();
+                (await http.GetAsync($"/uptime-stats?service_id={service}&{query}")).EnsureSuccessStatusCode();
+                samples.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return Stats.Summary(samples).ToDictionary(p => p.Key, p => (object)p.Value);
+    }
+
+    private static async Task<(double Rps, double P99Ms)> WrkAsync(string url, int seconds)
+    {
+        var info = new ProcessStartInfo("wrk", ["-t2", "-c64", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {BenchFleet.Key}", url])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var wrk = Process.Start(info)!;
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var p99 = P99().Match(output);
+        var value = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture);
+        var ms = p99.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+        if (output.Contains("Non-2xx", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"wrk saw errors against {url}:\n{output}");
+        }
+
+        return (Stats.Round(rps), Stats.Round(ms));
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"99%\s+([\d.]+)(us|ms|s)")]
+    private static partial Regex P99();
+}
+
+/// <summary>What a scenario works with: the fleet and the database.</summary>
+public sealed class Context(BenchFleet fleet, NpgsqlDataSource database)
+{
+    public BenchFleet Fleet { get; } = fleet;
+
+    public NpgsqlDataSource Database { get; } = database;
+
+    public async Task<T> Scalar<T>(string sql)
+    {
+        await using var command = Database.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task Execute(string sql)
+    {
+        await using var command = Database.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): starts a PostgreSQL like scripts/test.sh does but with PostgreSQL's default
+# durability (fsync and synchronous_commit on), builds Release, and runs one scenario of bench/Monitoring.Bench,
+# which starts one silo, the gateway and a stub target as their own processes on 127.0.0.1.
+#   ./scripts/bench.sh engine --services 2000 --cron '* * * * * *' --duration 60 --json bench/results/engine.json
+#   ./scripts/bench.sh engine --saturate [--start 1000 --step 1000 --hold 60] --json ...
+#   ./scripts/bench.sh memory --services 100000 --json ...
+#   ./scripts/bench.sh api --duration 20 --json ...
+#   ./scripts/bench.sh uptime --rows 10000000 --json ...
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+# shellcheck source=lib/env.sh
+source scripts/lib/env.sh
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "wrk not found; installing it with apt-get (the api scenario uses it)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk
+fi
+
+pg_data=$(mktemp -d "${TMPDIR:-/tmp}/monitoring-bench-pg.XXXXXX")
+trap 'pg_stop "$pg_data" || true; rm -rf "$pg_data"' EXIT
+pg_password=$(random_token 18)
+pg_port=$(pg_free_port 56432)
+pg_start "$pg_data" "$pg_port" "$pg_password" durable
+export DATABASE_URL="postgresql://monitoring:${pg_password}@127.0.0.1:${pg_port}/monitoring"
+export PGDATA="$pg_data"
+
+dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly -v q
+dotnet Silo/bin/Release/net10.0/Monitoring.Silo.dll migrate >/dev/null
+mkdir -p bench/results
+dotnet bench/Monitoring.Bench/bin/Release/net10.0/Monitoring.Bench.dll "$@"
