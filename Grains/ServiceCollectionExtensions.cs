@@ -25,7 +25,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(EncryptionKeys.Read(configuration));
         services.AddSingleton<CredentialProtector>();
 
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring" }.Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring" };
+            // The grains repeat a small set of statements (loads, finds, uptime edges): let Npgsql prepare
+            // them server-side once they recur, unless DATABASE_URL chose otherwise.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+
+            return builder.Build();
+        });
         services.AddSingleton<ServiceStore>();
         services.AddSingleton<ClientStore>();
         services.AddSingleton<UptimeHistoryStore>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cronos;
 
 namespace Monitoring.Grains.Scheduling;
@@ -7,6 +8,10 @@ namespace Monitoring.Grains.Scheduling;
 /// </summary>
 public sealed class CronSchedule
 {
+    // Many services share a few schedules: parse each (expression, zone) once and share the immutable result.
+    private const int MaxCached = 10_000;
+    private static readonly ConcurrentDictionary<(string Text, string Zone), CronSchedule> Parsed = new();
+
     private readonly CronExpression expression;
     private readonly TimeZoneInfo zone;
 
@@ -19,7 +24,12 @@ public sealed class CronSchedule
     /// <summary>Parses the expression, or answers why it cannot (the parser's reason).</summary>
     public static bool TryParse(string text, string timeZone, out CronSchedule? schedule, out string? error)
     {
-        schedule = null;
+        if (Parsed.TryGetValue((text, timeZone), out schedule))
+        {
+            error = null;
+            return true;
+        }
+
         if (!TryFindZone(timeZone, out var zone))
         {
             error = $"unknown time zone '{timeZone}' (use an IANA name such as UTC or Europe/Berlin)";
@@ -37,6 +47,11 @@ public sealed class CronSchedule
         {
             var expression = CronExpression.Parse(text.Trim(), fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
             schedule = new CronSchedule(expression, zone!);
+            if (Parsed.Count < MaxCached)
+            {
+                Parsed.TryAdd((text, timeZone), schedule);
+            }
+
             error = null;
             return true;
         }

@@ -11,10 +11,11 @@ internal sealed class RecentResults
 {
     public static readonly TimeSpan Span = TimeSpan.FromMinutes(5);
 
-    private readonly Queue<(DateTimeOffset CheckedAt, HealthStatus Status, int ResponseTimeMs)> results = new();
+    private Queue<(DateTimeOffset CheckedAt, HealthStatus Status, int ResponseTimeMs)>? results;
 
     public void Add(DateTimeOffset checkedAt, HealthStatus status, int responseTimeMs, DateTimeOffset now)
     {
+        results ??= new Queue<(DateTimeOffset, HealthStatus, int)>(2);
         if (checkedAt >= now - Span)
         {
             results.Enqueue((checkedAt, status, responseTimeMs));
@@ -30,7 +31,7 @@ internal sealed class RecentResults
     public UptimeWindow WindowBefore(UptimeWindow window, DateTimeOffset cut)
     {
         var copy = window.Clone();
-        foreach (var (checkedAt, status, responseTimeMs) in results)
+        foreach (var (checkedAt, status, responseTimeMs) in results ?? [])
         {
             if (checkedAt >= cut)
             {

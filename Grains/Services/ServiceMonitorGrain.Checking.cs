@@ -14,7 +14,8 @@ namespace Monitoring.Grains.Services;
 /// </summary>
 public sealed partial class ServiceMonitorGrain
 {
-    private readonly List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)> inFlight = [];
+    // Created with the first check: most grains spend their life between checks, and memory per service counts.
+    private List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)>? inFlight;
 
     public async Task<Outcome<StatusRecord>> CheckNowAsync(long? scopeClientId)
     {
@@ -36,10 +37,11 @@ public sealed partial class ServiceMonitorGrain
     private Task<StatusRecord?> StartCheck(string trigger)
     {
         var startedAt = time.GetUtcNow().ToMilliseconds();
-        var task = RunCheckAsync(config!, trigger, startedAt, lifetime.Token);
+        var task = RunCheckAsync(config!, trigger, startedAt, (lifetime ??= new CancellationTokenSource()).Token);
         var entry = (startedAt, task);
-        inFlight.Add(entry);
-        _ = task.ContinueWith(_ => inFlight.Remove(entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+        var running = inFlight ??= [];
+        running.Add(entry);
+        _ = task.ContinueWith(_ => running.Remove(entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
         return task;
     }
 
@@ -105,7 +107,7 @@ public sealed partial class ServiceMonitorGrain
 
     private async Task WaitForChecksAsync(CancellationToken cancellationToken)
     {
-        var pending = inFlight.Select(f => f.Task).ToArray();
+        var pending = inFlight?.Select(f => f.Task).ToArray() ?? [];
         if (pending.Length == 0)
         {
             return;

@@ -98,7 +98,7 @@ public sealed partial class ServiceMonitorGrain
         }
 
         var now = time.GetUtcNow();
-        var cut = inFlight.Count == 0 ? now : inFlight.Min(f => f.StartedAt);
+        var cut = inFlight is { Count: > 0 } running ? running.Min(f => f.StartedAt) : now;
         if (cut < now - RecentResults.Span)
         {
             return;

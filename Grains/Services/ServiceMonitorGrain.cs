@@ -43,7 +43,7 @@ public sealed partial class ServiceMonitorGrain(
 {
     private ServiceConfig? config;
     private ServiceRuntime runtime = ServiceRuntime.Empty;
-    private CancellationTokenSource lifetime = new();
+    private CancellationTokenSource? lifetime;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -183,7 +183,11 @@ public sealed partial class ServiceMonitorGrain(
         var wasConfigured = config is not null;
         config = null;
         DisarmTimer();
-        await lifetime.CancelAsync();
+        if (lifetime is not null)
+        {
+            await lifetime.CancelAsync();
+        }
+
         await WaitForChecksAsync(CancellationToken.None);
         if (wasConfigured)
         {
@@ -191,7 +195,7 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         await RemoveLeftoversAsync();
-        lifetime = new CancellationTokenSource();
+        lifetime = null;
         DeactivateOnIdle();
     }
 

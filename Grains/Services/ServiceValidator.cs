@@ -62,7 +62,7 @@ public static class ServiceValidator
             var method = fields.Method.Value?.Trim().ToUpperInvariant();
             if (method is "GET" or "HEAD")
             {
-                next = next with { Method = method };
+                next = next with { Method = SharedText.Of(method) };
             }
             else
             {
@@ -94,7 +94,7 @@ public static class ServiceValidator
             var zone = fields.CronTimezone.Value?.Trim();
             if (zone is not null && CronSchedule.TryFindZone(zone, out _))
             {
-                next = next with { CronTimezone = zone };
+                next = next with { CronTimezone = SharedText.Of(zone) };
             }
             else
             {
@@ -115,7 +115,7 @@ public static class ServiceValidator
             }
             else
             {
-                next = next with { CronSchedule = string.Join(' ', cron.Split(' ', StringSplitOptions.RemoveEmptyEntries)) };
+                next = next with { CronSchedule = SharedText.Of(string.Join(' ', cron.Split(' ', StringSplitOptions.RemoveEmptyEntries))) };
             }
         }
 

@@ -4,7 +4,7 @@ using Monitoring.Grains.Interfaces.Models;
 namespace Monitoring.Grains.Uptime;
 
 /// <summary>
-/// A service's rolling uptime in bounded memory (about 3.5 KB): hour buckets for the last week and UTC-day
+/// A service's rolling uptime in bounded memory (about 3.6 KB): hour buckets for the last week and UTC-day
 /// buckets for the last 92 days. Holds exactly the committed results it was given, so sums over whole
 /// buckets equal SQL over service_status; partial buckets at the start of a period come from SQL.
 /// </summary>
@@ -12,10 +12,12 @@ public sealed class UptimeWindow
 {
     public const int HourSlots = 170;
     public const int DaySlots = 92;
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     private readonly UptimeTier<ushort, uint> hours = new(HourSlots, TimeSpan.FromHours(1));
-    private readonly UptimeTier<uint, ulong> days = new(DaySlots, TimeSpan.FromDays(1));
+    // A day's response-time sum overflows 32 bits only past ~49 days of summed response time; such a day
+    // is marked saturated and read from SQL instead.
+    private readonly UptimeTier<uint, uint> days = new(DaySlots, TimeSpan.FromDays(1));
 
     public void Add(DateTimeOffset checkedAt, HealthStatus status, int responseTimeMs) =>
         Apply(checkedAt, One(status, responseTimeMs), 1);

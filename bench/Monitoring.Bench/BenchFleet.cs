@@ -80,14 +80,14 @@ public sealed class BenchFleet : IAsyncDisposable
         return fleet;
     }
 
-    /// <summary>CPU milliseconds used so far by each part.</summary>
-    public Dictionary<string, double> CpuMs() => new()
+    /// <summary>Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes) and stub.</summary>
+    public CpuSampler SampleCpu() => new(() => new Dictionary<string, IReadOnlyList<int>>
     {
-        ["silo"] = ProcessStats.CpuMs(Silo.Id),
-        ["gateway"] = ProcessStats.CpuMs(Gateway.Id),
-        ["postgres"] = ProcessStats.CpuMs(ProcessStats.PostgresProcesses(pgData)),
-        ["stub"] = ProcessStats.CpuMs(Stub.Id),
-    };
+        ["silo"] = [Silo.Id],
+        ["gateway"] = [Gateway.Id],
+        ["postgres"] = ProcessStats.PostgresProcesses(pgData),
+        ["stub"] = [Stub.Id],
+    });
 
     public async ValueTask DisposeAsync()
     {

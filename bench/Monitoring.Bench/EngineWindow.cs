@@ -14,11 +14,11 @@ public static class EngineWindow
     public static async Task<Dictionary<string, object>> MeasureAsync(
         BenchFleet fleet, NpgsqlDataSource database, FeedRecorder feed, IReadOnlyList<long> services, string cron, TimeSpan duration)
     {
-        var cpuBefore = fleet.CpuMs();
+        var cpuSampler = fleet.SampleCpu();
         var t0 = DateTimeOffset.UtcNow;
         await Task.Delay(duration);
         var t1 = DateTimeOffset.UtcNow;
-        var cpuAfter = fleet.CpuMs();
+        var cpuUsed = await cpuSampler.StopAsync();
         var rssKb = ProcessStats.RssKb(fleet.Silo.Id);
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -76,7 +76,7 @@ public static class EngineWindow
         }
 
         var seconds = (t1 - t0).TotalSeconds;
-        var cpu = cpuAfter.ToDictionary(p => p.Key, p => Stats.Round((p.Value - cpuBefore[p.Key]) / Math.Max(1, achieved)));
+        var cpu = cpuUsed.ToDictionary(p => p.Key, p => Math.Round(p.Value / Math.Max(1, achieved), 3));
         return new Dictionary<string, object>
         {
             ["services"] = services.Count,
@@ -91,7 +91,8 @@ public static class EngineWindow
             ["missed_occurrences"] = missed,
             ["duplicated_occurrences"] = duplicated,
             ["cpu_ms_per_check"] = cpu,
-            ["cpu_ms_per_check_silo_plus_postgres"] = Stats.Round(cpu["silo"] + cpu["postgres"]),
+            ["cpu_ms_per_check_silo_plus_postgres"] = Math.Round(cpu["silo"] + cpu["postgres"], 3),
+            ["cpu_cores_used"] = cpuUsed.ToDictionary(p => p.Key, p => Math.Round(p.Value / 1000 / seconds, 2)),
             ["silo_resident_kb"] = rssKb,
             ["silo_resident_kb_per_service"] = Stats.Round((double)rssKb / services.Count),
         };

@@ -8,8 +8,8 @@ public sealed class UptimeWindowEncodingTests
 {
     private static readonly DateTimeOffset Now = Times.At("2026-11-27T10:17:23.456Z");
 
-    // A version byte, then per tier its head and every slot (hours: 3 × ushort + uint; days: 3 × uint + ulong) and the saturation bits.
-    private const int EncodedLength = 1 + (8 + (170 * 10) + (3 * 8)) + (8 + (92 * 20) + (2 * 8));
+    // A version byte, then per tier its head and every slot (hours: 3 × ushort + uint; days: 3 × uint + uint) and the saturation bits.
+    private const int EncodedLength = 1 + (8 + (170 * 10) + (3 * 8)) + (8 + (92 * 16) + (2 * 8));
 
     [Fact]
     public void Decode_restores_exactly_what_was_encoded()
@@ -69,13 +69,14 @@ public sealed class UptimeWindowEncodingTests
     {
         var valid = RandomWindow(seed: 3).Encode();
         var otherVersion = (byte[])valid.Clone();
-        otherVersion[0] = 2;
+        otherVersion[0] = 3;
         return new TheoryData<string, byte[]>
         {
             { "empty", [] },
             { "version only", [1] },
             { "version 0", [0, .. valid[1..]] },
-            { "version 2", otherVersion },
+            { "version 3", otherVersion },
+            { "version 1 (wider day sums)", [1, .. valid[1..]] },
             { "one byte short", valid[..^1] },
             { "half", valid[..(valid.Length / 2)] },
             { "hours only", valid[..(1 + 8 + (170 * 10) + 24)] },
