@@ -11,11 +11,15 @@ namespace Monitoring.Grains.Interfaces;
 [Alias("monitoring.client")]
 public interface IClientGrain : IGrainWithIntegerKey
 {
-    [Alias("get"), ReadOnly]
+    [Alias("get")]
     Task<Outcome<ClientRecord>> GetAsync(long? scopeClientId);
 
     [Alias("patch")]
     Task<Outcome<ClientRecord>> PatchAsync(ClientFields fields, long? scopeClientId);
+
+    /// <summary>Replaces every writable field (a Feathers update): what the body omits becomes null.</summary>
+    [Alias("replace")]
+    Task<Outcome<ClientRecord>> ReplaceAsync(ClientFields fields, long? scopeClientId);
 
     [Alias("remove")]
     Task<Outcome<ClientRecord>> RemoveAsync(long? scopeClientId);

@@ -22,6 +22,10 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("patch")]
     Task<Outcome<ServiceRecord>> PatchAsync(ServiceFields fields, long? scopeClientId);
 
+    /// <summary>Replaces every writable field (a Feathers update): what the body omits takes its default.</summary>
+    [Alias("replace")]
+    Task<Outcome<ServiceRecord>> ReplaceAsync(ServiceFields fields, long? scopeClientId);
+
     /// <summary>Stops every check, deletes the row and its history, and answers the removed record.</summary>
     [Alias("remove")]
     Task<Outcome<ServiceRecord>> RemoveAsync(long? scopeClientId);

@@ -25,6 +25,9 @@ public static class SiloConfiguration
                 o.ConnectionString = database.ConnectionString;
             });
 
+        // Database errors reach the gateway as themselves, so it can answer 503 instead of 500.
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+
         // A silo that stops gracefully tells its clients first, so gateways stop routing calls to it.
         silo.Configure<SiloMessagingOptions>(o => o.ClientGatewayShutdownNotificationTimeout = TimeSpan.FromSeconds(5));
 

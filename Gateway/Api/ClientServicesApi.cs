@@ -18,6 +18,7 @@ public static class ClientServicesApi
         services.MapGet("/{id}", GetAsync);
         services.MapPost("/", CreateAsync);
         services.MapPatch("/{id}", PatchAsync);
+        services.MapPut("/{id}", ReplaceAsync);
         services.MapDelete("/{id}", RemoveAsync);
         services.MapPost("/{id}/check", CheckAsync);
         return app;
@@ -77,7 +78,14 @@ public static class ClientServicesApi
         }
     }
 
-    private static async Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ChangeAsync(id, request, user, grains, replace: false);
+
+    /// <summary>PUT: a Feathers update, replacing every writable field (omitted ones take their defaults).</summary>
+    private static Task<IResult> ReplaceAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ChangeAsync(id, request, user, grains, replace: true);
+
+    private static async Task<IResult> ChangeAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, bool replace)
     {
         if (!RequestIds.TryParse(id, out var serviceId, out var idError))
         {
@@ -98,7 +106,8 @@ public static class ClientServicesApi
                 return ErrorResults.From(Failure.ForFields(errors));
             }
 
-            var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).PatchAsync(fields, CallerScope.ClientId(user));
+            var grain = grains.GetGrain<IServiceMonitorGrain>(serviceId);
+            var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
             return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
         }
     }

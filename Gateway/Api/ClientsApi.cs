@@ -18,6 +18,7 @@ public static class ClientsApi
         clients.MapGet("/{id}", GetAsync);
         clients.MapPost("/", CreateAsync);
         clients.MapPatch("/{id}", PatchAsync);
+        clients.MapPut("/{id}", ReplaceAsync);
         clients.MapDelete("/{id}", RemoveAsync);
         return app;
     }
@@ -70,7 +71,14 @@ public static class ClientsApi
         }
     }
 
-    private static async Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ChangeAsync(id, request, user, grains, replace: false);
+
+    /// <summary>PUT: a Feathers update, replacing every writable field.</summary>
+    private static Task<IResult> ReplaceAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ChangeAsync(id, request, user, grains, replace: true);
+
+    private static async Task<IResult> ChangeAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, bool replace)
     {
         if (!RequestIds.TryParse(id, out var clientId, out var idError))
         {
@@ -91,7 +99,8 @@ public static class ClientsApi
                 return ErrorResults.From(Failure.ForFields(errors));
             }
 
-            var outcome = await grains.GetGrain<IClientGrain>(clientId).PatchAsync(fields, CallerScope.ClientId(user));
+            var grain = grains.GetGrain<IClientGrain>(clientId);
+            var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
             return ApiResponses.From(outcome, ApiJson.Context.ClientRecord);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Monitoring.Grains.Interfaces.Models;
 
@@ -18,8 +19,7 @@ public sealed class FieldBinder(JsonElement body)
     /// <summary>A string field; NUL characters are refused (PostgreSQL text cannot hold them).</summary>
     public Optional<string?> Text(string name) => Bind(name, value => value.ValueKind switch
     {
-        JsonValueKind.String when value.GetString()!.Contains('\0', StringComparison.Ordinal) => Wrong(name, "must not contain NUL characters"),
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => TextOf(name, value),
         _ => Wrong(name, "must be a string"),
     });
 
@@ -29,23 +29,47 @@ public sealed class FieldBinder(JsonElement body)
         return text.IsSet ? new Optional<Secret?>(true, text.Value is null ? null : new Secret(text.Value)) : default;
     }
 
-    public Optional<int?> Integer(string name) => Bind<int?>(name, value =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : Wrong<int?>(name, "must be an integer"));
+    /// <summary>An integer, also as a string of digits (form values arrive as strings; Knex took them too).</summary>
+    public Optional<int?> Integer(string name) => Bind<int?>(name, value => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt32(out var number) => number,
+        JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => Wrong<int?>(name, "must be an integer"),
+    });
 
-    public Optional<long?> Id(string name) => Bind<long?>(name, value =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number > 0 ? number : Wrong<long?>(name, "must be a positive integer id"));
+    public Optional<long?> Id(string name) => Bind<long?>(name, value => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt64(out var number) && number > 0 => number,
+        JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 => parsed,
+        _ => Wrong<long?>(name, "must be a positive integer id"),
+    });
 
-    public Optional<bool?> Boolean(string name) => Bind<bool?>(name, value =>
-        value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : Wrong<bool?>(name, "must be true or false"));
+    public Optional<bool?> Boolean(string name) => Bind<bool?>(name, value => value.ValueKind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
+        JsonValueKind.String when value.GetString() is "true" or "false" => value.GetString() == "true",
+        _ => Wrong<bool?>(name, "must be true or false"),
+    });
 
     /// <summary>Records every property that is neither bound nor one of <paramref name="readOnly"/> as an error.</summary>
     public void RejectUnknown(IReadOnlyCollection<string> readOnly)
     {
         foreach (var property in body.EnumerateObject())
         {
-            if (!read.Contains(property.Name) && !readOnly.Contains(property.Name))
+            string name;
+            try
             {
-                errors[property.Name.Length <= 64 ? property.Name : property.Name[..64]] = "is not a field of this resource";
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                errors["(field name)"] = "is not valid text";
+                continue;
+            }
+
+            if (!read.Contains(name) && !readOnly.Contains(name))
+            {
+                errors[name.Length <= 64 ? name : name[..64]] = "is not a field of this resource";
             }
         }
     }
@@ -59,6 +83,22 @@ public sealed class FieldBinder(JsonElement body)
         }
 
         return value.ValueKind == JsonValueKind.Null ? new Optional<T>(true, default!) : new Optional<T>(true, convert(value));
+    }
+
+    private string? TextOf(string name, JsonElement value)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate (\ud800) is valid JSON but not text.
+            return Wrong(name, "must be valid text");
+        }
+
+        return text.Contains('\0', StringComparison.Ordinal) ? Wrong(name, "must not contain NUL characters") : text;
     }
 
     private string? Wrong(string name, string reason) => Wrong<string?>(name, reason);

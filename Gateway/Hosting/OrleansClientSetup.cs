@@ -23,6 +23,7 @@ public static class OrleansClientSetup
                     o.ConnectionString = settings.Database.ConnectionString;
                 })
                 .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10))
+                .Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"))
                 .UseConnectionRetryFilter(async (exception, cancellationToken) =>
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

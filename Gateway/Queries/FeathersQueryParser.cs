@@ -7,7 +7,8 @@ namespace Monitoring.Gateway.Queries;
 /// <summary>
 /// Reads the Feathers common query syntax into a <see cref="FindQuery"/>: <c>$limit</c> (default 50, larger
 /// than 100 is clamped), <c>$skip</c>, <c>$sort</c>, <c>$select</c>, <c>field=value</c>, the operators
-/// <c>$in $nin $lt $lte $gt $gte $ne</c>, and <c>$or</c> / <c>$and</c>. Values are converted to the field's
+/// <c>$in $nin $lt $lte $gt $gte $ne</c>, <c>$or</c> / <c>$and</c>, and as Feathers + Knex also offer them,
+/// <c>$like $notlike $ilike</c> on text fields. Values are converted to the field's
 /// type; an unknown field, an unknown operator or a malformed value is a <see cref="QuerySyntaxException"/>.
 /// </summary>
 public static class FeathersQueryParser
@@ -125,6 +126,11 @@ public static class FeathersQueryParser
                 "$gt" => ComparisonOperator.GreaterThan,
                 "$gte" => ComparisonOperator.GreaterThanOrEqual,
                 "$ne" => ComparisonOperator.NotEqual,
+                "$like" or "$notlike" or "$ilike" when field.Kind != FieldKind.Text || field.AllowedValues is not null =>
+                    throw new QuerySyntaxException($"{op} only applies to text fields, not {name}", name),
+                "$like" => ComparisonOperator.Like,
+                "$notlike" => ComparisonOperator.NotLike,
+                "$ilike" => ComparisonOperator.ILike,
                 _ => throw new QuerySyntaxException($"Invalid query parameter {op}", name),
             };
 

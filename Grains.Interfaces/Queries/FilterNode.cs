@@ -31,4 +31,7 @@ public enum ComparisonOperator
     GreaterThanOrEqual,
     In,
     NotIn,
+    Like,
+    NotLike,
+    ILike,
 }

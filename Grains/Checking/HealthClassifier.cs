@@ -39,7 +39,7 @@ public static class HealthClassifier
         }
         else if (code != expectedStatusCode)
         {
-            Apply(HealthStatus.Degraded, $"HTTP {code} (expected {expectedStatusCode})");
+            Apply(HealthStatus.Degraded, $"HTTP {code}");
         }
 
         var reported = ReportedHealth.Inspect(observation.Body);

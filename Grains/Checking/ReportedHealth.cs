@@ -20,7 +20,7 @@ public sealed record ReportedHealth(
     public const int MaxDetailsBytes = 16 * 1024;
 
     private static readonly string[] DependencyKeys = ["checks", "services", "dependencies"];
-    private static readonly string[] ReasonKeys = ["message", "error", "reason", "description", "output"];
+    private static readonly string[] ReasonKeys = ["message", "error", "reason", "description", "details", "msg", "output"];
 
     public static readonly ReportedHealth Nothing = new(null, null, null, null, null, null);
 

@@ -23,17 +23,22 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => client = await store.LoadAsync(Id);
 
-    public Task<Outcome<ClientRecord>> GetAsync(long? scopeClientId) =>
-        Task.FromResult(IsVisibleTo(scopeClientId) ? Outcome<ClientRecord>.Ok(client!) : NotFound<ClientRecord>());
+    public async Task<Outcome<ClientRecord>> GetAsync(long? scopeClientId) =>
+        await IsVisibleToAsync(scopeClientId) ? Outcome<ClientRecord>.Ok(client!) : NotFound<ClientRecord>();
 
-    public async Task<Outcome<ClientRecord>> PatchAsync(ClientFields fields, long? scopeClientId)
+    public Task<Outcome<ClientRecord>> PatchAsync(ClientFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: false);
+
+    public Task<Outcome<ClientRecord>> ReplaceAsync(ClientFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: true);
+
+    private async Task<Outcome<ClientRecord>> ChangeAsync(ClientFields fields, long? scopeClientId, bool replace)
     {
-        if (!IsVisibleTo(scopeClientId))
+        if (!await IsVisibleToAsync(scopeClientId))
         {
             return NotFound<ClientRecord>();
         }
 
-        if (!ClientValidator.TryApply(client!, fields, creating: false, out var draft, out var invalid))
+        var start = replace ? client! with { Name = string.Empty, Description = null, ContactEmail = null } : client!;
+        if (!ClientValidator.TryApply(start, fields, creating: replace, out var draft, out var invalid))
         {
             return invalid!;
         }
@@ -55,7 +60,7 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
 
     public async Task<Outcome<ClientRecord>> RemoveAsync(long? scopeClientId)
     {
-        if (!IsVisibleTo(scopeClientId))
+        if (!await IsVisibleToAsync(scopeClientId))
         {
             return NotFound<ClientRecord>();
         }
@@ -79,7 +84,7 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
 
     public async Task<Outcome<ServiceRecord>> CreateServiceAsync(ServiceFields fields)
     {
-        if (client is null || removing)
+        if (removing || !await IsVisibleToAsync(null))
         {
             return Failure.Invalid("client_id", $"client {Id} does not exist");
         }
@@ -107,7 +112,19 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
         }
     }
 
-    private bool IsVisibleTo(long? scopeClientId) => client is not null && (scopeClientId is null || scopeClientId == client.Id);
+    /// <summary>
+    /// Whether the client exists for this caller. A grain activated before its client was created (a GET of
+    /// an id not yet used) looks again instead of answering from what it found then.
+    /// </summary>
+    private async Task<bool> IsVisibleToAsync(long? scopeClientId)
+    {
+        if (client is null && !removing)
+        {
+            client = await store.LoadAsync(Id);
+        }
+
+        return client is not null && (scopeClientId is null || scopeClientId == client.Id);
+    }
 
     private Outcome<T> NotFound<T>() => Failure.NotFound($"No record found for id '{Id}'");
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Services;
 
 namespace Monitoring.Grains.Clients;
 
@@ -18,7 +19,7 @@ public static partial class ClientValidator
             {
                 errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
             }
-            else if (name.Length > 200)
+            else if (TextLength.Of(name) > 200)
             {
                 errors["name"] = "must be at most 200 characters";
             }
@@ -30,7 +31,7 @@ public static partial class ClientValidator
 
         if (fields.Description.IsSet)
         {
-            if (fields.Description.Value is { Length: > 2000 })
+            if (fields.Description.Value is { } description && TextLength.Of(description) > 2000)
             {
                 errors["description"] = "must be at most 2000 characters";
             }
@@ -42,7 +43,8 @@ public static partial class ClientValidator
 
         if (fields.ContactEmail.IsSet)
         {
-            var email = fields.ContactEmail.Value?.Trim();
+            // An empty field of a form means "no address".
+            var email = fields.ContactEmail.Value?.Trim() is { Length: > 0 } given ? given : null;
             if (email is not null && (email.Length > 320 || !EmailShape().IsMatch(email)))
             {
                 errors["contact_email"] = "must be an e-mail address (name@example.com)";

@@ -93,6 +93,9 @@ public sealed class FindSql
             ComparisonOperator.GreaterThanOrEqual => $"{column} >= {Add(value!, kind)}",
             ComparisonOperator.In => In(column, kind, comparison.Values),
             ComparisonOperator.NotIn => NotIn(column, kind, comparison.Values),
+            ComparisonOperator.Like => $"{column} LIKE {Add(value!, kind)}",
+            ComparisonOperator.NotLike => $"NOT ({column} LIKE {Add(value!, kind)})",
+            ComparisonOperator.ILike => $"{column} ILIKE {Add(value!, kind)}",
             _ => throw new ArgumentException($"Unknown operator {comparison.Operator}"),
         };
     }

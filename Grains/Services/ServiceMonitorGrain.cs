@@ -112,7 +112,11 @@ public sealed partial class ServiceMonitorGrain(
     public Task<Outcome<ServiceRecord>> GetAsync(long? scopeClientId) =>
         Task.FromResult(IsVisibleTo(scopeClientId) ? Outcome<ServiceRecord>.Ok(Record()) : NotFound<ServiceRecord>());
 
-    public async Task<Outcome<ServiceRecord>> PatchAsync(ServiceFields fields, long? scopeClientId)
+    public Task<Outcome<ServiceRecord>> PatchAsync(ServiceFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: false);
+
+    public Task<Outcome<ServiceRecord>> ReplaceAsync(ServiceFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: true);
+
+    private async Task<Outcome<ServiceRecord>> ChangeAsync(ServiceFields fields, long? scopeClientId, bool replace)
     {
         if (!IsVisibleTo(scopeClientId))
         {
@@ -125,7 +129,11 @@ public sealed partial class ServiceMonitorGrain(
             return Failure.Invalid("client_id", "cannot be changed; create the service under the other client instead");
         }
 
-        if (!ServiceValidator.TryApply(previous, fields, creating: false, out var next, out var invalid))
+        // A replace starts from the defaults (keeping identity and creation time); a patch from what is stored.
+        var start = replace
+            ? new ServiceConfig { Id = Id, ClientId = previous.ClientId, Name = string.Empty, EndpointUrl = string.Empty, CreatedAt = previous.CreatedAt }
+            : previous;
+        if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid))
         {
             return invalid!;
         }

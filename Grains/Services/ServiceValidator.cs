@@ -26,7 +26,7 @@ public static class ServiceValidator
             {
                 errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
             }
-            else if (name.Length > MaxNameLength)
+            else if (TextLength.Of(name) > MaxNameLength)
             {
                 errors["name"] = $"must be at most {MaxNameLength} characters";
             }
@@ -107,7 +107,7 @@ public static class ServiceValidator
             var cron = fields.CronSchedule.Value?.Trim();
             if (string.IsNullOrEmpty(cron) || cron.Length > 200)
             {
-                errors["cron_schedule"] = "must be a cron expression of 5 fields, or 6 with seconds first";
+                errors["cron_schedule"] = "expected a cron expression of 5 fields, or 6 with seconds first";
             }
             else if (!CronSchedule.TryParse(cron, "UTC", out _, out var reason))
             {
@@ -134,7 +134,7 @@ public static class ServiceValidator
         if (fields.BasicAuthUsername.IsSet)
         {
             var username = fields.BasicAuthUsername.Value;
-            if (username is { Length: > MaxUsernameLength })
+            if (username is not null && TextLength.Of(username) > MaxUsernameLength)
             {
                 errors["basic_auth_username"] = $"must be at most {MaxUsernameLength} characters";
             }

@@ -5,8 +5,10 @@ namespace Monitoring.Grains.Uptime;
 /// <summary>
 /// Answers uptime-stats for [from, to] from a service's <see cref="UptimeWindow"/>: whole buckets come from
 /// memory, the partial bucket at <c>from</c> (and anything older than the hour buckets remember, when
-/// hourly buckets are asked for) from SQL, and only when that bucket holds any check. The result equals
-/// SQL over service_status for <c>from ≤ checked_at ≤ to</c>.
+/// hourly buckets are asked for) from SQL, and only when that bucket holds any check. The totals equal
+/// SQL over service_status for <c>from ≤ checked_at ≤ to</c>. The <c>buckets</c> are whole UTC hours or days,
+/// as many as the period holds and ending with the current one (what a status bar draws: 24 for 24h, 90 for
+/// 90d); the part of the period before the first bucket counts in the totals only.
 /// </summary>
 public sealed class UptimeCalculator(IUptimeHistory history)
 {
@@ -40,67 +42,36 @@ public sealed class UptimeCalculator(IUptimeHistory history)
         return sum;
     }
 
+    /// <summary>
+    /// The whole UTC hours of the period, oldest first: as many as the period has hours (24 for 24h), the last
+    /// one the current hour. Hours older than the hour buckets remember come from SQL in one grouped query.
+    /// </summary>
     private async Task<IReadOnlyList<UptimeBucket>> HourBucketsAsync(long serviceId, UptimeWindow window, DateTimeOffset from, DateTimeOffset to)
     {
-        var first = Floor(from, Hour);
+        var first = FirstBucket(from, to, Hour);
         var oldFromSql = window.CoversHour(first)
             ? new Dictionary<DateTimeOffset, UptimeCounts>()
-            : await history.SumByHourAsync(serviceId, from, Max(window.OldestHour, first + Hour));
+            : await history.SumByHourAsync(serviceId, first, Max(window.OldestHour, first));
         var buckets = new List<UptimeBucket>();
         for (var hour = first; hour <= to; hour += Hour)
         {
-            UptimeCounts counts;
-            if (!window.CoversHour(hour))
-            {
-                counts = oldFromSql.GetValueOrDefault(hour);
-            }
-            else if (hour == first)
-            {
-                counts = await PartialAsync(serviceId, window, hour, from, Hour);
-            }
-            else
-            {
-                counts = await WholeAsync(serviceId, window, hour, Hour);
-            }
-
+            var counts = window.CoversHour(hour) ? await WholeAsync(serviceId, window, hour, Hour) : oldFromSql.GetValueOrDefault(hour);
             buckets.Add(new UptimeBucket(hour, counts));
         }
 
         return buckets;
     }
 
+    /// <summary>The whole UTC days of the period, oldest first: 90 for 90d, the last one today.</summary>
     private async Task<IReadOnlyList<UptimeBucket>> DayBucketsAsync(long serviceId, UptimeWindow window, DateTimeOffset from, DateTimeOffset to)
     {
-        var first = Floor(from, Day);
         var buckets = new List<UptimeBucket>();
-        for (var day = first; day <= to; day += Day)
+        for (var day = FirstBucket(from, to, Day); day <= to; day += Day)
         {
-            var counts = day == first
-                ? await PartialDayAsync(serviceId, window, from)
-                : await WholeAsync(serviceId, window, day, Day);
-            buckets.Add(new UptimeBucket(day, counts));
+            buckets.Add(new UptimeBucket(day, await WholeAsync(serviceId, window, day, Day)));
         }
 
         return buckets;
-    }
-
-    /// <summary>The first day of a period: its whole hours from memory when the hour buckets reach back that far.</summary>
-    private async Task<UptimeCounts> PartialDayAsync(long serviceId, UptimeWindow window, DateTimeOffset from)
-    {
-        var dayEnd = Floor(from, Day) + Day;
-        if (!window.CoversHour(from))
-        {
-            return await PartialAsync(serviceId, window, Floor(from, Day), from, Day);
-        }
-
-        var firstHour = Floor(from, Hour);
-        var sum = await PartialAsync(serviceId, window, firstHour, from, Hour);
-        for (var hour = firstHour + Hour; hour < dayEnd; hour += Hour)
-        {
-            sum += await WholeAsync(serviceId, window, hour, Hour);
-        }
-
-        return sum;
     }
 
     /// <summary>The part of the bucket starting at <paramref name="bucket"/> from <paramref name="from"/> on.</summary>
@@ -119,6 +90,16 @@ public sealed class UptimeCalculator(IUptimeHistory history)
     {
         var known = width == Hour ? window.TryGetHour(bucket, out var counts) : window.TryGetDay(bucket, out counts);
         return known ? counts : await history.SumAsync(serviceId, bucket, bucket + width);
+    }
+
+    /// <summary>
+    /// The start of the first of ceil(period / width) buckets that end with the one holding <paramref name="to"/>.
+    /// When the period is a whole number of buckets, that bucket starts after <paramref name="from"/>.
+    /// </summary>
+    private static DateTimeOffset FirstBucket(DateTimeOffset from, DateTimeOffset to, TimeSpan width)
+    {
+        var count = (long)Math.Ceiling((to - from) / width);
+        return Floor(to, width) - (Math.Max(count, 1) - 1) * width;
     }
 
     private static DateTimeOffset Floor(DateTimeOffset time, TimeSpan width) =>

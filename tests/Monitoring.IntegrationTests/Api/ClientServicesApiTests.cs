@@ -40,7 +40,7 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
     [InlineData("method", "\"POST\"")]
     [InlineData("expected_status_code", "99")]
     [InlineData("expected_status_code", "600")]
-    [InlineData("expected_status_code", "\"200\"")]
+    [InlineData("expected_status_code", "\"two hundred\"")]
     [InlineData("timeout_ms", "99")]
     [InlineData("timeout_ms", "60001")]
     [InlineData("timeout_ms", "1.5")]
@@ -139,6 +139,31 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         }
 
         Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE id = $1 AND basic_auth_password IS NULL", id));
+    }
+
+    [Fact]
+    public async Task A_put_replaces_every_field_and_omitted_ones_take_their_defaults()
+    {
+        var client = await http.CreateClientAsync();
+        var created = await http.CreateServiceAsync(client, fixture.Target.Reply(200), new
+        {
+            enabled = false, timeout_ms = 900, cron_schedule = "0 * * * *", basic_auth_username = "u", basic_auth_password = "p",
+        });
+        var id = created.GetProperty("id").GetInt64();
+
+        var replaced = await http.SendRawAsync(HttpMethod.Put, $"/client-services/{id}", $$"""{"name":"replaced","endpoint_url":"{{fixture.Target.Reply(204)}}","enabled":false,"expected_status_code":"204"}""");
+        var missingName = await http.SendRawAsync(HttpMethod.Put, $"/client-services/{id}", $$"""{"endpoint_url":"{{fixture.Target.Reply(200)}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.Equal("replaced", replaced.Body.GetProperty("name").GetString());
+        Assert.Equal(204, replaced.Body.GetProperty("expected_status_code").GetInt32());
+        Assert.Equal(5000, replaced.Body.GetProperty("timeout_ms").GetInt32());
+        Assert.Equal("*/5 * * * *", replaced.Body.GetProperty("cron_schedule").GetString());
+        Assert.Equal(JsonValueKind.Null, replaced.Body.GetProperty("basic_auth_username").ValueKind);
+        Assert.False(replaced.Body.GetProperty("has_basic_auth_password").GetBoolean());
+        Assert.Equal(created.GetProperty("created_at").GetString(), replaced.Body.GetProperty("created_at").GetString());
+        missingName.AssertFeathersError(400, "BadRequest");
+        Assert.Equal("replaced", (await http.GetJsonAsync($"/client-services/{id}")).Body.GetProperty("name").GetString());
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public sealed class ClientsApiTests(ApiFixture fixture)
     [InlineData("{\"name\":\"x\",\"contact_email\":\"not-an-email\"}", "contact_email")]
     [InlineData("{\"name\":\"x\",\"contact_email\":5}", "contact_email")]
     [InlineData("{\"name\":\"x\",\"nickname\":\"y\"}", "nickname")]
+    [InlineData("{\"name\":\"\\ud800\"}", "name")]
     public async Task Invalid_bodies_are_400_naming_the_field(string body, string field)
     {
         var response = await http.SendRawAsync(HttpMethod.Post, "/clients", body);
@@ -97,13 +98,42 @@ public sealed class ClientsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_put_replaces_the_client_and_an_empty_email_means_none()
+    {
+        var id = await http.CreateClientAsync();
+        await http.PatchJsonAsync($"/clients/{id}", new { description = "old", contact_email = "a@b.io" });
+        var name = $"put-{Guid.NewGuid():N}";
+
+        var replaced = await http.SendRawAsync(HttpMethod.Put, $"/clients/{id}", $$"""{"name":"{{name}}","contact_email":""}""");
+
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.Equal(name, replaced.Body.GetProperty("name").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, replaced.Body.GetProperty("description").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, replaced.Body.GetProperty("contact_email").ValueKind);
+        (await http.SendRawAsync(HttpMethod.Put, $"/clients/{id}", "{\"description\":\"no name\"}")).AssertFeathersError(400, "BadRequest");
+    }
+
+    [Fact]
+    public async Task A_client_asked_for_before_it_exists_is_found_once_created()
+    {
+        var next = await http.CreateClientAsync() + 1;
+        (await http.GetJsonAsync($"/clients/{next}")).AssertFeathersError(404, "NotFound");
+
+        var created = await http.CreateClientAsync();
+
+        Assert.Equal(next, created);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetJsonAsync($"/clients/{created}")).Status);
+    }
+
+    [Fact]
     public async Task Missing_ids_and_malformed_ids_are_4xx()
     {
         (await http.GetJsonAsync("/clients/987654321")).AssertFeathersError(404, "NotFound");
         (await http.PatchJsonAsync("/clients/987654321", new { name = "x" })).AssertFeathersError(404, "NotFound");
         (await http.DeleteJsonAsync("/clients/987654321")).AssertFeathersError(404, "NotFound");
         (await http.GetJsonAsync("/clients/abc")).AssertFeathersError(400, "BadRequest");
-        (await http.GetJsonAsync("/clients/-1")).AssertFeathersError(400, "BadRequest");
+        (await http.GetJsonAsync("/clients/-1")).AssertFeathersError(404, "NotFound");
+        (await http.GetJsonAsync("/clients/0")).AssertFeathersError(404, "NotFound");
     }
 
     [Fact]
@@ -111,11 +141,13 @@ public sealed class ClientsApiTests(ApiFixture fixture)
     {
         var id = await http.CreateClientAsync();
 
-        (await http.SendRawAsync(HttpMethod.Put, $"/clients/{id}", "{\"name\":\"x\"}")).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.SendRawAsync(HttpMethod.Put, "/clients", "{\"name\":\"x\"}")).AssertFeathersError(405, "MethodNotAllowed");
         (await http.SendRawAsync(HttpMethod.Patch, "/clients", "{\"name\":\"x\"}")).AssertFeathersError(405, "MethodNotAllowed");
         (await http.SendRawAsync(HttpMethod.Delete, "/clients", null)).AssertFeathersError(405, "MethodNotAllowed");
         (await http.SendRawAsync(HttpMethod.Post, "/clients", "[{\"name\":\"x\"}]")).AssertFeathersError(405, "MethodNotAllowed");
         (await http.GetJsonAsync("/no-such-service")).AssertFeathersError(404, "NotFound");
+        (await http.GetJsonAsync("/uptime-stats/1")).AssertFeathersError(405, "MethodNotAllowed");
+        (await http.SendRawAsync(HttpMethod.Post, "/uptime-stats", "{}")).AssertFeathersError(405, "MethodNotAllowed");
     }
 
     [Theory]

@@ -55,6 +55,19 @@ public sealed class QueryApiTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(expected, body.GetProperty("data").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("name[$like]=al%25", 1)]
+    [InlineData("name[$ilike]=AL%25", 1)]
+    [InlineData("name[$notlike]=al%25", 2)]
+    [InlineData("name[$like]=%25a", 3)]
+    public async Task Text_patterns_as_feathers_knex_offers_them(string filter, int expected)
+    {
+        var (status, body) = await http.GetJsonAsync($"/client-services?client_id={client}&{filter}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(expected, body.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task Time_ranges_use_the_exact_times_the_api_returned()
     {

@@ -42,9 +42,19 @@ public sealed class ClientValidatorTests
         { "contact_email", new ClientFields { ContactEmail = "@example.com" }, "must be an e-mail address (name@example.com)" },
         { "contact_email", new ClientFields { ContactEmail = "a b@example.com" }, "must be an e-mail address (name@example.com)" },
         { "contact_email", new ClientFields { ContactEmail = "a@@example.com" }, "must be an e-mail address (name@example.com)" },
-        { "contact_email", new ClientFields { ContactEmail = string.Empty }, "must be an e-mail address (name@example.com)" },
         { "contact_email", new ClientFields { ContactEmail = new string('a', 309) + "@example.com" }, "must be an e-mail address (name@example.com)" },
     };
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void An_empty_contact_email_means_none(string email)
+    {
+        var valid = ClientValidator.TryApply(Current with { ContactEmail = "old@example.com" }, new ClientFields { ContactEmail = email }, creating: false, out var result, out _);
+
+        Assert.True(valid);
+        Assert.Null(result.ContactEmail);
+    }
 
     [Theory]
     [MemberData(nameof(Refused))]

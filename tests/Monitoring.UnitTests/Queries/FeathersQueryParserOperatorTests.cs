@@ -38,7 +38,7 @@ public sealed class FeathersQueryParserOperatorTests
     }
 
     [Theory]
-    [InlineData("id[$like]=x", "Invalid query parameter $like", "id")]
+    [InlineData("id[$like]=x", "$like only applies to text fields, not id", "id")]
     [InlineData("id[$eq]=1", "Invalid query parameter $eq", "id")]
     [InlineData("id[$or][0]=1", "Invalid query parameter $or", "id")]
     [InlineData("id[x]=1", "Invalid query parameter x", "id")]

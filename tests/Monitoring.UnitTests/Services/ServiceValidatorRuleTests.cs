@@ -27,7 +27,7 @@ public sealed class ServiceValidatorRuleTests
     public static TheoryData<string, ServiceFields, string> Refused()
     {
         const string Url = "must be an absolute http:// or https:// URL";
-        const string Cron = "must be a cron expression of 5 fields, or 6 with seconds first";
+        const string Cron = "expected a cron expression of 5 fields, or 6 with seconds first";
         return new TheoryData<string, ServiceFields, string>
         {
             { "name", new ServiceFields { Name = string.Empty }, "must be a non-empty string" },
