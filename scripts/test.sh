@@ -32,7 +32,8 @@ export MONITORING_TEST_DATABASE_URL="postgresql://monitoring:${pg_password}@127.
 
 dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly -v q
 status=0
-dotnet test Monitoring.sln -c Release --no-build "$@" 2>&1 | tee "$results/console.log" || status=$?
+# -m:1: one test assembly at a time, so the unit tests' CPU does not crowd the timing of the integration tests.
+dotnet test Monitoring.sln -c Release --no-build -m:1 "$@" 2>&1 | tee "$results/console.log" || status=$?
 
 # Each test assembly ends with "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T ..." (or "Failed!  - ...").
 passed=0; failed=0; reports=0
