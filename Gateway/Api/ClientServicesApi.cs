@@ -48,34 +48,20 @@ public static class ClientServicesApi
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var (document, error) = await JsonBody.ReadObjectAsync(request);
-        if (document is null)
+        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.NewService);
+        if (fields is null)
         {
             return error!;
         }
 
-        using (document)
+        var clientId = fields.ClientId.Value!.Value;
+        if (CallerScope.ClientId(user) is { } scope && scope != clientId)
         {
-            var (fields, errors) = FieldsBinding.Service(document.RootElement);
-            if (!fields.ClientId.IsSet && !errors.ContainsKey("client_id"))
-            {
-                errors = new Dictionary<string, string>(errors) { ["client_id"] = "is required" };
-            }
-
-            if (errors.Count > 0)
-            {
-                return ErrorResults.From(Failure.ForFields(errors));
-            }
-
-            var clientId = fields.ClientId.Value!.Value;
-            if (CallerScope.ClientId(user) is { } scope && scope != clientId)
-            {
-                return ErrorResults.Error(403, $"This API key may only create services for client {scope}");
-            }
-
-            var outcome = await grains.GetGrain<IClientGrain>(clientId).CreateServiceAsync(fields);
-            return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
+            return ErrorResults.Error(403, $"This API key may only create services for client {scope}");
         }
+
+        var outcome = await grains.GetGrain<IClientGrain>(clientId).CreateServiceAsync(fields);
+        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
     }
 
     private static Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -92,24 +78,15 @@ public static class ClientServicesApi
             return idError!;
         }
 
-        var (document, error) = await JsonBody.ReadObjectAsync(request);
-        if (document is null)
+        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.Service);
+        if (fields is null)
         {
             return error!;
         }
 
-        using (document)
-        {
-            var (fields, errors) = FieldsBinding.Service(document.RootElement);
-            if (errors.Count > 0)
-            {
-                return ErrorResults.From(Failure.ForFields(errors));
-            }
-
-            var grain = grains.GetGrain<IServiceMonitorGrain>(serviceId);
-            var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
-            return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
-        }
+        var grain = grains.GetGrain<IServiceMonitorGrain>(serviceId);
+        var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
+        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
     }
 
     private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

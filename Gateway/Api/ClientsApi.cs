@@ -52,23 +52,14 @@ public static class ClientsApi
             return ErrorResults.Error(403, "A key scoped to a client cannot create clients");
         }
 
-        var (document, error) = await JsonBody.ReadObjectAsync(request);
-        if (document is null)
+        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.Client);
+        if (fields is null)
         {
             return error!;
         }
 
-        using (document)
-        {
-            var (fields, errors) = FieldsBinding.Client(document.RootElement);
-            if (errors.Count > 0)
-            {
-                return ErrorResults.From(Failure.ForFields(errors));
-            }
-
-            var outcome = await grains.GetGrain<IClientRegistryGrain>(0).CreateAsync(fields);
-            return ApiResponses.From(outcome, ApiJson.Context.ClientRecord, StatusCodes.Status201Created);
-        }
+        var outcome = await grains.GetGrain<IClientRegistryGrain>(0).CreateAsync(fields);
+        return ApiResponses.From(outcome, ApiJson.Context.ClientRecord, StatusCodes.Status201Created);
     }
 
     private static Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -85,24 +76,15 @@ public static class ClientsApi
             return idError!;
         }
 
-        var (document, error) = await JsonBody.ReadObjectAsync(request);
-        if (document is null)
+        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.Client);
+        if (fields is null)
         {
             return error!;
         }
 
-        using (document)
-        {
-            var (fields, errors) = FieldsBinding.Client(document.RootElement);
-            if (errors.Count > 0)
-            {
-                return ErrorResults.From(Failure.ForFields(errors));
-            }
-
-            var grain = grains.GetGrain<IClientGrain>(clientId);
-            var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
-            return ApiResponses.From(outcome, ApiJson.Context.ClientRecord);
-        }
+        var grain = grains.GetGrain<IClientGrain>(clientId);
+        var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
+        return ApiResponses.From(outcome, ApiJson.Context.ClientRecord);
     }
 
     private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

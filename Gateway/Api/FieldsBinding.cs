@@ -26,6 +26,15 @@ public static class FieldsBinding
         return (fields, binder.Errors);
     }
 
+    /// <summary>A create: client_id is required (it names the client grain that creates the service).</summary>
+    public static (ServiceFields Fields, IReadOnlyDictionary<string, string> Errors) NewService(JsonElement body)
+    {
+        var (fields, errors) = Service(body);
+        return fields.ClientId.IsSet || errors.ContainsKey("client_id")
+            ? (fields, errors)
+            : (fields, new Dictionary<string, string>(errors) { ["client_id"] = "is required" });
+    }
+
     public static (ServiceFields Fields, IReadOnlyDictionary<string, string> Errors) Service(JsonElement body)
     {
         var binder = new FieldBinder(body);

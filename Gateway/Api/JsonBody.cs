@@ -7,6 +7,26 @@ public static class JsonBody
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
 
+    /// <summary>
+    /// Reads the body and binds its fields; the error to answer when the body is not a JSON object or a field is
+    /// wrong (every field's problem in one 400).
+    /// </summary>
+    public static async Task<(T? Fields, IResult? Error)> ReadFieldsAsync<T>(HttpRequest request, Func<JsonElement, (T Fields, IReadOnlyDictionary<string, string> Errors)> bind)
+        where T : class
+    {
+        var (document, error) = await ReadObjectAsync(request);
+        if (document is null)
+        {
+            return (null, error);
+        }
+
+        using (document)
+        {
+            var (fields, errors) = bind(document.RootElement);
+            return errors.Count > 0 ? (null, Errors.ErrorResults.From(Grains.Interfaces.Models.Failure.ForFields(errors))) : (fields, null);
+        }
+    }
+
     /// <summary>The parsed document, or the error to answer; an array body is reported separately (Feathers: multi-create).</summary>
     public static async Task<(JsonDocument? Document, IResult? Error)> ReadObjectAsync(HttpRequest request)
     {

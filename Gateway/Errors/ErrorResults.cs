@@ -11,8 +11,6 @@ public static class ErrorResults
 
     public static IResult BadRequest(string message, IReadOnlyDictionary<string, string>? errors = null) => Error(400, message, errors);
 
-    public static IResult NotFound(string message) => Error(404, message);
-
     public static IResult NoRecord(object id) => Error(404, $"No record found for id '{id}'");
 
     public static IResult From(Failure failure) => Error((int)failure.Kind, failure.Message, failure.Errors);

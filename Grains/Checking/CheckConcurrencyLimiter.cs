@@ -7,8 +7,6 @@ public sealed class CheckConcurrencyLimiter(IOptions<CheckOptions> options) : ID
 {
     private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentChecks, options.Value.MaxConcurrentChecks);
 
-    public int InFlight => options.Value.MaxConcurrentChecks - slots.CurrentCount;
-
     public async ValueTask<Slot> AcquireAsync(CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken);

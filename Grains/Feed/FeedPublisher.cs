@@ -21,6 +21,7 @@ public sealed partial class FeedPublisher : BackgroundService
     private readonly ILogger<FeedPublisher> logger;
     private readonly Channel<FeedEvent> events;
     private long dropped;
+    private long droppedReported;
     private IReadOnlyList<IFeedObserver> gateways = [];
     private DateTimeOffset listedAt = DateTimeOffset.MinValue;
 
@@ -52,6 +53,11 @@ public sealed partial class FeedPublisher : BackgroundService
 
                 await SendAsync(new FeedBatch(batch.ToArray()));
                 batch.Clear();
+                if (Dropped is var total && total != droppedReported)
+                {
+                    LogDropped(logger, total - droppedReported, total);
+                    droppedReported = total;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,6 +94,9 @@ public sealed partial class FeedPublisher : BackgroundService
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} feed events because the gateways could not keep up ({Total} so far)")]
+    private static partial void LogDropped(ILogger logger, long count, long total);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the list of feed gateways: {Reason}")]
     private static partial void LogListFailed(ILogger logger, string reason);

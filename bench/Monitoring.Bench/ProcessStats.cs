@@ -17,18 +17,6 @@ public static class ProcessStats
         return ticks * 1000 / TicksPerSecond;
     }
 
-    public static double CpuMs(IEnumerable<int> pids) => pids.Sum(pid =>
-    {
-        try
-        {
-            return CpuMs(pid);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    });
-
     public static long RssKb(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -50,7 +50,5 @@ public sealed class FeedListener : IAsyncDisposable
     public Task WaitForAsync(Func<FeedListener, bool> condition, string awaited, int seconds = 20) =>
         Eventually.IsTrueAsync(() => Task.FromResult(condition(this)), TimeSpan.FromSeconds(seconds), awaited, TimeSpan.FromMilliseconds(20));
 
-    public bool HasClientCreated(long id) => Named("clients created").Any(c => c.GetProperty("id").GetInt64() == id);
-
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }

@@ -97,6 +97,9 @@ public sealed class FeedTests(FeedFixture fixture) : IClassFixture<FeedFixture>
         var watched = (await http.CreateServiceAsync(client, fixture.Target.Reply(200), new { enabled = false })).GetProperty("id").GetInt64();
         var other = (await http.CreateServiceAsync(client, fixture.Target.Reply(200), new { enabled = false })).GetProperty("id").GetInt64();
 
+        await listener.WaitForAsync(
+            l => l.Named("client-services created").Count(s => s.GetProperty("id").GetInt64() is var id && (id == watched || id == other)) == 2,
+            "both services' created events, before narrowing");
         await listener.Connection.InvokeAsync("Subscribe", new { service_id = watched });
         var narrowedAt = listener.Events.Count;
         await http.PostJsonAsync($"/client-services/{other}/check", null);
