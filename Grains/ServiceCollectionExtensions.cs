@@ -49,13 +49,25 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (Orleans' reminder minimum)")
             .ValidateOnStart();
         services.AddOptions<CheckOptions>().BindConfiguration("Checks")
+            .Configure(o => o.DeniedNetworks = configuration["CHECK_DENIED_NETWORKS"] ?? o.DeniedNetworks)
             .Validate(o => o.MaxConcurrentChecks > 0, "Checks:MaxConcurrentChecks must be positive")
             .Validate(o => o.MaxBodyBytes > 0, "Checks:MaxBodyBytes must be positive")
+            .Validate(o => DeniedNetworks.TryParse(o.DeniedNetworks, out _, out _), "CHECK_DENIED_NETWORKS must be comma separated CIDR networks (such as 169.254.0.0/16,fe80::/10) or 'none'")
             .ValidateOnStart();
+        services.AddSingleton(sp => DeniedNetworks.Parse(sp.GetRequiredService<IOptions<CheckOptions>>().Value.DeniedNetworks));
         services.AddOptions<HistoryOptions>().BindConfiguration("History")
             .Validate(o => o.BufferCapacity > 0 && o.MaxBatchSize > 0 && o.IdBlockSize > 0, "History buffer, batch and id block sizes must be positive")
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "History:Retention must be at least one day")
+            .Validate(o => o.JournalMaxBytes > 0, "History:JournalMaxBytes must be positive")
             .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var history = sp.GetRequiredService<IOptions<HistoryOptions>>().Value;
+            var folder = string.IsNullOrWhiteSpace(history.JournalPath)
+                ? Path.Combine(Path.GetTempPath(), "monitoring-journal", $"process-{Environment.ProcessId}-{Guid.NewGuid():N}")
+                : history.JournalPath;
+            return new ResultJournal(folder, history.JournalMaxBytes);
+        });
 
         services.AddHttpClient(HttpHealthChecker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
@@ -67,6 +79,7 @@ public static class ServiceCollectionExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
+                ConnectCallback = new GuardedConnector(sp.GetRequiredService<DeniedNetworks>()).ConnectAsync,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
@@ -80,6 +93,9 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HistoryPruner>());
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());
+
+        // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
+        services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ public static class SiloApp
 
         var database = DatabaseSettings.Read(builder.Configuration);
         var cluster = ClusterSettings.Read(builder.Configuration);
+        builder.Configuration["History:JournalPath"] = JournalFolder(builder.Configuration, cluster);
         builder.Services.AddMonitoringGrains(builder.Configuration, database);
         await SchemaState.EnsureMigratedAsync(database.ConnectionString);
 
@@ -26,5 +27,17 @@ public static class SiloApp
             .AddMonitoringPersistence(database));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         return builder.Build();
+    }
+
+    /// <summary>
+    /// RESULTS_JOURNAL_DIR (default: the user's local application data, monitoring/journal), one subfolder per
+    /// silo port, so silos sharing a machine keep their journals apart and a silo restarted on its port finds its own.
+    /// </summary>
+    private static string JournalFolder(IConfiguration configuration, ClusterSettings cluster)
+    {
+        var root = configuration["RESULTS_JOURNAL_DIR"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "monitoring", "journal");
+        return Path.Combine(Path.GetFullPath(root), $"silo-{cluster.SiloPort}");
     }
 }

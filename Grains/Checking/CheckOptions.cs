@@ -11,6 +11,12 @@ public sealed class CheckOptions
 
     public string UserAgent { get; set; } = "monitoring-health-check/1.0";
 
+    /// <summary>
+    /// Networks checks may not connect to, comma separated CIDR (see <see cref="Checking.DeniedNetworks"/>);
+    /// "none" allows every address. Environment: CHECK_DENIED_NETWORKS.
+    /// </summary>
+    public string DeniedNetworks { get; set; } = Checking.DeniedNetworks.Default;
+
     /// <summary>Whether checks go through the proxy of HTTP_PROXY/HTTPS_PROXY; off, as monitored endpoints are usually internal.</summary>
     public bool UseProxy { get; set; }
 }

@@ -7,4 +7,22 @@ public sealed record CheckResult(
     int ResponseTimeMs,
     string? ReportedStatus,
     string? Error,
-    string? DetailsJson);
+    string? DetailsJson)
+{
+    /// <summary>Longest reported_status stored, in UTF-16 units.</summary>
+    public const int MaxReportedStatusLength = 200;
+
+    /// <summary>Longest error stored, in UTF-16 units.</summary>
+    public const int MaxErrorLength = 1000;
+
+    /// <summary>
+    /// The result with every text that came from a target made storable (see <see cref="StorableText"/>)
+    /// and bounded; details that are not storable JSON are dropped.
+    /// </summary>
+    public CheckResult Storable() => this with
+    {
+        ReportedStatus = StorableText.Clean(ReportedStatus, MaxReportedStatusLength),
+        Error = StorableText.Clean(Error, MaxErrorLength),
+        DetailsJson = DetailsJson is null || (StorableText.IsClean(DetailsJson) && !DetailsJson.Contains("\\u0000", StringComparison.Ordinal)) ? DetailsJson : null,
+    };
+}

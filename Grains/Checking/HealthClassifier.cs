@@ -42,6 +42,11 @@ public static class HealthClassifier
             Apply(HealthStatus.Degraded, $"HTTP {code}");
         }
 
+        if (observation.BodyError is { } bodyError)
+        {
+            Apply(HealthStatus.Degraded, bodyError);
+        }
+
         var reported = ReportedHealth.Inspect(observation.Body);
         if (reported.Status is HealthStatus.Degraded or HealthStatus.Down)
         {
@@ -68,6 +73,7 @@ public static class HealthClassifier
         TransportFailure.NameResolution => "DNS lookup failed" + Detail(observation),
         TransportFailure.Tls => "TLS handshake failed" + Detail(observation),
         TransportFailure.Unreachable => "host unreachable",
+        TransportFailure.Denied => "address denied" + Detail(observation),
         _ => "request failed" + Detail(observation),
     };
 

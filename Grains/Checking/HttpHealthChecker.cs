@@ -36,8 +36,18 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
             }
 
             using var response = await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var body = await ReadPrefixAsync(response.Content, options.Value.MaxBodyBytes, linked.Token);
-            return new HttpObservation((int)response.StatusCode, Elapsed(), body);
+            var status = (int)response.StatusCode;
+            try
+            {
+                var body = await ReadPrefixAsync(response.Content, options.Value.MaxBodyBytes, linked.Token);
+                return new HttpObservation(status, Elapsed(), BodyText.ToUtf8(body, response.Content.Headers.ContentType?.CharSet));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The answer came, its body did not decode (a lying Content-Encoding, a cut chunked stream):
+                // keep the status code and say why the body is missing.
+                return new HttpObservation(status, Elapsed(), ReadOnlyMemory<byte>.Empty, BodyError: $"body could not be read: {Innermost(ex).Message}");
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +91,11 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
     private static TransportFailure Classify(HttpRequestException ex)
     {
         var socket = FindInner<SocketException>(ex);
+        if (FindInner<DeniedAddressException>(ex) is not null)
+        {
+            return TransportFailure.Denied;
+        }
+
         return ex.HttpRequestError switch
         {
             HttpRequestError.NameResolutionError => TransportFailure.NameResolution,
@@ -100,13 +115,23 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
 
     private static string Describe(HttpRequestException ex)
     {
-        var innermost = (Exception)ex;
-        while (innermost.InnerException is not null)
+        if (FindInner<DeniedAddressException>(ex) is { } denied)
         {
-            innermost = innermost.InnerException;
+            return denied.Message;
         }
 
-        return innermost.Message.Length <= 200 ? innermost.Message : innermost.Message[..200];
+        var message = Innermost(ex).Message;
+        return message.Length <= 200 ? message : message[..200];
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
     }
 
     private static T? FindInner<T>(Exception ex)

@@ -24,8 +24,14 @@ public sealed record ReportedHealth(
 
     public static readonly ReportedHealth Nothing = new(null, null, null, null, null, null);
 
+    /// <summary>Reads a UTF-8 body (a leading byte-order mark is allowed); anything that is not a JSON object says nothing.</summary>
     public static ReportedHealth Inspect(ReadOnlyMemory<byte> body)
     {
+        if (body.Span.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
         var span = body.Span.TrimStart(" \t\r\n"u8);
         if (span.IsEmpty || span[0] != (byte)'{')
         {
@@ -34,14 +40,17 @@ public sealed record ReportedHealth(
 
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
+            using var document = JsonDocument.Parse(JsonEscapes.Normalize(body), new JsonDocumentOptions { MaxDepth = 32 });
             return Inspect(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
+            // Not JSON, not valid UTF-8, or deeper than allowed: the body says nothing about health.
             return Nothing;
         }
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static ReportedHealth Inspect(JsonElement root)
     {

@@ -10,5 +10,8 @@ public enum TransportFailure
     NameResolution,
     Tls,
     Unreachable,
+
+    /// <summary>Every address of the target is in a denied network (see <see cref="DeniedNetworks"/>).</summary>
+    Denied,
     Other,
 }

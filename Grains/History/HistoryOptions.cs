@@ -20,4 +20,14 @@ public sealed class HistoryOptions
 
     /// <summary>Rows deleted per statement by the pruner, so no statement holds locks for long.</summary>
     public int PruneBatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// Folder of this silo's result journal (results waiting for PostgreSQL, kept across restarts).
+    /// Environment: RESULTS_JOURNAL_DIR (the silo adds a subfolder per silo port). Empty: a folder of this
+    /// process under the temporary folder (test clusters).
+    /// </summary>
+    public string? JournalPath { get; set; }
+
+    /// <summary>Most bytes the journal may take on disk; past it, results are refused (counted and logged).</summary>
+    public long JournalMaxBytes { get; set; } = 1L << 30;
 }

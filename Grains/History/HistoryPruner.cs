@@ -67,6 +67,12 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
                 }
             }
 
+            // A replay record only matters while its journal file could still be around: a week is plenty.
+            await using (var replays = new NpgsqlCommand("DELETE FROM status_journal_replays WHERE replayed_at < now() - interval '7 days'", connection))
+            {
+                await replays.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return total;
         }
         finally

@@ -5,19 +5,24 @@ namespace Monitoring.Grains.Scheduling;
 
 /// <summary>
 /// A service's cron expression read in its time zone: 5 fields, or 6 with seconds first.
+/// When both day-of-month and day-of-week are restricted, a day matching EITHER fires (POSIX and Vixie
+/// cron, and the cron-parser of the replaced system); Cronos alone would require both, so such an
+/// expression is read as two, one per day field, and the earlier occurrence wins.
 /// </summary>
-public sealed class CronSchedule
+public sealed partial class CronSchedule
 {
     // Many services share a few schedules: parse each (expression, zone) once and share the immutable result.
     private const int MaxCached = 10_000;
     private static readonly ConcurrentDictionary<(string Text, string Zone), CronSchedule> Parsed = new();
 
     private readonly CronExpression expression;
+    private readonly CronExpression? either;
     private readonly TimeZoneInfo zone;
 
-    private CronSchedule(CronExpression expression, TimeZoneInfo zone)
+    private CronSchedule(CronExpression expression, CronExpression? either, TimeZoneInfo zone)
     {
         this.expression = expression;
+        this.either = either;
         this.zone = zone;
     }
 
@@ -36,17 +41,27 @@ public sealed class CronSchedule
             return false;
         }
 
-        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        if (fields is not (5 or 6))
+        var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length is not (5 or 6))
         {
-            error = $"expected 5 fields, or 6 with seconds first, but got {fields}";
+            error = $"expected 5 fields, or 6 with seconds first, but got {fields.Length}";
             return false;
         }
 
         try
         {
-            var expression = CronExpression.Parse(text.Trim(), fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
-            schedule = new CronSchedule(expression, zone!);
+            var format = fields.Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+            var expression = CronExpression.Parse(string.Join(' ', fields), format);
+            CronExpression? either = null;
+            var dayOfMonth = fields.Length - 3;
+            var dayOfWeek = fields.Length - 1;
+            if (!CronDayField.DayOfMonthIsUnrestricted(fields[dayOfMonth]) && !CronDayField.DayOfWeekIsUnrestricted(fields[dayOfWeek]))
+            {
+                expression = CronExpression.Parse(string.Join(' ', fields.Select((f, i) => i == dayOfWeek ? "*" : f)), format);
+                either = CronExpression.Parse(string.Join(' ', fields.Select((f, i) => i == dayOfMonth ? "*" : f)), format);
+            }
+
+            schedule = new CronSchedule(expression, either, zone!);
             if (Parsed.Count < MaxCached)
             {
                 Parsed.TryAdd((text, timeZone), schedule);
@@ -55,9 +70,10 @@ public sealed class CronSchedule
             error = null;
             return true;
         }
-        catch (CronFormatException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            error = ex.Message;
+            // CronFormatException for most input, but not all: an 'H' field throws MissingSeedException.
+            error = ex.GetType().Name == "MissingSeedException" ? "hashed 'H' fields are not supported; give a number instead" : ex.Message;
             return false;
         }
     }
@@ -69,7 +85,7 @@ public sealed class CronSchedule
     public static bool TryFindZone(string name, out TimeZoneInfo? zone)
     {
         zone = null;
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || !ZoneName().IsMatch(name))
         {
             return false;
         }
@@ -82,16 +98,35 @@ public sealed class CronSchedule
 
         try
         {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(name);
-            return zone.HasIanaId;
+            var found = TimeZoneInfo.FindSystemTimeZoneById(name);
+            zone = found.HasIanaId ? found : null;
+            return zone is not null;
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Not only TimeZoneNotFoundException: a folder of the tz database ("America") throws
+            // SecurityException on Linux, and odd names may throw IO or argument exceptions.
             return false;
         }
     }
 
+    /// <summary>Whether the expression fires at all (<c>0 0 30 2 *</c> never does). Any expression that fires
+    /// does so within 28 years of any date, after which the calendar's weekdays and leap days repeat.</summary>
+    public bool EverFires => NextAfter(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)) is not null;
+
     /// <summary>The first occurrence strictly after <paramref name="after"/>, or null when there is none.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset after) =>
-        expression.GetNextOccurrence(after.UtcDateTime, zone, inclusive: false) is { } next ? new DateTimeOffset(next, TimeSpan.Zero) : null;
+    public DateTimeOffset? NextAfter(DateTimeOffset after)
+    {
+        var next = expression.GetNextOccurrence(after.UtcDateTime, zone, inclusive: false);
+        if (either?.GetNextOccurrence(after.UtcDateTime, zone, inclusive: false) is { } other && (next is null || other < next))
+        {
+            next = other;
+        }
+
+        return next is { } found ? new DateTimeOffset(found, TimeSpan.Zero) : null;
+    }
+
+    // Area/Location names of the tz database: no empty, "." or ".." segments, nothing a path could abuse.
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ZoneName();
 }

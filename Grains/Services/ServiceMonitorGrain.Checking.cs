@@ -61,11 +61,23 @@ public sealed partial class ServiceMonitorGrain
         {
             result = new CheckResult(HealthStatusNames.Down, null, 0, null, $"stored credentials cannot be decrypted: {ex.Message}", null);
         }
+        catch (Exception ex)
+        {
+            // Whatever a target sends, a check that ran is stored: a failure here is ours, and says so.
+            LogCheckFailed(logger, Id, ex);
+            result = new CheckResult(HealthStatusNames.Down, null, (int)Math.Min(int.MaxValue, (time.GetUtcNow() - startedAt).TotalMilliseconds), null,
+                $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
+        }
 
         StatusRecord record;
         try
         {
             record = await writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, startedAt));
+        }
+        catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
+        {
+            // Safe on this silo's disk; stored (and counted by SQL) when the journal is replayed.
+            return null;
         }
         catch (ResultNotStoredException ex) when (trigger == CheckTrigger.Schedule)
         {
@@ -131,4 +143,7 @@ public sealed partial class ServiceMonitorGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} deactivated with {Count} checks still in flight")]
     private static partial void LogAbandoned(ILogger logger, long serviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A check of service {ServiceId} failed inside the monitor; stored as down")]
+    private static partial void LogCheckFailed(ILogger logger, long serviceId, Exception exception);
 }

@@ -14,6 +14,9 @@ public sealed partial class ServiceMonitorGrain
 {
     private const string WakeUpReminder = "wake-up";
 
+    /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
+    internal static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
+
     private ServiceSchedule? schedule;
     private IGrainTimer? timer;
     private ScheduledCheck? armed;
@@ -96,7 +99,7 @@ public sealed partial class ServiceMonitorGrain
         {
             // Timers may fire a hair before their time; a check never starts before its planned moment, so
             // its checked_at is never earlier than its occurrence (which the catch-up after a failover relies on).
-            timer!.Change(early, Timeout.InfiniteTimeSpan);
+            SetTimer(early);
             return Task.CompletedTask;
         }
 
@@ -150,12 +153,17 @@ public sealed partial class ServiceMonitorGrain
     {
         armed = check;
         runtime = runtime with { NextCheckAt = check.FireAt.ToMilliseconds() };
-        var dueIn = check.FireAt - time.GetUtcNow();
-        if (dueIn < TimeSpan.Zero)
-        {
-            dueIn = TimeSpan.Zero;
-        }
+        SetTimer(check.FireAt - time.GetUtcNow());
+    }
 
+    /// <summary>
+    /// Sets the one-shot timer, at most <see cref="MaxTimerStep"/> ahead: timers refuse due times past
+    /// about 49.7 days, and a yearly cron's next run is further. A tick before the planned time only
+    /// re-arms (see <see cref="OnTimerAsync"/>), so a far occurrence is reached in steps.
+    /// </summary>
+    private void SetTimer(TimeSpan dueIn)
+    {
+        dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxTimerStep ? MaxTimerStep : dueIn;
         if (timer is null)
         {
             // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check

@@ -33,6 +33,7 @@ public sealed partial class ServiceMonitorGrain(
     UptimeCalculator calculator,
     CredentialProtector protector,
     HttpHealthChecker checker,
+    DeniedNetworks deniedNetworks,
     StatusWriter writer,
     FeedPublisher feed,
     TimeProvider time,
@@ -82,28 +83,39 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         var blank = new ServiceConfig { Id = Id, ClientId = clientId, Name = string.Empty, EndpointUrl = string.Empty };
-        if (!ServiceValidator.TryApply(blank, fields, creating: true, out var draft, out var invalid))
+        if (!ServiceValidator.TryApply(blank, fields, creating: true, out var draft, out var invalid, deniedNetworks))
         {
             return invalid!;
         }
 
         draft = WithPassword(draft, PasswordChange.From(fields.BasicAuthPassword));
-        if (draft.Enabled)
+
+        // All or nothing: whatever fails after the first write undoes every write before the error travels on.
+        try
         {
-            await RegisterWakeUpAsync();
+            if (draft.Enabled)
+            {
+                await RegisterWakeUpAsync();
+            }
+
+            var inserted = await store.InsertAsync(draft);
+            if (inserted.Failure is { } failure)
+            {
+                await RemoveLeftoversAsync();
+                return failure;
+            }
+
+            config = inserted.Value!;
+            lastStartedOccurrence = time.GetUtcNow();
+            window = new UptimeWindow();
+            await ApplyScheduleAsync(previous: null, catchUp: false);
+        }
+        catch (Exception)
+        {
+            await UndoCreateAsync();
+            throw;
         }
 
-        var inserted = await store.InsertAsync(draft);
-        if (inserted.Failure is { } failure)
-        {
-            await RemoveLeftoversAsync();
-            return failure;
-        }
-
-        config = inserted.Value!;
-        lastStartedOccurrence = time.GetUtcNow();
-        window = new UptimeWindow();
-        await ApplyScheduleAsync(previous: null, catchUp: false);
         var record = Record();
         feed.Publish(new FeedEvent(FeedEventKind.ServiceCreated, Service: record));
         return Outcome<ServiceRecord>.Ok(record);
@@ -133,7 +145,7 @@ public sealed partial class ServiceMonitorGrain(
         var start = replace
             ? new ServiceConfig { Id = Id, ClientId = previous.ClientId, Name = string.Empty, EndpointUrl = string.Empty, CreatedAt = previous.CreatedAt }
             : previous;
-        if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid))
+        if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid, deniedNetworks))
         {
             return invalid!;
         }
@@ -207,6 +219,29 @@ public sealed partial class ServiceMonitorGrain(
         DeactivateOnIdle();
     }
 
+    private async Task UndoCreateAsync()
+    {
+        var written = config is not null;
+        config = null;
+        DisarmTimer();
+        try
+        {
+            if (written)
+            {
+                await store.DeleteAsync(Id);
+            }
+
+            await RemoveLeftoversAsync();
+        }
+        catch (Exception ex)
+        {
+            // The wake-up reminder finds no row on its next tick and removes itself.
+            LogUndoFailed(logger, Id, ex.Message);
+        }
+
+        DeactivateOnIdle();
+    }
+
     private async Task RemoveLeftoversAsync()
     {
         await UnregisterWakeUpAsync();
@@ -230,4 +265,7 @@ public sealed partial class ServiceMonitorGrain(
     private Outcome<T> NotFound<T>() => Failure.NotFound($"No record found for id '{Id}'");
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Undoing the failed create of service {ServiceId} failed too: {Reason}")]
+    private static partial void LogUndoFailed(ILogger logger, long serviceId, string reason);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using Monitoring.Grains.Checking;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Scheduling;
 
@@ -14,7 +16,11 @@ public static class ServiceValidator
     public const int MaxUsernameLength = 200;
     public const int MaxPasswordLength = 1024;
 
-    public static bool TryApply(ServiceConfig current, ServiceFields fields, bool creating, out ServiceConfig result, out Failure? failure)
+    /// <summary>
+    /// Applies <paramref name="fields"/> to <paramref name="current"/>. <paramref name="denied"/> refuses
+    /// endpoint URLs whose host is a literal address of a denied network (names are checked at connect time).
+    /// </summary>
+    public static bool TryApply(ServiceConfig current, ServiceFields fields, bool creating, out ServiceConfig result, out Failure? failure, DeniedNetworks? denied = null)
     {
         var errors = new Dictionary<string, string>();
         var next = current;
@@ -50,6 +56,14 @@ public static class ServiceValidator
             else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
             {
                 errors["endpoint_url"] = "must be an absolute http:// or https:// URL";
+            }
+            else if (uri.UserInfo.Length > 0 || HasUserInfo(url))
+            {
+                errors["endpoint_url"] = "must not contain credentials (user:password@); send them as basic_auth_username and basic_auth_password";
+            }
+            else if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && denied?.Match(IPAddress.Parse(uri.IdnHost.Trim('[', ']'))) is { } network)
+            {
+                errors["endpoint_url"] = $"must not target {uri.IdnHost}: checks may not connect to the network {network}";
             }
             else
             {
@@ -109,14 +123,25 @@ public static class ServiceValidator
             {
                 errors["cron_schedule"] = "expected a cron expression of 5 fields, or 6 with seconds first";
             }
-            else if (!CronSchedule.TryParse(cron, "UTC", out _, out var reason))
+            else if (!CronSchedule.TryParse(cron, "UTC", out var parsed, out var reason))
             {
                 errors["cron_schedule"] = reason!;
             }
+            else if (!parsed!.EverFires)
+            {
+                errors["cron_schedule"] = "never fires (no date matches it)";
+            }
             else
             {
-                next = next with { CronSchedule = SharedText.Of(string.Join(' ', cron.Split(' ', StringSplitOptions.RemoveEmptyEntries))) };
+                next = next with { CronSchedule = SharedText.Of(string.Join(' ', cron.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))) };
             }
+        }
+
+        // The pair must parse together too, so that scheduling cannot fail after the row is written.
+        if ((fields.CronSchedule.IsSet || fields.CronTimezone.IsSet) && !errors.ContainsKey("cron_schedule") && !errors.ContainsKey("cron_timezone")
+            && !CronSchedule.TryParse(next.CronSchedule, next.CronTimezone, out _, out var pairReason))
+        {
+            errors["cron_schedule"] = pairReason!;
         }
 
         if (fields.Enabled.IsSet)
@@ -153,9 +178,39 @@ public static class ServiceValidator
             errors["basic_auth_password"] = $"must be at most {MaxPasswordLength} characters";
         }
 
+        // A stored password goes wherever endpoint_url points: whoever moves the service to another origin
+        // could read it from the next check. Moving it therefore takes the password again (or null).
+        if (current.PasswordCiphertext is not null && !fields.BasicAuthPassword.IsSet && !errors.ContainsKey("endpoint_url")
+            && !SameOrigin(current.EndpointUrl, next.EndpointUrl))
+        {
+            errors["basic_auth_password"] = "is required when endpoint_url moves to another origin (scheme, host or port): send the password again, or null to remove it";
+        }
+
         result = next;
         failure = errors.Count == 0 ? null : Failure.ForFields(errors);
         return failure is null;
+    }
+
+    /// <summary>Same scheme, host and effective port (http://a and http://a:80 are one origin).</summary>
+    public static bool SameOrigin(string a, string b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)
+        && string.Equals(x.Scheme, y.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(x.IdnHost, y.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && x.Port == y.Port;
+
+    /// <summary>Whether the authority (between "//" and the next '/', '?' or '#') holds an '@'.</summary>
+    private static bool HasUserInfo(string url)
+    {
+        var start = url.IndexOf("//", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        start += 2;
+        var end = url.IndexOfAny(['/', '?', '#', '\\'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        return authority.Contains('@', StringComparison.Ordinal);
     }
 
     private static void SetInt(Optional<int?> field, string name, int min, int max, Action<int> set, Dictionary<string, string> errors)

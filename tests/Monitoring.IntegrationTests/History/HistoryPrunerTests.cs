@@ -39,7 +39,8 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
         var options = Options.Create(new HistoryOptions { Retention = TimeSpan.FromDays(90), PruneBatchSize = 2000 });
         var pruner = new HistoryPruner(dataSource, options, TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         using var metrics = new HistoryMetrics();
-        var writer = new StatusWriter(dataSource, Options.Create(new HistoryOptions()), metrics, NullLogger<StatusWriter>.Instance);
+        using var journal = new ResultJournal(Path.Combine(Path.GetTempPath(), $"journal-{Guid.NewGuid():N}"), 1 << 20);
+        var writer = new StatusWriter(dataSource, Options.Create(new HistoryOptions()), metrics, journal, NullLogger<StatusWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
 
         // Act: prune, and write new results while it runs.

@@ -14,6 +14,8 @@ public sealed class StatusWriterTests : IAsyncLifetime
     private TestDatabase database = null!;
     private TcpProxy proxy = null!;
     private NpgsqlDataSource dataSource = null!;
+    private readonly string journalFolder = Path.Combine(Path.GetTempPath(), $"journal-{Guid.NewGuid():N}");
+    private readonly List<ResultJournal> journals = [];
 
     public async Task InitializeAsync()
     {
@@ -28,6 +30,8 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        journals.ForEach(j => j.Dispose());
+        Directory.Delete(journalFolder, recursive: true);
         await dataSource.DisposeAsync();
         await proxy.DisposeAsync();
         await database.DisposeAsync();
@@ -85,15 +89,126 @@ public sealed class StatusWriterTests : IAsyncLifetime
         var refused = handedOver.Where(t => t.IsFaulted).ToList();
         Assert.NotEmpty(refused);
         Assert.All(refused, t => Assert.IsType<ResultNotStoredException>(t.Exception!.InnerException));
+        var accepted = handedOver.Where(t => !t.IsFaulted).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         proxy.Restore();
-        var stored = await Task.WhenAll(handedOver.Where(t => !t.IsFaulted)).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(40, stored.Length + refused.Count);
-        Assert.Equal((long)stored.Length, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 3"));
+
+        // Accepted results either wait for their commit or (past the memory bound) complete as kept in the journal;
+        // every one of them is stored.
+        await Task.WhenAll(accepted.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(accepted, t => Assert.True(t.IsCompletedSuccessfully || t.Exception!.InnerException is ResultJournaledException, t.Exception?.ToString()));
+        Assert.Equal(40, accepted.Count + refused.Count);
+        await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 3") == accepted.Count,
+            TimeSpan.FromSeconds(30), $"{accepted.Count} accepted results stored");
         await writer.StopAsync(CancellationToken.None);
     }
 
-    private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options) =>
-        new(dataSource, Options.Create(options), metrics, NullLogger<StatusWriter>.Instance);
+    [Fact]
+    public async Task While_postgres_is_away_results_are_kept_on_disk_and_a_new_writer_stores_them_once()
+    {
+        using var metrics = new HistoryMetrics();
+        var first = Writer(metrics, new HistoryOptions());
+        await first.StartAsync(CancellationToken.None);
+        await first.WriteAsync(Draft(1));
+
+        // Act: cut the database off, hand over results, stop the writer (as a silo stops), then start another on the same folder.
+        proxy.Cut();
+        var waiting = Enumerable.Range(0, 120).Select(_ => first.WriteAsync(Draft(4))).ToList();
+        await Eventually.IsTrueAsync(() => Task.FromResult(first.JournalBytes > 0 && first.Backlog == 120), TimeSpan.FromSeconds(10), "the results to be journaled");
+        await first.StopAsync(CancellationToken.None);
+        journals[0].Dispose();
+        var outcomes = await Task.WhenAll(waiting.Select(t => t.ContinueWith(r => r.Exception?.InnerException, TaskScheduler.Default)));
+        proxy.Restore();
+        var second = Writer(metrics, new HistoryOptions());
+        await second.StartAsync(CancellationToken.None);
+
+        // Assert
+        Assert.All(outcomes, e => Assert.IsType<ResultJournaledException>(e));
+        await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 4") == 120,
+            TimeSpan.FromSeconds(30), "the journaled results to be stored");
+        await Eventually.IsTrueAsync(() => Task.FromResult(second.JournalBytes == 0), TimeSpan.FromSeconds(10), "the journal to be emptied");
+        Assert.Empty(Directory.EnumerateFiles(journalFolder, "*.results"));
+        Assert.Equal(120L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status WHERE service_id = 4"));
+        await second.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_segment_whose_rows_were_committed_before_its_file_was_deleted_is_not_stored_again()
+    {
+        // Arrange: a segment on disk whose replay committed (its id is recorded) but whose file survived a crash.
+        var journal = new ResultJournal(journalFolder, 1 << 20);
+        var segment = (await journal.AppendAsync([Draft(5), Draft(5)], null, CancellationToken.None))!;
+        journal.Dispose();
+        await database.ExecuteAsync($"""
+            INSERT INTO service_status (id, service_id, client_id, status, response_time_ms, trigger, checked_at) VALUES
+                (900001, 5, 1, 'down', 12, 'schedule', now()), (900002, 5, 1, 'down', 12, 'schedule', now());
+            INSERT INTO status_journal_replays (segment_id, ids) VALUES ('{segment.Id}', ARRAY[900001, 900002]::bigint[]);
+            """);
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+
+        // Act
+        await writer.StartAsync(CancellationToken.None);
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes == 0), TimeSpan.FromSeconds(10), "the journal to be replayed");
+        await writer.WriteAsync(Draft(6));
+
+        // Assert
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 5"));
+        Assert.Empty(Directory.EnumerateFiles(journalFolder, "*.results"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(@"db\u0000down", null, null)]
+    [InlineData(null, @"\ud800", null)]
+    [InlineData(@"\udc00 and \u0000", @"ok\u0000", @"{""db"":""\u0000""}")]
+    public async Task Texts_postgres_would_refuse_are_made_storable_and_the_batch_is_kept(string? error, string? reported, string? details)
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        var raw = new StatusDraft(8, 1, new CheckResult("down", 200, 12, Unescape(reported), Unescape(error), details), "schedule", DateTimeOffset.UtcNow);
+
+        // Act: in one batch with other results.
+        var others = Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(Draft(9))).ToList();
+        var record = await writer.WriteAsync(raw);
+        await Task.WhenAll(others);
+
+        // Assert: stored with its status and code; NUL and lone surrogates replaced, details that jsonb refuses dropped.
+        Assert.Equal("down,200", await database.ScalarAsync<string>("SELECT status || ',' || status_code FROM service_status WHERE id = $1", record.Id));
+        Assert.Equal(StorableText.Clean(Unescape(error)) ?? string.Empty, await database.ScalarAsync<string>("SELECT coalesce(error, '') FROM service_status WHERE id = $1", record.Id));
+        Assert.Equal(StorableText.Clean(Unescape(reported)) ?? string.Empty, await database.ScalarAsync<string>("SELECT coalesce(reported_status, '') FROM service_status WHERE id = $1", record.Id));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(details) FROM service_status WHERE id = $1", record.Id));
+        Assert.Equal(20L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 9"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_result_postgres_refuses_for_another_reason_is_stored_without_the_targets_texts()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        var broken = new StatusDraft(10, 1, new CheckResult("degraded", 200, 12, "warn", "reported status: warn", "{not json"), "schedule", DateTimeOffset.UtcNow);
+
+        var others = Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(Draft(11))).ToList();
+        var record = await writer.WriteAsync(broken);
+        await Task.WhenAll(others);
+
+        Assert.Equal("degraded,200", await database.ScalarAsync<string>("SELECT status || ',' || status_code FROM service_status WHERE id = $1", record.Id));
+        Assert.StartsWith("the answer's text could not be stored (PostgreSQL 22P02)", await database.ScalarAsync<string>("SELECT error FROM service_status WHERE id = $1", record.Id));
+        Assert.Equal(20L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 11"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    private static string? Unescape(string? text) => text is null ? null : System.Text.RegularExpressions.Regex.Unescape(text);
+
+    private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options)
+    {
+        var journal = new ResultJournal(journalFolder, 1 << 24);
+        journals.Add(journal);
+        return new(dataSource, Options.Create(options), metrics, journal, NullLogger<StatusWriter>.Instance);
+    }
 
     private static StatusDraft Draft(long serviceId) => new(
         serviceId, 1, new CheckResult("down", 503, 12, null, "HTTP 503", null), "schedule", DateTimeOffset.UtcNow);

@@ -77,3 +77,59 @@ public sealed class CronScheduleParsingTests
         Assert.Null(schedule.NextAfter(Times.At("2026-01-01T00:00:00Z")));
     }
 }
+
+/// <summary>Input a cron parser accepts at first sight but that throws elsewhere: every such failure is a reason, never an exception.</summary>
+public sealed class CronScheduleRefusalTests
+{
+    [Theory]
+    [InlineData("H * * * *")]
+    [InlineData("H H * * *")]
+    [InlineData("0 H(0-29) * * *")]
+    [InlineData("* * * * * H")]
+    [InlineData("0 0 1 1 1#6")]
+    [InlineData("0 0 32W * *")]
+    [InlineData("0 0 LW-40 * *")]
+    [InlineData("\u0000 * * * *")]
+    [InlineData("9999999999 * * * *")]
+    [InlineData("*/99999999999 * * * *")]
+    [InlineData("0-59/0 * * * *")]
+    [InlineData("@hourly")]
+    public void Anything_the_parser_cannot_read_is_a_reason_not_an_exception(string cron)
+    {
+        var parsed = CronSchedule.TryParse(cron, "UTC", out var schedule, out var error);
+
+        Assert.False(parsed);
+        Assert.Null(schedule);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void A_hashed_field_says_it_is_not_supported()
+    {
+        Assert.False(CronSchedule.TryParse("H * * * *", "UTC", out _, out var error));
+
+        Assert.Contains("'H'", error);
+    }
+
+    [Theory]
+    [InlineData("America")]
+    [InlineData("Europe")]
+    [InlineData("Etc")]
+    [InlineData("posix")]
+    [InlineData("right/UTC/..")]
+    [InlineData("/etc/passwd")]
+    [InlineData("America/")]
+    [InlineData("America//New_York")]
+    [InlineData("\u0000")]
+    [InlineData("Europe/Berlin\u0000")]
+    [InlineData("CON")]
+    [InlineData("..")]
+    [InlineData(".")]
+    public void A_zone_name_that_is_a_folder_or_not_a_name_is_refused(string name)
+    {
+        Assert.False(CronSchedule.TryFindZone(name, out var zone));
+        Assert.Null(zone);
+        Assert.False(CronSchedule.TryParse("* * * * *", name, out _, out var error));
+        Assert.Contains("unknown time zone", error);
+    }
+}
