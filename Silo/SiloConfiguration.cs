@@ -1,4 +1,5 @@
 using Monitoring.Grains;
+using Monitoring.Hosting;
 using Monitoring.Sql;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -18,7 +19,9 @@ public static class SiloConfiguration
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             })
-            .ConfigureEndpoints(cluster.AdvertisedIp, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
+            // Listen on the advertised address only (loopback unless SILO_ADVERTISED_IP says otherwise): Orleans
+            // traffic carries no authentication of its own, so the ports must not face a network by accident.
+            .ConfigureEndpoints(cluster.AdvertisedIp, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
             .UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
@@ -30,6 +33,11 @@ public static class SiloConfiguration
 
         // A silo that stops gracefully tells its clients first, so gateways stop routing calls to it.
         silo.Configure<SiloMessagingOptions>(o => o.ClientGatewayShutdownNotificationTimeout = TimeSpan.FromSeconds(5));
+
+        if (OrleansTls.Read(configuration) is { } tls)
+        {
+            silo.UseTls(tls.Certificate, tls.Configure);
+        }
 
         // Production membership defaults unless configuration (tests) sets faster ones.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));

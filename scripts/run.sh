@@ -62,11 +62,11 @@ host=${HOST:-localhost}
 case "$host" in 0.0.0.0|'*'|'+') host=localhost ;; ::) host='[::1]' ;; esac
 url="http://$host:${PORT:-3030}"
 for _ in $(seq 1 120); do
-  if curl -fsS "$url/healthz" >/dev/null 2>&1; then break; fi
+  if curl -fsS "$url/readyz" >/dev/null 2>&1; then break; fi
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done
   sleep 0.5
 done
-curl -fsS "$url/healthz" >/dev/null || { echo "the gateway did not answer $url/healthz" >&2; exit 1; }
+curl -fsS "$url/readyz" >/dev/null || { echo "the gateway did not become ready ($url/readyz) within 60 s" >&2; exit 1; }
 
 key=${API_KEYS%%,*}
 key=${key%%:*}

@@ -57,7 +57,8 @@ public static class ClientServicesApi
         var clientId = fields.ClientId.Value!.Value;
         if (CallerScope.ClientId(user) is { } scope && scope != clientId)
         {
-            return ErrorResults.Error(403, $"This API key may only create services for client {scope}");
+            // The very answer an unknown client gets: a scoped key learns nothing about other clients.
+            return ErrorResults.From(Failure.UnknownClient(clientId));
         }
 
         var outcome = await grains.GetGrain<IClientGrain>(clientId).CreateServiceAsync(fields);

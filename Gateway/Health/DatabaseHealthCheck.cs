@@ -16,6 +16,9 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
+            // Pooled connections opened before a PostgreSQL restart fail on their first use: drop them all,
+            // so the next check opens a fresh one instead of reporting the database down after it is back.
+            dataSource.Clear();
             return HealthCheckResult.Unhealthy($"database unreachable: {ex.Message}");
         }
     }

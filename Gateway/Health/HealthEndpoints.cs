@@ -2,11 +2,15 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitoring.Gateway.Hosting;
 using Monitoring.Gateway.Json;
 
 namespace Monitoring.Gateway.Health;
 
-/// <summary>/healthz (liveness: the process serves) and /health (database and cluster); both are open.</summary>
+/// <summary>
+/// /livez (the process runs), /readyz and /healthz (an API call would be served now), and /health (database
+/// and cluster, in the format the service expects of others); all open (operations contract).
+/// </summary>
 public static class HealthEndpoints
 {
     private static readonly string Version =
@@ -24,7 +28,9 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody));
+        app.MapGet("/livez", () => TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody));
+        app.MapGet("/readyz", ReadinessAsync);
+        app.MapGet("/healthz", ReadinessAsync);
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = WriteReportAsync,
@@ -37,6 +43,12 @@ public static class HealthEndpoints
         });
         return app;
     }
+
+    /// <summary>200 {"status":"ok"} only when an API call would be served now; else 503 {"status":"unavailable"}.</summary>
+    private static async Task<IResult> ReadinessAsync(ClusterReadiness readiness) =>
+        await readiness.IsReadyAsync()
+            ? TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody)
+            : TypedResults.Json(new LivenessBody("unavailable"), ApiJson.Context.LivenessBody, statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static Task WriteReportAsync(HttpContext context, HealthReport report)
     {

@@ -53,9 +53,9 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseMiddleware<FeathersErrorMiddleware>();
-        app.UseMiddleware<ClusterReadiness>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<ClusterReadiness>();
         app.MapHealthApi();
         app.MapClientsApi();
         app.MapClientServicesApi();

@@ -1,3 +1,4 @@
+using Monitoring.Hosting;
 using Orleans.Configuration;
 
 namespace Monitoring.Gateway.Hosting;
@@ -24,6 +25,7 @@ public static class OrleansClientSetup
                 })
                 .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10))
                 .Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"))
+                .UseMonitoringTls(builder.Configuration)
                 .UseConnectionRetryFilter(async (exception, cancellationToken) =>
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -33,5 +35,16 @@ public static class OrleansClientSetup
 
         // Start Kestrel without waiting for the cluster client's first connection.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+    }
+
+    /// <summary>TLS to the silos when ORLEANS_TLS_CERTIFICATE is set (see <see cref="OrleansTls"/>).</summary>
+    private static IClientBuilder UseMonitoringTls(this IClientBuilder client, IConfiguration configuration)
+    {
+        if (OrleansTls.Read(configuration) is { } tls)
+        {
+            client.UseTls(tls.Certificate, tls.Configure);
+        }
+
+        return client;
     }
 }

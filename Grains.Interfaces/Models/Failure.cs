@@ -16,6 +16,9 @@ public sealed record Failure(
     public static Failure ForFields(IReadOnlyDictionary<string, string> errors) =>
         BadRequest(string.Join("; ", errors.Select(e => Describe(e.Key, e.Value))), errors);
 
+    /// <summary>The 400 for a client_id that names no client the caller can see.</summary>
+    public static Failure UnknownClient(long clientId) => Invalid("client_id", $"client {clientId} does not exist");
+
     public static Failure NotFound(string message) => new(FailureKind.NotFound, message);
 
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);

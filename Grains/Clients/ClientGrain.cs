@@ -86,7 +86,7 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
     {
         if (removing || !await IsVisibleToAsync(null))
         {
-            return Failure.Invalid("client_id", $"client {Id} does not exist");
+            return Failure.UnknownClient(Id);
         }
 
         creating++;

@@ -71,8 +71,12 @@ public sealed class AuthTests : IAsyncLifetime
         (await one.GetJsonAsync($"/uptime-stats?service_id={serviceOfTwo}")).AssertFeathersError(404, "NotFound");
         (await one.GetJsonAsync("/uptime-stats?client_id=2")).AssertFeathersError(404, "NotFound");
 
-        // Creates for another client are 403; a scoped key creates nothing but its own services.
-        (await one.PostJsonAsync("/client-services", new { client_id = 2, name = "x", endpoint_url = target.Reply(200) })).AssertFeathersError(403, "Forbidden");
+        // A create under another client is the 400 of a client that does not exist: a scoped key cannot probe for clients.
+        var underExisting = await one.PostJsonAsync("/client-services", new { client_id = 2, name = "x", endpoint_url = target.Reply(200) });
+        var underMissing = await one.PostJsonAsync("/client-services", new { client_id = 999_999, name = "x", endpoint_url = target.Reply(200) });
+        underExisting.AssertFeathersError(400, "BadRequest");
+        Assert.Equal(underMissing.Body.GetProperty("errors").GetRawText().Replace("999999", "2"), underExisting.Body.GetProperty("errors").GetRawText());
+        Assert.Equal("Invalid client_id: client 2 does not exist", underExisting.Body.GetProperty("message").GetString());
         (await one.PostJsonAsync("/clients", new { name = "three" })).AssertFeathersError(403, "Forbidden");
         Assert.Equal(HttpStatusCode.Created, (await one.PostJsonAsync("/client-services", new { client_id = 1, name = "x", endpoint_url = target.Reply(200), enabled = false })).Status);
         Assert.Equal(HttpStatusCode.OK, (await one.PatchJsonAsync("/clients/1", new { description = "ours" })).Status);

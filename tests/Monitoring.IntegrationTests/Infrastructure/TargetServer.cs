@@ -47,6 +47,11 @@ public sealed class TargetServer : IAsyncDisposable
 
     public int Hits(string key) => hits.GetValueOrDefault(key);
 
+    /// <summary>A URL answering exactly <paramref name="body"/>, with the Content-Encoding and Content-Type given.</summary>
+    public string Bytes(byte[] body, int status = 200, string? encoding = null, string contentType = "application/json") =>
+        Url($"/bytes?b64={WebUtility.UrlEncode(Convert.ToBase64String(body))}&status={status}&type={WebUtility.UrlEncode(contentType)}"
+            + (encoding is null ? string.Empty : $"&encoding={WebUtility.UrlEncode(encoding)}"));
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -69,6 +74,18 @@ public sealed class TargetServer : IAsyncDisposable
                 context.Response.ContentType = type ?? "application/json";
                 await context.Response.WriteAsync(body);
             }
+        });
+        app.MapGet("/bytes", async (HttpContext context, string b64, int? status, string? encoding, string? type) =>
+        {
+            // Raw bytes as they are, with whatever Content-Encoding the test claims (true or not).
+            context.Response.StatusCode = status ?? 200;
+            context.Response.ContentType = type ?? "application/json";
+            if (encoding is not null)
+            {
+                context.Response.Headers.ContentEncoding = encoding;
+            }
+
+            await context.Response.Body.WriteAsync(Convert.FromBase64String(b64));
         });
         app.MapGet("/hang", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         app.MapGet("/hang/{key}", async (string key, HttpContext context) =>
