@@ -34,6 +34,7 @@ public sealed class InProcessFleet : IAsyncDisposable
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:ServiceId"] = clusterId,
             ["HOST"] = "127.0.0.1",
+            ["RESULTS_JOURNAL_DIR"] = Path.Combine(Path.GetTempPath(), $"fleet-journal-{clusterId}"),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Monitoring"] = "Warning",
         };

@@ -37,7 +37,7 @@ public sealed partial class MonitoringProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var name in new[] { "DATABASE_URL", "ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "API_KEYS", "HOST", "PORT", "SILO_PORT", "GATEWAY_PORT" })
+        foreach (var name in new[] { "DATABASE_URL", "ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "API_KEYS", "HOST", "PORT", "SILO_PORT", "GATEWAY_PORT", "RESULTS_JOURNAL_DIR", "CHECK_DENIED_NETWORKS", "ORLEANS_TLS_CERTIFICATE" })
         {
             info.Environment.Remove(name);
         }
@@ -56,6 +56,8 @@ public sealed partial class MonitoringProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         return started;
     }
+
+    public IEnumerable<string> OutputLines => output;
 
     /// <summary>SIGKILL: the process dies without leaving the cluster.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);

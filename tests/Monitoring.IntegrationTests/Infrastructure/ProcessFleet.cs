@@ -16,6 +16,9 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
 
     public string ClusterId { get; } = $"fleet-{Guid.NewGuid():N}"[..16];
 
+    /// <summary>The fleet's own folder for result journals (each silo keeps a subfolder per silo port).</summary>
+    public string JournalFolder { get; } = Path.Combine(Path.GetTempPath(), $"fleet-journal-{Guid.NewGuid():N}");
+
     public static readonly IReadOnlyDictionary<string, string?> FastMembership = new Dictionary<string, string?>
     {
         ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
@@ -34,6 +37,7 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
             ["API_KEYS"] = AdminKey,
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ClusterId,
+            ["RESULTS_JOURNAL_DIR"] = JournalFolder,
             ["Logging__LogLevel__Default"] = "Warning",
         };
         foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
@@ -47,8 +51,8 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
     public MonitoringProcess StartSilo(IReadOnlyDictionary<string, string?>? extra = null)
     {
         var environment = Environment(extra);
-        environment["SILO_PORT"] = FreePort.Next().ToString();
-        environment["GATEWAY_PORT"] = FreePort.Next().ToString();
+        environment.TryAdd("SILO_PORT", FreePort.Next().ToString());
+        environment.TryAdd("GATEWAY_PORT", FreePort.Next().ToString());
         return Track(MonitoringProcess.Start(RepositoryPaths.SiloDll, environment));
     }
 
@@ -68,8 +72,8 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
                 throw new InvalidOperationException($"the gateway exited with {process.ExitCode}:\n{process.Output}");
             }
 
-            return (await http.GetAsync("/healthz")).IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(60), "the gateway to answer /healthz");
+            return (await http.GetAsync("/readyz")).IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(90), "the gateway to answer /readyz");
         return (process, http);
     }
 
@@ -91,6 +95,11 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
         foreach (var process in Enumerable.Reverse(processes))
         {
             await process.DisposeAsync();
+        }
+
+        if (Directory.Exists(JournalFolder))
+        {
+            Directory.Delete(JournalFolder, recursive: true);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class TargetServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, int> hits = new();
     private readonly ConcurrentQueue<string?> authorizations = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> hitTimes = new();
 
     private TargetServer(WebApplication app)
     {
@@ -46,6 +47,9 @@ public sealed class TargetServer : IAsyncDisposable
         Url($"/reply?status={status}&delay={delayMs}&type={WebUtility.UrlEncode(contentType)}" + (body is null ? string.Empty : $"&body={WebUtility.UrlEncode(body)}"));
 
     public int Hits(string key) => hits.GetValueOrDefault(key);
+
+    /// <summary>When each request of <c>/hit/{key}</c> arrived.</summary>
+    public IReadOnlyList<DateTimeOffset> HitTimes(string key) => hitTimes.TryGetValue(key, out var times) ? times.ToArray() : [];
 
     /// <summary>A URL answering exactly <paramref name="body"/>, with the Content-Encoding and Content-Type given.</summary>
     public string Bytes(byte[] body, int status = 200, string? encoding = null, string contentType = "application/json") =>
@@ -118,6 +122,7 @@ public sealed class TargetServer : IAsyncDisposable
         app.MapMethods("/hit/{key}", ["GET", "HEAD"], (string key, HttpContext context) =>
         {
             hits.AddOrUpdate(key, 1, (_, n) => n + 1);
+            hitTimes.GetOrAdd(key, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
             authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
             return Results.Json(new { status = "healthy" });
         });
