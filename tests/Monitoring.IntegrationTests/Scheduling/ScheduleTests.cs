@@ -158,4 +158,63 @@ public sealed class ScheduleTests(ScheduleFixture fixture) : IClassFixture<Sched
 
     private Task<long> Reminders(IServiceMonitorGrain service) => fixture.Database.ScalarAsync<long>(
         "SELECT count(*) FROM orleansreminderstable WHERE grainid = 'servicemonitor/' || $1", service.GetPrimaryKeyLong().ToString("X"));
+
+    [Theory]
+    [InlineData("0 0 1 6 *", 3 * 365, 10)]
+    [InlineData("0 0 29 2 *", 5 * 365, 30)]
+    public async Task A_cron_whose_next_run_is_months_or_years_away_fires_each_occurrence_once_over_years(string cron, int days, int stepDays)
+    {
+        var service = await fixture.CreateServiceAsync(cron);
+        var schedule = Monitoring.Grains.Scheduling.CronSchedule.Parse(cron, "UTC");
+        var start = fixture.Time.GetUtcNow();
+        var first = (await service.GetAsync(null)).Value!.NextCheckAt!.Value;
+        Assert.Equal(schedule.NextAfter(start), first.AddTicks(-(first.Ticks % TimeSpan.TicksPerSecond)));
+
+        // Act + Assert: years of fake time in steps longer than any grain timer may be set. A fake clock jumps
+        // (timers fire at the end of a jump), so the clock is moved to next_check_at exactly when a step would
+        // pass it, as real time would. Each occurrence runs once, on its day; the steps between run nothing.
+        // (Rows are counted per step: retention prunes rows older than 90 days of the same fake clock.)
+        var end = start + TimeSpan.FromDays(days);
+        var total = 0;
+        while (fixture.Time.GetUtcNow() < end)
+        {
+            var before = fixture.Time.GetUtcNow();
+            var next = (await service.GetAsync(null)).Value!.NextCheckAt!.Value;
+            var step = TimeSpan.FromDays(stepDays);
+            var due = next - before <= step ? 1 : 0;
+            fixture.Time.Advance(due == 1 ? next - before : step);
+            var after = fixture.Time.GetUtcNow();
+            await Eventually.IsTrueAsync(async () => await InRangeAsync(service, before, after) >= due, TimeSpan.FromSeconds(20),
+                $"{due} checks of {cron} between {before:O} and {after:O}");
+            await Task.Delay(due == 1 ? 50 : 5);
+            Assert.Equal(due, await InRangeAsync(service, before, after));
+            if (due == 1)
+            {
+                var day = await fixture.Database.ScalarAsync<string>(
+                    "SELECT to_char(max(checked_at) AT TIME ZONE 'UTC', 'MM-DD HH24:MI') FROM service_status WHERE service_id = $1", service.GetPrimaryKeyLong());
+                Assert.Equal(cron == "0 0 1 6 *" ? "06-01 00:00" : "02-29 00:00", day);
+                total++;
+            }
+        }
+
+        Assert.Equal(Count(schedule, start, end), total);
+        Assert.True(total >= (cron == "0 0 1 6 *" ? 3 : 1), $"only {total} occurrences passed");
+    }
+
+    private Task<long> InRangeAsync(IServiceMonitorGrain service, DateTimeOffset from, DateTimeOffset until) =>
+        fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM service_status WHERE service_id = $1 AND trigger = 'schedule' AND checked_at > $2 AND checked_at <= $3",
+            service.GetPrimaryKeyLong(), from, until);
+
+    /// <summary>Occurrences after <paramref name="from"/> whose check (at most a second of spread later) is due by <paramref name="until"/>.</summary>
+    private static long Count(Monitoring.Grains.Scheduling.CronSchedule schedule, DateTimeOffset from, DateTimeOffset until)
+    {
+        var count = 0L;
+        for (var occurrence = schedule.NextAfter(from); occurrence is { } o && o + TimeSpan.FromSeconds(1) <= until; occurrence = schedule.NextAfter(o))
+        {
+            count++;
+        }
+
+        return count;
+    }
 }
