@@ -53,6 +53,7 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+export RESULTS_JOURNAL_DIR=${RESULTS_JOURNAL_DIR:-$root/.data/journal}
 dotnet "$silo_dll" &
 pids+=($!)
 dotnet "$gateway_dll" &

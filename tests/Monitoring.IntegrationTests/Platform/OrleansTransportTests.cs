@@ -31,13 +31,16 @@ public sealed class OrleansTransportTests
         await using var fleet = new ProcessFleet(database);
         var folder = Directory.CreateTempSubdirectory("orleans-tls-");
         var pfx = Path.Combine(folder.FullName, "fleet.pfx");
-        await File.WriteAllBytesAsync(pfx, SelfSigned("monitoring-fleet").Export(X509ContentType.Pkcs12, "fleet-password"));
+        var certificate = SelfSigned("monitoring-fleet");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, "fleet-password"));
+        var pem = Path.Combine(folder.FullName, "fleet.pem");
+        await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
         var tls = new Dictionary<string, string?> { ["ORLEANS_TLS_CERTIFICATE"] = pfx, ["ORLEANS_TLS_CERTIFICATE_PASSWORD"] = "fleet-password" };
 
-        // Act: two silos and a gateway with the certificate, and a gateway without it.
+        // Act: two silos (PKCS#12) and a gateway (the same certificate as PEM) with TLS, and a gateway without it.
         fleet.StartSilo(tls);
         fleet.StartSilo(tls);
-        var (_, http) = await fleet.StartGatewayAsync(tls);
+        var (_, http) = await fleet.StartGatewayAsync(new Dictionary<string, string?> { ["ORLEANS_TLS_CERTIFICATE"] = pem });
         var plainPort = FreePort.Next();
         var plain = MonitoringProcess.Start(RepositoryPaths.GatewayDll, fleet.Environment(new Dictionary<string, string?> { ["HOST"] = "127.0.0.1", ["PORT"] = plainPort.ToString() }));
         using var plainHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{plainPort}"), Timeout = TimeSpan.FromSeconds(5) };
