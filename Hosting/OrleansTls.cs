@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
@@ -11,20 +10,23 @@ namespace Monitoring.Hosting;
 /// Mutual TLS for Orleans traffic (silo to silo, gateway to silo), on when ORLEANS_TLS_CERTIFICATE names a
 /// certificate with its private key: a PKCS#12 file (.pfx/.p12, password in ORLEANS_TLS_CERTIFICATE_PASSWORD)
 /// or a PEM file holding certificate and key. Every silo and gateway of the fleet gets the same setting;
-/// each side requires the other's certificate and accepts it when it is this very certificate (a fleet's
-/// shared, possibly self-signed one) or one that chains to a root this machine trusts.
+/// each side requires the other's certificate and accepts only a pinned one: this very certificate (the
+/// fleet's shared, possibly self-signed one), or one whose SHA-256 fingerprint is listed in
+/// ORLEANS_TLS_ALLOWED_FINGERPRINTS (hex, comma separated; for rolling to a new certificate). A certificate
+/// that merely chains to a public root is not enough: anyone can get one of those.
 /// </summary>
 public sealed class OrleansTls
 {
     public const string CertificateSetting = "ORLEANS_TLS_CERTIFICATE";
     public const string PasswordSetting = "ORLEANS_TLS_CERTIFICATE_PASSWORD";
+    public const string AllowedSetting = "ORLEANS_TLS_ALLOWED_FINGERPRINTS";
 
-    private readonly byte[] fingerprint;
+    private readonly List<byte[]> pinned;
 
-    private OrleansTls(X509Certificate2 certificate)
+    private OrleansTls(X509Certificate2 certificate, IEnumerable<byte[]> allowed)
     {
         Certificate = certificate;
-        fingerprint = certificate.GetCertHash(HashAlgorithmName.SHA256);
+        pinned = [certificate.GetCertHash(HashAlgorithmName.SHA256), .. allowed];
         TargetHost = certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false) is { Length: > 0 } name ? name : "monitoring";
     }
 
@@ -61,9 +63,33 @@ public sealed class OrleansTls
             throw new SettingException(CertificateSetting, $"cannot be read ({ex.Message}); give a .pfx/.p12 with {PasswordSetting}, or a .pem holding certificate and key");
         }
 
-        return certificate.HasPrivateKey
-            ? new OrleansTls(certificate)
-            : throw new SettingException(CertificateSetting, "holds no private key; TLS between silos and gateways needs it");
+        if (!certificate.HasPrivateKey)
+        {
+            throw new SettingException(CertificateSetting, "holds no private key; TLS between silos and gateways needs it");
+        }
+
+        var allowed = new List<byte[]>();
+        foreach (var text in (configuration[AllowedSetting] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var hex = text.Replace(":", string.Empty, StringComparison.Ordinal);
+            allowed.Add(hex.Length == 64 && hex.All(Uri.IsHexDigit)
+                ? Convert.FromHexString(hex)
+                : throw new SettingException(AllowedSetting, $"must list SHA-256 fingerprints in hex (64 digits), not '{text}'"));
+        }
+
+        return new OrleansTls(certificate, allowed);
+    }
+
+    /// <summary>Whether <paramref name="remote"/> is the fleet's certificate or one of the allowed fingerprints.</summary>
+    public bool IsPinned(X509Certificate2? remote)
+    {
+        if (remote is null)
+        {
+            return false;
+        }
+
+        var hash = remote.GetCertHash(HashAlgorithmName.SHA256);
+        return pinned.Exists(p => CryptographicOperations.FixedTimeEquals(p, hash));
     }
 
     /// <summary>Applies this certificate to Orleans' TLS options of a silo or a client.</summary>
@@ -72,8 +98,7 @@ public sealed class OrleansTls
         options.LocalCertificate = Certificate;
         options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        options.RemoteCertificateValidation = (remote, _, errors) =>
-            errors == SslPolicyErrors.None || remote.GetCertHash(HashAlgorithmName.SHA256).AsSpan().SequenceEqual(fingerprint);
+        options.RemoteCertificateValidation = (remote, _, _) => IsPinned(remote);
         options.OnAuthenticateAsClient = (_, client) => client.TargetHost = TargetHost;
     }
 }

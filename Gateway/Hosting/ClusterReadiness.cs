@@ -20,10 +20,13 @@ public sealed class ClusterReadiness(IHostApplicationLifetime lifetime, ICluster
 
     public bool IsStarted => lifetime.ApplicationStarted.IsCancellationRequested;
 
+    /// <summary>A stopping gateway is not ready: load balancers stop sending it calls while it drains.</summary>
+    public bool IsStopping => lifetime.ApplicationStopping.IsCancellationRequested;
+
     /// <summary>True when the client is connected and a silo answered a grain call within the last second (or now).</summary>
     public Task<bool> IsReadyAsync()
     {
-        if (!IsStarted)
+        if (!IsStarted || IsStopping)
         {
             return Task.FromResult(false);
         }

@@ -6,13 +6,14 @@ namespace Monitoring.Grains.Checking;
 /// Networks that checks may not connect to, matched against the address actually connected to (after DNS),
 /// so a name that resolves to a denied address is refused as well. By default: IPv4 and IPv6 link-local
 /// (169.254.0.0/16, fe80::/10), which hold the cloud metadata services of AWS, GCP and Azure
-/// (169.254.169.254), AWS's IPv6 metadata address (fd00:ec2::254) and Alibaba's (100.100.100.200).
+/// (169.254.169.254), AWS's IPv6 metadata address (fd00:ec2::254), Alibaba's (100.100.100.200) and Azure's
+/// WireServer (168.63.129.16).
 /// IPv4 addresses written as IPv6 (::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d) are matched as IPv4.
 /// </summary>
 public sealed class DeniedNetworks
 {
     /// <summary>The default list, comma separated CIDR networks.</summary>
-    public const string Default = "169.254.0.0/16,fe80::/10,fd00:ec2::254/128,100.100.100.200/32";
+    public const string Default = "169.254.0.0/16,fe80::/10,fd00:ec2::254/128,100.100.100.200/32,168.63.129.16/32";
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
 

@@ -37,8 +37,15 @@ public sealed class ResultJournal : IDisposable
 
         foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension))
         {
-            bytes += new FileInfo(file).Length;
-            sequence = Math.Max(sequence, ParseName(file).Sequence);
+            if (TryParseName(file) is { } name)
+            {
+                bytes += new FileInfo(file).Length;
+                sequence = Math.Max(sequence, name.Sequence);
+            }
+            else
+            {
+                MoveAside(file);
+            }
         }
     }
 
@@ -77,10 +84,20 @@ public sealed class ResultJournal : IDisposable
         var segments = new List<JournalSegment>();
         foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension))
         {
-            var (order, id) = ParseName(file);
-            var entries = JsonSerializer.Deserialize<JournalEntry[]>(File.ReadAllBytes(file), Json) ?? [];
-            var ids = entries.Length > 0 && entries.All(e => e.Id is not null) ? entries.Select(e => e.Id!.Value).ToArray() : null;
-            segments.Add(new JournalSegment(id, order, entries.Select(e => e.ToDraft()).ToArray(), ids));
+            try
+            {
+                var (order, id) = TryParseName(file) ?? throw new InvalidDataException("not a journal segment's name");
+                var entries = JsonSerializer.Deserialize<JournalEntry[]>(File.ReadAllBytes(file), Json) ?? [];
+                var ids = entries.Length > 0 && entries.All(e => e.Id is not null) ? entries.Select(e => e.Id!.Value).ToArray() : null;
+                segments.Add(new JournalSegment(id, order, entries.Select(e => e.ToDraft()).ToArray(), ids));
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidDataException or NotSupportedException or ArgumentException)
+            {
+                // A damaged file must not keep the silo from starting: it goes aside, for an operator to look at.
+                var length = new FileInfo(file).Length;
+                MoveAside(file);
+                Interlocked.Add(ref bytes, -length);
+            }
         }
 
         return segments.OrderBy(s => s.Sequence).ToList();
@@ -105,21 +122,30 @@ public sealed class ResultJournal : IDisposable
         if (file.Exists)
         {
             var length = file.Length;
-            var rejected = Directory.CreateDirectory(Path.Combine(folder, "rejected"));
-            file.MoveTo(Path.Combine(rejected.FullName, file.Name), overwrite: true);
+            MoveAside(file.FullName);
             Interlocked.Add(ref bytes, -length);
         }
+    }
+
+    private void MoveAside(string path)
+    {
+        var rejected = Directory.CreateDirectory(Path.Combine(folder, "rejected"));
+        File.Move(path, Path.Combine(rejected.FullName, Path.GetFileName(path)), overwrite: true);
     }
 
     public void Dispose() => lockFile.Dispose();
 
     private string PathOf(JournalSegment segment) => Path.Combine(folder, $"{segment.Sequence:D12}-{segment.Id:N}{Extension}");
 
-    private static (long Sequence, Guid Id) ParseName(string path)
+    private static (long Sequence, Guid Id)? TryParseName(string path)
     {
         var name = Path.GetFileNameWithoutExtension(path);
         var dash = name.IndexOf('-');
-        return (long.Parse(name[..dash], System.Globalization.CultureInfo.InvariantCulture), Guid.ParseExact(name[(dash + 1)..], "N"));
+        return dash > 0
+            && long.TryParse(name[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            && Guid.TryParseExact(name[(dash + 1)..], "N", out var id)
+            ? (sequence, id)
+            : null;
     }
 
     private sealed record JournalEntry(

@@ -1,13 +1,10 @@
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Monitoring.Grains.Checking;
 using Monitoring.Grains.Interfaces.Models;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Monitoring.Grains.History;
 
@@ -17,8 +14,7 @@ namespace Monitoring.Grains.History;
 /// record once the COPY has committed. When PostgreSQL cannot be reached, batches go to the local
 /// <see cref="ResultJournal"/> instead (so a silo that stops or dies keeps them) and are replayed, oldest
 /// first and exactly once, as soon as PostgreSQL answers again or the silo starts again; the hand-overs
-/// complete at replay. Nothing a target sent can make a batch fail: a row PostgreSQL refuses is retried
-/// alone, then without its texts.
+/// complete at replay. Nothing a target sent can make a batch fail (see <see cref="StatusCopy"/>).
 /// </summary>
 public sealed partial class StatusWriter(
     NpgsqlDataSource dataSource,
@@ -27,14 +23,12 @@ public sealed partial class StatusWriter(
     ResultJournal journal,
     ILogger<StatusWriter> logger) : BackgroundService
 {
-    private const string Copy = """
-        COPY service_status (id, service_id, client_id, status, status_code, response_time_ms, reported_status, error, details, trigger, checked_at)
-        FROM STDIN (FORMAT BINARY)
-        """;
-
     private static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan FirstReplayDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LastReplayDelay = TimeSpan.FromSeconds(5);
+
+    // One attempt to reach PostgreSQL may not hold the loop longer than this (Npgsql's own default is 15 s).
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
 
     // While journaling, a segment gathers results for this long, so an outage makes a few files a second.
     private static readonly TimeSpan JournalGathering = TimeSpan.FromMilliseconds(200);
@@ -53,6 +47,7 @@ public sealed partial class StatusWriter(
     private long nextReplayAt;
     private long refused;
     private int waitingOnJournal;
+    private volatile bool stopped;
 
     /// <summary>Results waiting for their commit, in memory.</summary>
     public int Backlog => queue.Reader.Count + Volatile.Read(ref waitingOnJournal);
@@ -63,19 +58,24 @@ public sealed partial class StatusWriter(
     /// <summary>Hands a result over; the task completes with the stored record once it is committed.</summary>
     public Task<StatusRecord> WriteAsync(StatusDraft draft)
     {
-        // Texts from targets are made storable here too, whoever built the draft: nothing a target sent may fail a batch.
+        // Texts from targets are made storable here, whoever built the draft: nothing a target sent may fail a batch.
         var pending = new Pending(draft with { Result = draft.Result.Storable() }, Stopwatch.GetTimestamp());
         if (queue.Writer.TryWrite(pending))
         {
             return pending.Completion.Task;
         }
 
-        return Task.FromException<StatusRecord>(Refuse(draft.ServiceId, $"{options.Value.BufferCapacity} results already wait in memory"));
+        var reason = stopped ? "the silo is stopping" : $"{options.Value.BufferCapacity} results already wait in memory";
+        return Task.FromException<StatusRecord>(Refuse(draft.ServiceId, reason));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var stopping = stoppingToken.Register(() => queue.Writer.TryComplete());
+        using var stopping = stoppingToken.Register(() =>
+        {
+            stopped = true;
+            queue.Writer.TryComplete();
+        });
         using var drainDeadline = new CancellationTokenSource();
         stoppingToken.Register(() => drainDeadline.CancelAfter(DrainDeadline));
 
@@ -114,9 +114,10 @@ public sealed partial class StatusWriter(
                     }
                 }
 
+                // One segment per turn, so new results keep flowing into the journal while a long one is replayed.
                 if (journaled.Count > 0 && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
                 {
-                    await ReplayAsync(drainDeadline.Token);
+                    await ReplayOldestAsync(drainDeadline.Token);
                 }
             }
             catch (Exception ex)
@@ -128,19 +129,16 @@ public sealed partial class StatusWriter(
 
             batch.Clear();
 
-            if (!open && queue.Reader.Count == 0)
+            if (!open && queue.Reader.Count == 0 && (journaled.Count == 0 || drainDeadline.IsCancellationRequested || Stopwatch.GetTimestamp() < nextReplayAt))
             {
                 break;
             }
         }
 
-        foreach (var (segment, waiting) in journaled)
+        foreach (var (_, waiting) in journaled)
         {
-            foreach (var pending in waiting ?? [])
-            {
-                pending.Completion.TrySetException(new ResultJournaledException(
-                    $"the silo stopped before PostgreSQL came back; the result is kept in {journal.Folder} and stored when the silo starts again"));
-            }
+            Finish(waiting, pending => pending.Completion.TrySetException(new ResultJournaledException(
+                "the silo stopped before PostgreSQL came back; the result is kept on the silo's disk and stored when it starts again")));
         }
 
         if (journaled.Count > 0)
@@ -182,60 +180,57 @@ public sealed partial class StatusWriter(
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken giveUp)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(giveUp);
+        attempt.CancelAfter(AttemptTimeout);
+        return await dataSource.OpenConnectionAsync(attempt.Token);
+    }
+
+    /// <summary>
+    /// The common case is one COPY in its own implicit transaction. When PostgreSQL refuses rows, the batch is
+    /// stored again in one transaction that finds and handles them; when it cannot be reached, the batch goes
+    /// to the journal with the ids it got, so a COPY that committed before its acknowledgement was lost is
+    /// recognised at replay.
+    /// </summary>
     private async Task CommitAsync(List<Pending> batch, CancellationToken giveUp)
     {
+        var drafts = batch.Select(p => p.Draft).ToArray();
         long[]? ids = null;
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(giveUp);
-            ids = await reservoir.TakeAsync(connection, batch.Count, giveUp);
-            await CopyAsync(connection, batch.Select(p => p.Draft).ToList(), ids, giveUp);
-            Complete(batch, ids);
+            StatusDraft?[] stored;
+            await using (var connection = await OpenAsync(giveUp))
+            {
+                ids = await reservoir.TakeAsync(connection, batch.Count, giveUp);
+                try
+                {
+                    await StatusCopy.CopyAsync(connection, drafts, ids, giveUp);
+                    stored = drafts;
+                }
+                catch (Exception ex) when (StoreErrors.IsRowRefusal(ex))
+                {
+                    LogRejectedBatch(logger, batch.Count, StoreErrors.CodeOf(ex), ex.Message);
+                    stored = null!;
+                }
+            }
+
+            if (stored is null)
+            {
+                await using var connection = await OpenAsync(giveUp);
+                await using var transaction = await connection.BeginTransactionAsync(giveUp);
+                stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, drafts, ids, giveUp);
+                await transaction.CommitAsync(giveUp);
+            }
+
+            Complete(batch, ids, stored);
         }
-        catch (Exception ex) when (IsTransient(ex))
+        catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
-            // Whether or not this COPY committed, the ids (when reserved) go with the segment: its replay
-            // recognises rows that are already there.
             LogJournaling(logger, batch.Count, journal.Folder, ex.Message);
             await JournalAsync(batch, ids);
         }
-        catch (Exception ex) when (batch.Count > 1)
-        {
-            // A row PostgreSQL refuses must not hold the others back: write them one by one.
-            LogRejectedBatch(logger, batch.Count, SqlState(ex), ex.Message);
-            foreach (var single in batch.ToList())
-            {
-                await CommitAsync([single], giveUp);
-            }
-        }
-        catch (Exception ex)
-        {
-            var stripped = batch[0].Draft with { Result = WithoutTexts(batch[0].Draft.Result, SqlState(ex)) };
-            if (batch[0].Draft.Result != stripped.Result)
-            {
-                // The texts a target sent are the only part a check can vary; the result itself is kept without them.
-                LogRejectedRow(logger, batch[0].Draft.ServiceId, SqlState(ex), ex.Message);
-                batch[0] = batch[0] with { Draft = stripped };
-                await CommitAsync(batch, giveUp);
-                return;
-            }
-
-            metrics.Lost.Add(1);
-            LogLostRow(logger, batch[0].Draft.ServiceId, SqlState(ex), ex.Message);
-            batch[0].Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the result ({SqlState(ex)})"));
-        }
     }
-
-    /// <summary>An error that says PostgreSQL could not be reached (or answered too late), not that it refused the data.</summary>
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        PostgresException postgres => postgres.IsTransient,
-        NpgsqlException => ex.InnerException is not (EncoderFallbackException or DecoderFallbackException or ArgumentException or InvalidCastException),
-        TimeoutException or OperationCanceledException or IOException => true,
-        _ => false,
-    };
-
-    private static string SqlState(Exception ex) => ex is PostgresException postgres ? postgres.SqlState : ex.GetType().Name;
 
     private async Task JournalAsync(List<Pending> batch, long[]? ids)
     {
@@ -254,7 +249,7 @@ public sealed partial class StatusWriter(
         {
             foreach (var pending in batch)
             {
-                pending.Completion.TrySetException(Refuse(pending.Draft.ServiceId, $"PostgreSQL is unreachable and the journal in {journal.Folder} is full"));
+                pending.Completion.TrySetException(Refuse(pending.Draft.ServiceId, "PostgreSQL is unreachable and the silo's result journal is full"));
             }
 
             return;
@@ -266,101 +261,104 @@ public sealed partial class StatusWriter(
             nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
         }
 
-        // Hand-overs past the memory bound complete now (the result is safe on disk); the rest wait for the replay.
-        var waiting = batch.ToList();
-        if (Volatile.Read(ref waitingOnJournal) + waiting.Count > options.Value.BufferCapacity)
+        // Manual checks, and hand-overs past the memory bound, complete now (the result is safe on disk): a
+        // caller of the API should not wait for the outage to end. The rest wait for the replay and its events.
+        var waiting = new List<Pending>(batch.Count);
+        foreach (var pending in batch)
         {
-            foreach (var pending in waiting)
+            if (pending.Draft.Trigger == Services.CheckTrigger.Manual || Volatile.Read(ref waitingOnJournal) + waiting.Count >= options.Value.BufferCapacity)
             {
-                pending.Completion.TrySetException(new ResultJournaledException($"PostgreSQL is unreachable; the result is kept in {journal.Folder} until it is back"));
+                pending.Completion.TrySetException(new ResultJournaledException("PostgreSQL is unreachable; the result is kept on the silo's disk and stored when it is back"));
             }
-
-            waiting = [];
+            else
+            {
+                waiting.Add(pending);
+            }
         }
 
         Interlocked.Add(ref waitingOnJournal, waiting.Count);
         journaled.Add((segment, waiting));
     }
 
-    private async Task ReplayAsync(CancellationToken giveUp)
+    private async Task ReplayOldestAsync(CancellationToken giveUp)
     {
-        while (journaled.Count > 0)
+        var (segment, waiting) = journaled[0];
+        (IReadOnlyList<long> Ids, StatusDraft?[] Stored) replayed;
+        try
         {
-            var (segment, waiting) = journaled[0];
-            IReadOnlyList<long> ids;
-            try
-            {
-                ids = await StoreSegmentAsync(segment, giveUp);
-            }
-            catch (Exception ex) when (!IsTransient(ex))
-            {
-                // Not expected (texts are made storable before they are journaled); the file is set aside, not deleted.
-                LogSegmentRejected(logger, segment.Id, SqlState(ex), ex.Message);
-                journal.SetAside(segment);
-                journaled.RemoveAt(0);
-                metrics.Lost.Add(segment.Drafts.Count);
-                Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({SqlState(ex)})")));
-                continue;
-            }
-            catch (Exception ex)
-            {
-                replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
-                nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
-                LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, ex.Message);
-                return;
-            }
-
-            journal.Remove(segment);
+            replayed = await StoreSegmentAsync(segment, giveUp);
+        }
+        catch (Exception ex) when (!StoreErrors.IsUnavailable(ex) && !StoreErrors.IsDuplicate(ex))
+        {
+            // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
+            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(ex), ex.Message);
+            journal.SetAside(segment);
             journaled.RemoveAt(0);
-            if (waiting is null)
-            {
-                metrics.Committed.Add(segment.Drafts.Count);
-            }
-            else
-            {
-                Interlocked.Add(ref waitingOnJournal, -waiting.Count);
-                Complete(waiting, ids);
-            }
+            metrics.Lost.Add(segment.Drafts.Count);
+            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(ex)})")));
+            return;
+        }
+        catch (Exception ex)
+        {
+            replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
+            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
+            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, ex.Message);
+            return;
+        }
 
-            if (journaled.Count == 0)
-            {
-                LogReplayed(logger, journal.Folder);
-            }
+        journal.Remove(segment);
+        journaled.RemoveAt(0);
+        nextReplayAt = 0;
+        if (waiting is null)
+        {
+            metrics.Committed.Add(replayed.Stored.Count(s => s is not null));
+        }
+        else
+        {
+            Interlocked.Add(ref waitingOnJournal, -waiting.Count);
+            Complete(waiting, replayed.Ids, replayed.Stored);
+        }
+
+        if (journaled.Count == 0)
+        {
+            LogReplayed(logger, journal.Folder);
         }
     }
 
     /// <summary>
     /// Stores a segment in one transaction together with its id in status_journal_replays. A segment already
-    /// recorded there was stored before (the file outlived the commit): its ids are read back instead.
+    /// recorded there was stored before (the file outlived the commit): its ids are read back instead. Ids
+    /// the segment brought from before the outage may already be stored (a COPY whose acknowledgement was lost).
     /// </summary>
-    private async Task<IReadOnlyList<long>> StoreSegmentAsync(JournalSegment segment, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<long> Ids, StatusDraft?[] Stored)> StoreSegmentAsync(JournalSegment segment, CancellationToken giveUp)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(giveUp);
         await using (var done = new NpgsqlCommand("SELECT ids FROM status_journal_replays WHERE segment_id = $1", connection))
         {
             done.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
-            if (await done.ExecuteScalarAsync(cancellationToken) is long[] stored)
+            if (await done.ExecuteScalarAsync(giveUp) is long[] earlier)
             {
-                return stored;
+                return (earlier, segment.Drafts.ToArray());
             }
         }
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = segment.Ids?.ToArray() ?? await reservoir.TakeAsync(connection, segment.Drafts.Count, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(giveUp);
+        var ids = segment.Ids?.ToArray() ?? await reservoir.TakeAsync(connection, segment.Drafts.Count, giveUp);
         await using (var record = new NpgsqlCommand("INSERT INTO status_journal_replays (segment_id, ids) VALUES ($1, $2)", connection, transaction))
         {
             record.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
             record.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-            await record.ExecuteNonQueryAsync(cancellationToken);
+            await record.ExecuteNonQueryAsync(giveUp);
         }
 
-        if (segment.Ids is null || !await AllStoredAsync(connection, transaction, ids, cancellationToken))
+        var stored = segment.Drafts.ToArray() as StatusDraft?[];
+        if (segment.Ids is null || !await AllStoredAsync(connection, transaction, ids, giveUp))
         {
-            await CopyAsync(connection, segment.Drafts, ids, cancellationToken);
+            stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, segment.Drafts, ids, giveUp);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return ids;
+        await transaction.CommitAsync(giveUp);
+        return (ids, stored);
     }
 
     /// <summary>Whether rows with these ids exist: a COPY whose acknowledgement was lost before the outage did commit.</summary>
@@ -371,47 +369,21 @@ public sealed partial class StatusWriter(
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! == ids.Length;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<StatusDraft> drafts, IReadOnlyList<long> ids, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        for (var i = 0; i < drafts.Count; i++)
-        {
-            var draft = drafts[i];
-            var result = draft.Result;
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(draft.ServiceId, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(draft.ClientId, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(result.Status, NpgsqlDbType.Varchar, cancellationToken);
-            await WriteNullableAsync(importer, result.StatusCode, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(result.ResponseTimeMs, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(importer, result.ReportedStatus, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, result.Error, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(importer, result.DetailsJson, NpgsqlDbType.Jsonb, cancellationToken);
-            await importer.WriteAsync(draft.Trigger, NpgsqlDbType.Varchar, cancellationToken);
-            await importer.WriteAsync(draft.CheckedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
-    }
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
-
-    /// <summary>The result without the texts a target sent, with an error that says they were dropped.</summary>
-    private static CheckResult WithoutTexts(CheckResult result, string sqlState) =>
-        result.ReportedStatus is null && result.DetailsJson is null && result.Error?.StartsWith("the answer's text", StringComparison.Ordinal) == true
-            ? result
-            : result with { ReportedStatus = null, DetailsJson = null, Error = $"the answer's text could not be stored (PostgreSQL {sqlState}); it was dropped" };
-
-    private void Complete(List<Pending> batch, IReadOnlyList<long> ids)
+    private void Complete(List<Pending> batch, IReadOnlyList<long> ids, IReadOnlyList<StatusDraft?> stored)
     {
         metrics.BatchSize.Record(batch.Count);
-        metrics.Committed.Add(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var draft = batch[i].Draft;
+            if (stored[i] is not { } draft)
+            {
+                metrics.Lost.Add(1);
+                LogLostRow(logger, batch[i].Draft.ServiceId);
+                batch[i].Completion.TrySetException(new ResultNotStoredException("PostgreSQL refused the result, even without the target's texts"));
+                continue;
+            }
+
             var result = draft.Result;
+            metrics.Committed.Add(1);
             metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalMilliseconds);
             batch[i].Completion.TrySetResult(new StatusRecord(
                 ids[i], draft.ServiceId, draft.ClientId, result.Status, result.StatusCode, result.ResponseTimeMs,
@@ -445,14 +417,11 @@ public sealed partial class StatusWriter(
     [LoggerMessage(Level = LogLevel.Error, Message = "Refused a check result: {Reason} ({Refused} refused so far)")]
     private static partial void LogRefused(ILogger logger, long refused, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} results ({SqlState}: {Reason}); writing them one by one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused rows of a batch of {Count} results ({SqlState}: {Reason}); storing it again row by row where needed")]
     private static partial void LogRejectedBatch(ILogger logger, int count, string sqlState, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused the result of service {ServiceId} ({SqlState}: {Reason}); storing it without the target's texts")]
-    private static partial void LogRejectedRow(ILogger logger, long serviceId, string sqlState, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL refused the result of service {ServiceId} even without its texts ({SqlState}: {Reason}); it is lost")]
-    private static partial void LogLostRow(ILogger logger, long serviceId, string sqlState, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "PostgreSQL refused a result of service {ServiceId} even without the target's texts; it is lost")]
+    private static partial void LogLostRow(ILogger logger, long serviceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} results failed; keeping them in the journal {Folder} until PostgreSQL answers: {Reason}")]
     private static partial void LogJournaling(ILogger logger, int count, string folder, string reason);

@@ -34,7 +34,12 @@ public sealed partial class ServiceMonitorGrain
             return;
         }
 
-        if (config.Enabled && armed is null)
+        if (!config.Enabled)
+        {
+            // A wake-up left from before the service was disabled (its removal failed): it is not needed.
+            await UnregisterWakeUpAsync();
+        }
+        else if (armed is null)
         {
             await ApplyScheduleAsync(previous: null, catchUp: true);
         }

@@ -151,12 +151,25 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         next = WithPassword(next, PasswordChange.From(fields.BasicAuthPassword));
-        if (next.Enabled && !previous.Enabled)
+        var enabling = next.Enabled && !previous.Enabled;
+        if (enabling)
         {
             await RegisterWakeUpAsync();
         }
 
-        if (await store.UpdateAsync(next) is not { } updated)
+        ServiceConfig? updated;
+        try
+        {
+            updated = await store.UpdateAsync(next);
+        }
+        catch (Exception) when (enabling)
+        {
+            // All or nothing: the row did not change, so neither does the wake-up.
+            await UnregisterWakeUpAsync();
+            throw;
+        }
+
+        if (updated is null)
         {
             await TearDownAsync();
             return NotFound<ServiceRecord>();
@@ -221,16 +234,12 @@ public sealed partial class ServiceMonitorGrain(
 
     private async Task UndoCreateAsync()
     {
-        var written = config is not null;
         config = null;
         DisarmTimer();
         try
         {
-            if (written)
-            {
-                await store.DeleteAsync(Id);
-            }
-
+            // Unconditionally: an insert may have committed although its answer was lost.
+            await store.DeleteAsync(Id);
             await RemoveLeftoversAsync();
         }
         catch (Exception ex)

@@ -61,7 +61,8 @@ public static class ServiceValidator
             {
                 errors["endpoint_url"] = "must not contain credentials (user:password@); send them as basic_auth_username and basic_auth_password";
             }
-            else if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && denied?.Match(IPAddress.Parse(uri.IdnHost.Trim('[', ']'))) is { } network)
+            else if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+                && IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var literal) && denied?.Match(literal) is { } network)
             {
                 errors["endpoint_url"] = $"must not target {uri.IdnHost}: checks may not connect to the network {network}";
             }

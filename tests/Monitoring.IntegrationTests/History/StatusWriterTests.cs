@@ -201,6 +201,70 @@ public sealed class StatusWriterTests : IAsyncLifetime
         await writer.StopAsync(CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData("{\"a\":\"\\u0000\"}")]
+    [InlineData("{not json")]
+    public async Task A_journaled_row_postgres_refuses_is_stored_without_its_texts_and_its_segment_with_it(string details)
+    {
+        // Arrange: a segment on disk holding a row whose details jsonb refuses, between two good ones.
+        var journal = new ResultJournal(journalFolder, 1 << 20);
+        var bad = new StatusDraft(12, 1, new CheckResult("down", 200, 12, "x", "reported status: x", details), "schedule", DateTimeOffset.UtcNow);
+        await journal.AppendAsync([Draft(12), bad, Draft(12)], null, CancellationToken.None);
+        journal.Dispose();
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+
+        // Act
+        await writer.StartAsync(CancellationToken.None);
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes == 0), TimeSpan.FromSeconds(10), "the journal to be replayed");
+
+        // Assert
+        Assert.Equal(3L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 12"));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 12 AND error LIKE 'the answer''s text could not be stored%'"));
+        Assert.False(Directory.Exists(Path.Combine(journalFolder, "rejected")));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_refusal_of_the_database_itself_keeps_results_in_the_journal_until_it_is_lifted()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(13));
+
+        // Act: the role may no longer insert (42501), as after a misconfigured failover; then it may again.
+        await database.ExecuteAsync("REVOKE INSERT ON service_status FROM CURRENT_USER");
+        var waiting = Enumerable.Range(0, 30).Select(_ => writer.WriteAsync(Draft(14))).ToList();
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(10), "the results to be journaled");
+        await database.ExecuteAsync("GRANT INSERT ON service_status TO CURRENT_USER");
+        var records = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert: nothing lost, nothing twice.
+        Assert.Equal(30, records.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(30L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 14"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_damaged_journal_file_is_set_aside_and_the_rest_is_replayed()
+    {
+        var journal = new ResultJournal(journalFolder, 1 << 20);
+        await journal.AppendAsync([Draft(15)], null, CancellationToken.None);
+        journal.Dispose();
+        await File.WriteAllTextAsync(Path.Combine(journalFolder, $"000000000099-{Guid.NewGuid():N}.results"), "[{\"broken\":");
+        await File.WriteAllTextAsync(Path.Combine(journalFolder, "not-a-segment.results"), "[]");
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+
+        await writer.StartAsync(CancellationToken.None);
+        await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 15") == 1,
+            TimeSpan.FromSeconds(10), "the good segment to be stored");
+
+        Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(journalFolder, "rejected")).Count());
+        await writer.StopAsync(CancellationToken.None);
+    }
+
     private static string? Unescape(string? text) => text is null ? null : System.Text.RegularExpressions.Regex.Unescape(text);
 
     private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options)

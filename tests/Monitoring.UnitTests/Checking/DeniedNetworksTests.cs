@@ -16,6 +16,7 @@ public sealed class DeniedNetworksTests
     [InlineData("febf::ffff", "fe80::/10")]
     [InlineData("fd00:ec2::254", "fd00:ec2::254/128")]
     [InlineData("100.100.100.200", "100.100.100.200/32")]
+    [InlineData("168.63.129.16", "168.63.129.16/32")]
     public void The_defaults_deny_link_local_and_metadata_addresses(string address, string network) =>
         Assert.Equal(network, Defaults.Match(IPAddress.Parse(address))?.ToString());
 
