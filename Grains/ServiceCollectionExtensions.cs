@@ -93,6 +93,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StatusWriter>());
         services.AddSingleton<HistoryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<HistoryPruner>());
+        services.AddSingleton<Services.ServiceMonitorDependencies>();
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());
 

@@ -5,24 +5,13 @@ using Monitoring.Grains.Scheduling;
 namespace Monitoring.Grains.Services;
 
 /// <summary>
-/// Scheduling: one reminder per service is the durable wake-up (minutes apart, registered once, never per
-/// tick) that brings the grain back after a silo failure; a one-shot grain timer fires each occurrence at
-/// its exact time plus the service's spread offset. An occurrence runs only if it is later than the last one
-/// started, so a duplicated reminder tick or a re-armed timer cannot run it twice.
+/// Scheduling plumbing: one reminder per service is the durable wake-up (minutes apart, registered once, never
+/// per tick) that brings the grain back after a silo failure; the <see cref="CheckTimer"/> fires each planned
+/// check; the <see cref="ScheduleCursor"/> decides what runs and what is armed next.
 /// </summary>
 public sealed partial class ServiceMonitorGrain
 {
     private const string WakeUpReminder = "wake-up";
-
-    /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
-    internal static readonly TimeSpan MaxTimerStep = TimeSpan.FromDays(1);
-
-    private ServiceSchedule? schedule;
-    private IGrainTimer? timer;
-    private ScheduledCheck? armed;
-
-    /// <summary>The occurrence of the last scheduled check started (or the creation time).</summary>
-    private DateTimeOffset lastStartedOccurrence;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -39,24 +28,24 @@ public sealed partial class ServiceMonitorGrain
             // A wake-up left from before the service was disabled (its removal failed): it is not needed.
             await UnregisterWakeUpAsync();
         }
-        else if (armed is null)
+        else if (timer.Armed is null)
         {
-            await ApplyScheduleAsync(previous: null, catchUp: true);
+            await ApplyScheduleAsync(previous: null, resuming: true);
         }
 
-        await SnapshotWindowIfDueAsync();
+        await uptime.SnapshotIfDueAsync(checks.OldestStartedAt);
     }
 
     /// <summary>
-    /// Brings reminder and timer in line with the config. On activation (<paramref name="catchUp"/>),
-    /// occurrences missed while no silo ran the grain lead to one check now, not one per occurrence.
+    /// Brings reminder and timer in line with the config. When <paramref name="resuming"/> (activation, or a
+    /// wake-up that found no timer), occurrences missed while no silo ran the grain lead to one catch-up check.
     /// </summary>
-    private async Task ApplyScheduleAsync(ServiceConfig? previous, bool catchUp)
+    private async Task ApplyScheduleAsync(ServiceConfig? previous, bool resuming)
     {
         if (config is null || !config.Enabled)
         {
-            DisarmTimer();
-            schedule = null;
+            timer.Disarm();
+            cursor = null;
             runtime = runtime with { NextCheckAt = null };
             if (previous is null or { Enabled: true })
             {
@@ -66,139 +55,62 @@ public sealed partial class ServiceMonitorGrain
             return;
         }
 
-        if (previous is not null && previous.SchedulesLike(config) && armed is not null)
+        if (previous is not null && previous.SchedulesLike(config) && timer.Armed is not null)
         {
             return;
         }
 
-        if (catchUp)
+        if (resuming)
         {
             await RegisterWakeUpAsync();
         }
 
-        schedule = new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, scheduleOptions.Value.MaxSpread);
-        var now = time.GetUtcNow();
-        if (catchUp && schedule.NextAfter(lastStartedOccurrence) is { } due && due.FireAt <= now)
-        {
-            Arm(new ScheduledCheck(now, now));
-        }
-        else if (NextNotYetStarted(schedule.NextFiringAfter(now)) is { } next)
-        {
-            Arm(next);
-        }
-        else
-        {
-            DisarmTimer();
-        }
+        cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.MaxSpread));
+        var now = services.Time.GetUtcNow();
+        Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));
     }
 
     private Task OnTimerAsync()
     {
-        if (config is not { Enabled: true } || schedule is null || armed is not { } due)
+        if (config is { Enabled: true } && cursor is not null && timer.Armed is { } armed)
         {
-            return Task.CompletedTask;
-        }
-
-        var early = due.FireAt - time.GetUtcNow();
-        if (early > TimeSpan.Zero)
-        {
-            // Timers may fire a hair before their time; a check never starts before its planned moment, so
-            // its checked_at is never earlier than its occurrence (which the catch-up after a failover relies on).
-            SetTimer(early);
-            return Task.CompletedTask;
-        }
-
-        if (due.Occurrence > lastStartedOccurrence)
-        {
-            lastStartedOccurrence = due.Occurrence;
-            StartCheck(CheckTrigger.Schedule);
-        }
-
-        var now = time.GetUtcNow();
-        var next = schedule.NextAfter(Max(due.Occurrence, lastStartedOccurrence));
-        if (next is { } first && first.FireAt <= now && schedule.NextAfter(first.Occurrence) is { } second && second.FireAt <= now)
-        {
-            // More than one occurrence is already due: the silo fell behind. Run the latest once.
-            var skipped = 1;
-            var latest = second;
-            while (schedule.NextAfter(latest.Occurrence) is { } later && later.FireAt <= now && skipped < 100_000)
-            {
-                latest = later;
-                skipped++;
-            }
-
-            LogFellBehind(logger, Id, skipped);
-            next = latest;
-        }
-
-        if (next is { } check)
-        {
-            Arm(check);
-        }
-        else
-        {
-            DisarmTimer();
+            Carry(cursor.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow()));
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>Skips occurrences already started (e.g. one at the very moment the service was created).</summary>
-    private ScheduledCheck? NextNotYetStarted(ScheduledCheck? candidate)
+    /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing).</summary>
+    private void Carry(ScheduleStep step)
     {
-        while (candidate is { } check && check.Occurrence <= lastStartedOccurrence)
+        if (step.Run is { } run)
         {
-            candidate = schedule!.NextAfter(check.Occurrence);
+            lastStartedOccurrence = run.Occurrence;
+            _ = checks.Start(config!, CheckTrigger.Schedule);
         }
 
-        return candidate;
-    }
-
-    private void Arm(ScheduledCheck check)
-    {
-        armed = check;
-        runtime = runtime with { NextCheckAt = check.FireAt.ToMilliseconds() };
-        SetTimer(check.FireAt - time.GetUtcNow());
-    }
-
-    /// <summary>
-    /// Sets the one-shot timer, at most <see cref="MaxTimerStep"/> ahead: timers refuse due times past
-    /// about 49.7 days, and a yearly cron's next run is further. A tick before the planned time only
-    /// re-arms (see <see cref="OnTimerAsync"/>), so a far occurrence is reached in steps.
-    /// </summary>
-    private void SetTimer(TimeSpan dueIn)
-    {
-        dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxTimerStep ? MaxTimerStep : dueIn;
-        if (timer is null)
+        if (step.Skipped > 0)
         {
-            // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check
-            // that hangs never blocks reads or patches of this grain.
-            timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions
-            {
-                DueTime = dueIn,
-                Period = Timeout.InfiniteTimeSpan,
-                Interleave = true,
-                KeepAlive = true,
-            });
+            LogFellBehind(logger, Id, step.Skipped);
+        }
+
+        if (step.Arm is { } next)
+        {
+            timer.Arm(next);
+            runtime = runtime with { NextCheckAt = next.FireAt.ToMilliseconds() };
         }
         else
         {
-            timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+            timer.Disarm();
+            runtime = runtime with { NextCheckAt = null };
         }
-    }
-
-    private void DisarmTimer()
-    {
-        armed = null;
-        timer?.Dispose();
-        timer = null;
     }
 
     private async Task RegisterWakeUpAsync()
     {
         if (await this.GetReminder(WakeUpReminder) is null)
         {
-            var period = scheduleOptions.Value.WakeUpPeriod;
+            var period = services.ScheduleOptions.Value.WakeUpPeriod;
             await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
         }
     }
@@ -211,6 +123,6 @@ public sealed partial class ServiceMonitorGrain
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} fell behind its schedule: {Skipped} occurrences were due at once; running the latest")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} fell behind its schedule: {Skipped} occurrences were skipped; running the latest")]
     private static partial void LogFellBehind(ILogger logger, long serviceId, int skipped);
 }

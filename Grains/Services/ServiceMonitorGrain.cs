@@ -1,14 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Monitoring.Grains.Checking;
-using Monitoring.Grains.Credentials;
 using Monitoring.Grains.Data;
-using Monitoring.Grains.Feed;
 using Monitoring.Grains.History;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Scheduling;
-using Monitoring.Grains.Uptime;
 using Orleans.Placement;
 
 namespace Monitoring.Grains.Services;
@@ -18,7 +14,8 @@ namespace Monitoring.Grains.Services;
 /// it, and one store cannot disagree with itself); this grain is that row's only writer and keeps it and its
 /// own state in step: a reminder is registered before a row that needs it is written and removed only after
 /// the row is gone, so a crash in between leaves a reminder whose next tick finds no row and cleans up.
-/// Scheduling, checking and the uptime window live in the other parts of this class.
+/// The grain orders the steps; <see cref="ServiceValidator"/>, <see cref="ScheduleCursor"/>,
+/// <see cref="CheckRunner"/> and <see cref="UptimeTracker"/> decide and do them.
 /// </summary>
 /// <remarks>
 /// The grain type is named explicitly: reminders and stored state are keyed by it. Placement by activation
@@ -27,30 +24,48 @@ namespace Monitoring.Grains.Services;
 /// </remarks>
 [GrainType("servicemonitor")]
 [ActivationCountBasedPlacement]
-public sealed partial class ServiceMonitorGrain(
-    ServiceStore store,
-    UptimeHistoryStore history,
-    UptimeCalculator calculator,
-    CredentialProtector protector,
-    HttpHealthChecker checker,
-    DeniedNetworks deniedNetworks,
-    StatusWriter writer,
-    FeedPublisher feed,
-    TimeProvider time,
-    IOptions<ScheduleOptions> scheduleOptions,
-    IOptions<HistoryOptions> historyOptions,
-    [PersistentState("monitor", StorageNames.Uptime)] IPersistentState<ServiceMonitorState> state,
-    ILogger<ServiceMonitorGrain> logger) : Grain, IServiceMonitorGrain, IRemindable
+public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, IRemindable
 {
+    private readonly ServiceMonitorDependencies services;
+    private readonly ILogger<ServiceMonitorGrain> logger;
+    private readonly UptimeTracker uptime;
+    private readonly CheckRunner checks;
+    private readonly CheckTimer timer;
+
     private ServiceConfig? config;
     private ServiceRuntime runtime = ServiceRuntime.Empty;
-    private CancellationTokenSource? lifetime;
+    private ScheduleCursor? cursor;
+
+    /// <summary>The occurrence of the last scheduled check started (or the creation time).</summary>
+    private DateTimeOffset lastStartedOccurrence;
+
+    public ServiceMonitorGrain(
+        ServiceMonitorDependencies services,
+        [PersistentState("monitor", StorageNames.Uptime)] IPersistentState<ServiceMonitorState> state,
+        ILogger<ServiceMonitorGrain> logger)
+    {
+        this.services = services;
+        this.logger = logger;
+        var id = this.GetPrimaryKeyLong();
+        uptime = new UptimeTracker(id, state, services, logger);
+        checks = new CheckRunner(id, services, logger, OnCommitted);
+
+        // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check that
+        // hangs never blocks reads or patches of this grain.
+        timer = new CheckTimer(dueIn => this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions
+        {
+            DueTime = dueIn,
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = true,
+            KeepAlive = true,
+        }), services.Time);
+    }
 
     private long Id => this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.LoadAsync(Id);
+        var stored = await services.Store.LoadAsync(Id);
         if (stored is null)
         {
             // Never created, or removed: whatever a crash left behind goes now.
@@ -61,17 +76,17 @@ public sealed partial class ServiceMonitorGrain(
         config = stored.Config;
         runtime = stored.Runtime;
         lastStartedOccurrence = Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt);
-        await LoadWindowAsync();
-        await ApplyScheduleAsync(previous: null, catchUp: true);
+        await uptime.LoadAsync();
+        await ApplyScheduleAsync(previous: null, resuming: true);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        DisarmTimer();
-        await WaitForChecksAsync(cancellationToken);
+        timer.Disarm();
+        await checks.WaitAsync(cancellationToken);
         if (config is not null)
         {
-            await SnapshotWindowAsync();
+            await uptime.SnapshotAsync(checks.OldestStartedAt);
         }
     }
 
@@ -83,7 +98,7 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         var blank = new ServiceConfig { Id = Id, ClientId = clientId, Name = string.Empty, EndpointUrl = string.Empty };
-        if (!ServiceValidator.TryApply(blank, fields, creating: true, out var draft, out var invalid, deniedNetworks))
+        if (!ServiceValidator.TryApply(blank, fields, creating: true, out var draft, out var invalid, services.DeniedNetworks))
         {
             return invalid!;
         }
@@ -98,7 +113,7 @@ public sealed partial class ServiceMonitorGrain(
                 await RegisterWakeUpAsync();
             }
 
-            var inserted = await store.InsertAsync(draft);
+            var inserted = await services.Store.InsertAsync(draft);
             if (inserted.Failure is { } failure)
             {
                 await RemoveLeftoversAsync();
@@ -106,9 +121,9 @@ public sealed partial class ServiceMonitorGrain(
             }
 
             config = inserted.Value!;
-            lastStartedOccurrence = time.GetUtcNow();
-            window = new UptimeWindow();
-            await ApplyScheduleAsync(previous: null, catchUp: false);
+            lastStartedOccurrence = services.Time.GetUtcNow();
+            uptime.StartEmpty();
+            await ApplyScheduleAsync(previous: null, resuming: false);
         }
         catch (Exception)
         {
@@ -117,7 +132,7 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         var record = Record();
-        feed.Publish(new FeedEvent(FeedEventKind.ServiceCreated, Service: record));
+        services.Feed.Publish(new FeedEvent(FeedEventKind.ServiceCreated, Service: record));
         return Outcome<ServiceRecord>.Ok(record);
     }
 
@@ -127,6 +142,64 @@ public sealed partial class ServiceMonitorGrain(
     public Task<Outcome<ServiceRecord>> PatchAsync(ServiceFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: false);
 
     public Task<Outcome<ServiceRecord>> ReplaceAsync(ServiceFields fields, long? scopeClientId) => ChangeAsync(fields, scopeClientId, replace: true);
+
+    public async Task<Outcome<ServiceRecord>> RemoveAsync(long? scopeClientId)
+    {
+        if (!IsVisibleTo(scopeClientId))
+        {
+            return NotFound<ServiceRecord>();
+        }
+
+        var removed = Record() with { NextCheckAt = null };
+        await TearDownAsync();
+        services.Feed.Publish(new FeedEvent(FeedEventKind.ServiceRemoved, Service: removed));
+        return Outcome<ServiceRecord>.Ok(removed);
+    }
+
+    public async Task<Outcome<StatusRecord>> CheckNowAsync(long? scopeClientId)
+    {
+        if (!IsVisibleTo(scopeClientId))
+        {
+            return NotFound<StatusRecord>();
+        }
+
+        try
+        {
+            return await checks.Start(config!, CheckTrigger.Manual) is { } record ? Outcome<StatusRecord>.Ok(record) : NotFound<StatusRecord>();
+        }
+        catch (ResultNotStoredException ex)
+        {
+            return Failure.Unavailable($"The check ran but its result could not be stored: {ex.Message}");
+        }
+    }
+
+    public async Task<Outcome<UptimeReport>> GetUptimeAsync(UptimeQuery query, long? scopeClientId)
+    {
+        if (!IsVisibleTo(scopeClientId))
+        {
+            return NotFound<UptimeReport>();
+        }
+
+        var retention = services.HistoryOptions.Value.Retention;
+        if (query.Length > retention)
+        {
+            return Failure.Invalid("period", $"is longer than the history kept ({retention.TotalDays:0.##} days)");
+        }
+
+        return Outcome<UptimeReport>.Ok(await uptime.ReportAsync(query));
+    }
+
+    public async Task<bool> ReencryptCredentialsAsync()
+    {
+        if (config?.PasswordCiphertext is not { } stored || services.Protector.IsCurrent(stored))
+        {
+            return false;
+        }
+
+        var rotated = config with { PasswordCiphertext = services.Protector.Protect(services.Protector.Unprotect(stored, Id), Id) };
+        config = await services.Store.UpdateAsync(rotated) ?? config;
+        return true;
+    }
 
     private async Task<Outcome<ServiceRecord>> ChangeAsync(ServiceFields fields, long? scopeClientId, bool replace)
     {
@@ -145,7 +218,7 @@ public sealed partial class ServiceMonitorGrain(
         var start = replace
             ? new ServiceConfig { Id = Id, ClientId = previous.ClientId, Name = string.Empty, EndpointUrl = string.Empty, CreatedAt = previous.CreatedAt }
             : previous;
-        if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid, deniedNetworks))
+        if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid, services.DeniedNetworks))
         {
             return invalid!;
         }
@@ -160,7 +233,7 @@ public sealed partial class ServiceMonitorGrain(
         ServiceConfig? updated;
         try
         {
-            updated = await store.UpdateAsync(next);
+            updated = await services.Store.UpdateAsync(next);
         }
         catch (Exception) when (enabling)
         {
@@ -176,35 +249,29 @@ public sealed partial class ServiceMonitorGrain(
         }
 
         config = updated;
-        await ApplyScheduleAsync(previous, catchUp: false);
+        await ApplyScheduleAsync(previous, resuming: false);
         var record = Record();
-        feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: record));
+        services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: record));
         return Outcome<ServiceRecord>.Ok(record);
     }
 
-    public async Task<Outcome<ServiceRecord>> RemoveAsync(long? scopeClientId)
+    /// <summary>A committed result: runtime fields, uptime window and live feed see it, in that order.</summary>
+    private void OnCommitted(StatusRecord record)
     {
-        if (!IsVisibleTo(scopeClientId))
+        if (config is null)
         {
-            return NotFound<ServiceRecord>();
+            // Removed meanwhile: the removal deletes this row with the rest of the history.
+            return;
         }
 
-        var removed = Record() with { NextCheckAt = null };
-        await TearDownAsync();
-        feed.Publish(new FeedEvent(FeedEventKind.ServiceRemoved, Service: removed));
-        return Outcome<ServiceRecord>.Ok(removed);
-    }
-
-    public async Task<bool> ReencryptCredentialsAsync()
-    {
-        if (config?.PasswordCiphertext is not { } stored || protector.IsCurrent(stored))
+        if (runtime.LastCheckedAt is not { } last || record.CheckedAt >= last)
         {
-            return false;
+            runtime = runtime with { LastStatus = record.Status, LastCheckedAt = record.CheckedAt, LastResponseTimeMs = record.ResponseTimeMs };
         }
 
-        var rotated = config with { PasswordCiphertext = protector.Protect(protector.Unprotect(stored, Id), Id) };
-        config = await store.UpdateAsync(rotated) ?? config;
-        return true;
+        uptime.Add(record.CheckedAt, HealthStatusNames.FromWire(record.Status), record.ResponseTimeMs);
+        services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));
+        services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
     }
 
     /// <summary>
@@ -215,31 +282,25 @@ public sealed partial class ServiceMonitorGrain(
     {
         var wasConfigured = config is not null;
         config = null;
-        DisarmTimer();
-        if (lifetime is not null)
-        {
-            await lifetime.CancelAsync();
-        }
-
-        await WaitForChecksAsync(CancellationToken.None);
+        timer.Disarm();
+        await checks.CancelAsync();
         if (wasConfigured)
         {
-            await store.DeleteAsync(Id);
+            await services.Store.DeleteAsync(Id);
         }
 
         await RemoveLeftoversAsync();
-        lifetime = null;
         DeactivateOnIdle();
     }
 
     private async Task UndoCreateAsync()
     {
         config = null;
-        DisarmTimer();
+        timer.Disarm();
         try
         {
             // Unconditionally: an insert may have committed although its answer was lost.
-            await store.DeleteAsync(Id);
+            await services.Store.DeleteAsync(Id);
             await RemoveLeftoversAsync();
         }
         catch (Exception ex)
@@ -254,17 +315,14 @@ public sealed partial class ServiceMonitorGrain(
     private async Task RemoveLeftoversAsync()
     {
         await UnregisterWakeUpAsync();
-        if (state.RecordExists)
-        {
-            await state.ClearStateAsync();
-        }
+        await uptime.ClearAsync();
     }
 
     private ServiceConfig WithPassword(ServiceConfig draft, PasswordChange change) => change switch
     {
         { IsChange: false } => draft,
         { NewValue: null } => draft with { PasswordCiphertext = null },
-        { NewValue: { } secret } => draft with { PasswordCiphertext = protector.Protect(secret.Reveal, Id) },
+        { NewValue: { } secret } => draft with { PasswordCiphertext = services.Protector.Protect(secret.Reveal, Id) },
     };
 
     private bool IsVisibleTo(long? scopeClientId) => config is not null && (scopeClientId is null || scopeClientId == config.ClientId);

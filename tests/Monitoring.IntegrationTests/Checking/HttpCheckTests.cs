@@ -49,9 +49,9 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
         var slow = await fixture.CheckAsync(Target.Reply(200, "{\"status\":\"ok\"}", delayMs: 300), thresholdMs: 100);
         var unbounded = await fixture.CheckAsync(Target.Reply(200, "{\"status\":\"ok\"}", delayMs: 300), thresholdMs: null);
 
-        // The target's 300 ms timer may fire a fraction of a millisecond early, so 299 ms is possible.
-        Assert.True(slow is { Status: "degraded", ResponseTimeMs: >= 299 } && slow.Error!.StartsWith("slow response: ", StringComparison.Ordinal), slow.ToString());
-        Assert.True(unbounded is { Status: "up", ResponseTimeMs: >= 299 }, unbounded.ToString());
+        // The target's 300 ms timer may fire a few milliseconds early on a busy machine.
+        Assert.True(slow is { Status: "degraded", ResponseTimeMs: >= 290 } && slow.Error!.StartsWith("slow response: ", StringComparison.Ordinal), slow.ToString());
+        Assert.True(unbounded is { Status: "up", ResponseTimeMs: >= 290 }, unbounded.ToString());
     }
 
     [Fact]

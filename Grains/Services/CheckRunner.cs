@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Checking;
+using Monitoring.Grains.Credentials;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.History;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Grains.Services;
+
+/// <summary>
+/// Runs a service's checks outside the grain's turn (the grain answers calls while its target hangs) and
+/// keeps track of the ones in flight. A check counts as done when its row is committed; only then is the
+/// grain told (<c>onCommitted</c>). Created from a grain turn, so its continuations run on the grain.
+/// </summary>
+internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependencies services, ILogger logger, Action<StatusRecord> onCommitted)
+{
+    // Created with the first check: most grains spend their life between checks, and memory per service counts.
+    private List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)>? inFlight;
+    private CancellationTokenSource? lifetime;
+
+    /// <summary>When the oldest check still in flight started; null when none is.</summary>
+    public DateTimeOffset? OldestStartedAt => inFlight is { Count: > 0 } running ? running.Min(f => f.StartedAt) : null;
+
+    /// <summary>
+    /// Starts a check of <paramref name="snapshot"/>. The task gives the stored record, or null when the check
+    /// was cancelled (the service was removed) or, for a scheduled check, its result could not be stored now.
+    /// A manual check's storage failure is thrown (<see cref="ResultNotStoredException"/>).
+    /// </summary>
+    public Task<StatusRecord?> Start(ServiceConfig snapshot, string trigger)
+    {
+        var startedAt = services.Time.GetUtcNow().ToMilliseconds();
+        var task = RunAsync(snapshot, trigger, startedAt, (lifetime ??= new CancellationTokenSource()).Token);
+        var entry = (startedAt, task);
+        var running = inFlight ??= [];
+        running.Add(entry);
+        _ = task.ContinueWith(_ => running.Remove(entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+        return task;
+    }
+
+    /// <summary>Waits for the checks in flight (their results are committed first), at most until <paramref name="cancellationToken"/>.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        var pending = inFlight?.Select(f => f.Task).ToArray() ?? [];
+        if (pending.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogAbandoned(logger, serviceId, pending.Count(t => !t.IsCompleted));
+        }
+        catch (ResultNotStoredException)
+        {
+        }
+    }
+
+    /// <summary>Cancels every check in flight and waits for them.</summary>
+    public async Task CancelAsync()
+    {
+        if (lifetime is not null)
+        {
+            await lifetime.CancelAsync();
+        }
+
+        await WaitAsync(CancellationToken.None);
+        lifetime = null;
+    }
+
+    private async Task<StatusRecord?> RunAsync(ServiceConfig snapshot, string trigger, DateTimeOffset startedAt, CancellationToken cancellation)
+    {
+        CheckResult result;
+        try
+        {
+            var observation = await services.Checker.CheckAsync(RequestFor(snapshot), cancellation);
+            result = HealthClassifier.Classify(observation, snapshot.ExpectedStatusCode, snapshot.DegradedThresholdMs, snapshot.TimeoutMs);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (CredentialException ex)
+        {
+            result = new CheckResult(HealthStatusNames.Down, null, 0, null, $"stored credentials cannot be decrypted: {ex.Message}", null);
+        }
+        catch (Exception ex)
+        {
+            // Whatever a target sends, a check that ran is stored: a failure here is ours, and says so.
+            LogCheckFailed(logger, serviceId, ex);
+            result = new CheckResult(HealthStatusNames.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - startedAt).TotalMilliseconds), null,
+                $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
+        }
+
+        StatusRecord record;
+        try
+        {
+            record = await services.Writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, startedAt));
+        }
+        catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
+        {
+            // Safe on this silo's disk; stored (and counted by SQL) when the journal is replayed.
+            return null;
+        }
+        catch (ResultNotStoredException ex) when (trigger == CheckTrigger.Schedule)
+        {
+            LogNotStored(logger, serviceId, ex.Message);
+            return null;
+        }
+
+        onCommitted(record);
+        return record;
+    }
+
+    private HealthCheckRequest RequestFor(ServiceConfig snapshot) => new(
+        new Uri(snapshot.EndpointUrl),
+        snapshot.Method == "HEAD" ? HttpMethod.Head : HttpMethod.Get,
+        TimeSpan.FromMilliseconds(snapshot.TimeoutMs),
+        snapshot.BasicAuthUsername,
+        snapshot.PasswordCiphertext is { } cipher ? services.Protector.Unprotect(cipher, snapshot.Id) : null);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled check of service {ServiceId} ran but was not stored: {Reason}")]
+    private static partial void LogNotStored(ILogger logger, long serviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} deactivated with {Count} checks still in flight")]
+    private static partial void LogAbandoned(ILogger logger, long serviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A check of service {ServiceId} failed inside the monitor; stored as down")]
+    private static partial void LogCheckFailed(ILogger logger, long serviceId, Exception exception);
+}

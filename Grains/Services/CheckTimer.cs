@@ -1,0 +1,41 @@
+using Monitoring.Grains.Scheduling;
+
+namespace Monitoring.Grains.Services;
+
+/// <summary>
+/// A service's one-shot grain timer, armed for one planned check at a time. It is set at most
+/// <see cref="MaxStep"/> ahead: grain timers refuse due times past about 49.7 days, and a yearly cron's next
+/// run is further; the tick before the planned time only re-arms (see <see cref="ScheduleCursor.Fire"/>).
+/// </summary>
+internal sealed class CheckTimer(Func<TimeSpan, IGrainTimer> register, TimeProvider time)
+{
+    /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
+    public static readonly TimeSpan MaxStep = TimeSpan.FromDays(1);
+
+    private IGrainTimer? timer;
+
+    /// <summary>The planned check the timer is set for, or null when disarmed.</summary>
+    public ScheduledCheck? Armed { get; private set; }
+
+    public void Arm(ScheduledCheck check)
+    {
+        Armed = check;
+        var dueIn = check.FireAt - time.GetUtcNow();
+        dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxStep ? MaxStep : dueIn;
+        if (timer is null)
+        {
+            timer = register(dueIn);
+        }
+        else
+        {
+            timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void Disarm()
+    {
+        Armed = null;
+        timer?.Dispose();
+        timer = null;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using Monitoring.Grains.Checking;
+using Monitoring.Grains.Credentials;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.Feed;
+using Monitoring.Grains.History;
+using Monitoring.Grains.Scheduling;
+using Monitoring.Grains.Uptime;
+
+namespace Monitoring.Grains.Services;
+
+/// <summary>The silo-wide services a <see cref="ServiceMonitorGrain"/> and its collaborators use; one instance per silo.</summary>
+public sealed record ServiceMonitorDependencies(
+    ServiceStore Store,
+    UptimeHistoryStore History,
+    UptimeCalculator Calculator,
+    CredentialProtector Protector,
+    HttpHealthChecker Checker,
+    DeniedNetworks DeniedNetworks,
+    StatusWriter Writer,
+    FeedPublisher Feed,
+    TimeProvider Time,
+    IOptions<ScheduleOptions> ScheduleOptions,
+    IOptions<HistoryOptions> HistoryOptions);

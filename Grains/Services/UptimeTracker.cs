@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Checking;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Uptime;
+
+namespace Monitoring.Grains.Services;
+
+/// <summary>
+/// A service's uptime window: kept in memory, persisted through Orleans grain storage now and then (at most
+/// every 30 minutes, on a wake-up tick, and on deactivation; never per check), and on activation completed
+/// from service_status with what was checked since the snapshot, or rebuilt from it when there is none.
+/// </summary>
+internal sealed partial class UptimeTracker(long serviceId, IPersistentState<ServiceMonitorState> state, ServiceMonitorDependencies services, ILogger logger)
+{
+    private static readonly TimeSpan SnapshotInterval = TimeSpan.FromMinutes(30);
+
+    private readonly RecentResults recent = new();
+    private UptimeWindow? window;
+    private long changes;
+    private long changesSnapshotted;
+    private DateTimeOffset lastSnapshotAt;
+
+    /// <summary>Starts an empty window (a new service).</summary>
+    public void StartEmpty() => window = new UptimeWindow();
+
+    /// <summary>Restores the snapshot and adds what was checked since; rebuilds from service_status without one.</summary>
+    public async Task LoadAsync()
+    {
+        var now = services.Time.GetUtcNow();
+        if (state.State.UptimeWindow is { } bytes && UptimeWindow.Decode(bytes) is { } restored
+            && state.State.CoveredUntil > now - TimeSpan.FromDays(UptimeWindow.DaySlots))
+        {
+            foreach (var (checkedAt, status, responseTimeMs) in await services.History.ResultsSinceAsync(serviceId, state.State.CoveredUntil))
+            {
+                var health = HealthStatusNames.FromWire(status);
+                restored.Add(checkedAt, health, responseTimeMs);
+                recent.Add(checkedAt, health, responseTimeMs, now);
+            }
+
+            window = restored;
+        }
+        else
+        {
+            window = await RebuildAsync();
+        }
+
+        state.State.UptimeWindow = null;
+        lastSnapshotAt = now;
+    }
+
+    /// <summary>Counts a committed result.</summary>
+    public void Add(DateTimeOffset checkedAt, HealthStatus status, int responseTimeMs)
+    {
+        window?.Add(checkedAt, status, responseTimeMs);
+        recent.Add(checkedAt, status, responseTimeMs, services.Time.GetUtcNow());
+        changes++;
+    }
+
+    public async Task<UptimeReport> ReportAsync(UptimeQuery query)
+    {
+        window ??= await RebuildAsync();
+        return await services.Calculator.ReportAsync(serviceId, window, query, services.Time.GetUtcNow().ToMilliseconds());
+    }
+
+    /// <summary>Writes a snapshot when the last one is older than the interval (staggered by service) and anything changed.</summary>
+    public Task SnapshotIfDueAsync(DateTimeOffset? oldestInFlight) =>
+        changes != changesSnapshotted && services.Time.GetUtcNow() - lastSnapshotAt >= SnapshotInterval + TimeSpan.FromSeconds(serviceId % 300)
+            ? SnapshotAsync(oldestInFlight)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// Writes the window as of the start of the oldest check in flight (or now), so everything checked from
+    /// then on can be read back from service_status without being counted twice.
+    /// </summary>
+    public async Task SnapshotAsync(DateTimeOffset? oldestInFlight)
+    {
+        if (window is null || changes == changesSnapshotted)
+        {
+            return;
+        }
+
+        var now = services.Time.GetUtcNow();
+        var cut = oldestInFlight ?? now;
+        if (cut < now - RecentResults.Span)
+        {
+            return;
+        }
+
+        var snapshotOf = changes;
+        state.State.UptimeWindow = recent.WindowBefore(window, cut).Encode();
+        state.State.CoveredUntil = cut;
+        try
+        {
+            await state.WriteStateAsync();
+            changesSnapshotted = snapshotOf;
+            lastSnapshotAt = now;
+        }
+        catch (Exception ex) when (ex is Orleans.Storage.InconsistentStateException or OrleansException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            LogSnapshotFailed(logger, serviceId, ex.Message);
+        }
+        finally
+        {
+            state.State.UptimeWindow = null;
+        }
+    }
+
+    /// <summary>Forgets the stored snapshot (the service is gone).</summary>
+    public async Task ClearAsync()
+    {
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+    }
+
+    private async Task<UptimeWindow> RebuildAsync()
+    {
+        var now = services.Time.GetUtcNow();
+        var rebuilt = new UptimeWindow();
+        var from = now - TimeSpan.FromDays(UptimeWindow.DaySlots - 1);
+        var hours = await services.History.SumByHourAsync(serviceId, from.UtcDateTime.Date, now + TimeSpan.FromDays(1));
+        foreach (var (hour, counts) in hours.OrderBy(h => h.Key))
+        {
+            rebuilt.AddHour(hour, counts);
+        }
+
+        changes++;
+        return rebuilt;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the uptime window of service {ServiceId}: {Reason}")]
+    private static partial void LogSnapshotFailed(ILogger logger, long serviceId, string reason);
+}
