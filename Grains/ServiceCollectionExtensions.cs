@@ -88,7 +88,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CheckConcurrencyLimiter>();
         services.AddSingleton<HttpHealthChecker>();
 
-        services.AddSingleton<HistoryMetrics>();
+        services.AddSingleton(sp => new HistoryMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<StatusWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusWriter>());
         services.AddSingleton<HistoryPruner>();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Monitoring.Hosting;
 using Monitoring.Sql;
 
 namespace Monitoring.Silo;
@@ -10,11 +11,14 @@ namespace Monitoring.Silo;
 /// ports (SILO_PORT, GATEWAY_PORT); SILO_ADVERTISED_IP is the address other processes reach it on:
 /// 127.0.0.1 by default, "auto" for the first non-loopback IPv4 (containers), or an address.
 /// </summary>
-public sealed record ClusterSettings(string ClusterId, string ServiceId, IPAddress AdvertisedIp, int SiloPort, int GatewayPort)
+public sealed record ClusterSettings(FleetName Fleet, IPAddress AdvertisedIp, int SiloPort, int GatewayPort)
 {
+    public string ClusterId => Fleet.ClusterId;
+
+    public string ServiceId => Fleet.ServiceId;
+
     public static ClusterSettings Read(IConfiguration configuration) => new(
-        configuration["Orleans:ClusterId"] ?? "monitoring",
-        configuration["Orleans:ServiceId"] ?? "monitoring",
+        FleetName.Read(configuration),
         ReadAddress(configuration["SILO_ADVERTISED_IP"]),
         ReadPort(configuration, "SILO_PORT", 11111),
         ReadPort(configuration, "GATEWAY_PORT", 30000));

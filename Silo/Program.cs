@@ -1,34 +1,15 @@
+using Monitoring.Hosting;
 using Monitoring.Silo;
-using Monitoring.Sql;
-using Npgsql;
 
 var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=')) ?? "run";
-try
+return await HostExit.RunAsync("monitoring-silo", () => command switch
 {
-    return command switch
-    {
-        "run" => await RunAsync(args),
-        "migrate" => await MigrateCommand.RunAsync(args),
-        "health" => await HealthCommand.RunAsync(args),
-        "reencrypt-credentials" => await ReencryptCommand.RunAsync(args),
-        _ => Usage(),
-    };
-}
-catch (SettingException ex)
-{
-    Console.Error.WriteLine($"monitoring-silo: {ex.Message}");
-    return 2;
-}
-catch (SchemaNotMigratedException ex)
-{
-    Console.Error.WriteLine($"monitoring-silo: {ex.Message}");
-    return 3;
-}
-catch (NpgsqlException ex)
-{
-    Console.Error.WriteLine($"monitoring-silo: cannot reach the database of DATABASE_URL: {ex.Message}");
-    return 4;
-}
+    "run" => RunAsync(args),
+    "migrate" => MigrateCommand.RunAsync(args),
+    "health" => HealthCommand.RunAsync(args),
+    "reencrypt-credentials" => ReencryptCommand.RunAsync(args),
+    _ => Task.FromResult(Usage()),
+});
 
 static async Task<int> RunAsync(string[] args)
 {

@@ -1,7 +1,7 @@
 using Monitoring.Grains.Interfaces;
 using Monitoring.Sql;
 using Npgsql;
-using Orleans.Configuration;
+using Monitoring.Hosting;
 
 namespace Monitoring.Silo;
 
@@ -19,17 +19,7 @@ public static class ReencryptCommand
         var database = DatabaseSettings.Read(builder.Configuration);
         var cluster = ClusterSettings.Read(builder.Configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster.ClusterId;
-                o.ServiceId = cluster.ServiceId;
-            })
-            .UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = database.ConnectionString;
-            }));
+        builder.UseOrleansClient(client => client.UseMonitoringCluster(database, cluster.Fleet, builder.Configuration));
 
         using var host = builder.Build();
         await host.StartAsync();

@@ -1,4 +1,5 @@
 using Monitoring.Grains;
+using Monitoring.Hosting;
 using Monitoring.Sql;
 
 namespace Monitoring.Silo;
@@ -26,6 +27,7 @@ public static class SiloApp
             .UseMonitoringCluster(database, cluster, builder.Configuration)
             .AddMonitoringPersistence(database));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        builder.AddMonitoringTelemetry("monitoring-silo");
         return builder.Build();
     }
 

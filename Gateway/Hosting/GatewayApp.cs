@@ -5,6 +5,9 @@ using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Feed;
 using Monitoring.Gateway.Health;
 using Monitoring.Gateway.Json;
+using Monitoring.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Monitoring.Sql;
 using Npgsql;
 
@@ -50,6 +53,10 @@ public static class GatewayApp
         builder.Services.AddSingleton<FeedConnections>();
         builder.Services.AddHostedService<FeedRegistration>();
         builder.AddMonitoringClusterClient(settings);
+        builder.AddMonitoringTelemetry(
+            "monitoring-gateway",
+            metrics: meters => meters.AddAspNetCoreInstrumentation(),
+            tracing: traces => traces.AddAspNetCoreInstrumentation());
 
         var app = builder.Build();
         app.UseMiddleware<FeathersErrorMiddleware>();

@@ -1,18 +1,18 @@
+using Monitoring.Hosting;
 using Monitoring.Sql;
 
 namespace Monitoring.Gateway.Hosting;
 
-/// <summary>What a gateway needs to start: the database, where to listen, the API keys and the cluster name.</summary>
+/// <summary>What a gateway needs to start: the database, where to listen, the API keys and the fleet's name.</summary>
 public sealed record GatewaySettings(
-    DatabaseSettings Database, string Host, int Port, IReadOnlyList<ApiKey> ApiKeys, string ClusterId, string ServiceId)
+    DatabaseSettings Database, string Host, int Port, IReadOnlyList<ApiKey> ApiKeys, FleetName Fleet)
 {
     public static GatewaySettings Read(IConfiguration configuration) => new(
         DatabaseSettings.Read(configuration),
         string.IsNullOrWhiteSpace(configuration["HOST"]) ? "localhost" : configuration["HOST"]!.Trim(),
         ReadPort(configuration["PORT"]),
         ReadApiKeys(configuration["API_KEYS"]),
-        configuration["Orleans:ClusterId"] ?? "monitoring",
-        configuration["Orleans:ServiceId"] ?? "monitoring");
+        FleetName.Read(configuration));
 
     public string Url => $"http://{(Host.Contains(':') ? $"[{Host}]" : Host)}:{Port}";
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Monitoring.Grains.Interfaces.Models;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,7 +8,16 @@ namespace Monitoring.Grains.Data;
 /// <summary>The SQL of clients, used by the client grains.</summary>
 public sealed class ClientStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>The columns of a client, in the order <see cref="Read"/> expects: the one place that maps a row to a <see cref="ClientRecord"/>.</summary>
     public const string Columns = "id, name, description, contact_email, created_at, updated_at";
+
+    /// <summary><see cref="Columns"/> of the clients table aliased <paramref name="alias"/>.</summary>
+    public static string Select(string alias) => string.Join(", ", Columns.Split(", ").Select(c => $"{alias}.{c}"));
+
+    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
+    public static ClientRecord Read(DbDataReader reader) => new(
+        reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+        new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc)));
 
     public async Task<Outcome<ClientRecord>> InsertAsync(ClientRecord client)
     {
@@ -94,8 +104,7 @@ public sealed class ClientStore(NpgsqlDataSource dataSource)
                 return null;
             }
 
-            return Outcome<ClientRecord>.Ok(new ClientRecord(
-                reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(3), reader.GetTime(4), reader.GetTime(5)));
+            return Outcome<ClientRecord>.Ok(Read(reader));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,16 +27,16 @@ internal static class SqlParameters
         return command;
     }
 
-    public static DateTimeOffset GetTime(this NpgsqlDataReader reader, int ordinal) =>
+    public static DateTimeOffset GetTime(this DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
-    public static DateTimeOffset? GetNullableTime(this NpgsqlDataReader reader, int ordinal) =>
+    public static DateTimeOffset? GetNullableTime(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
 
-    public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) =>
+    public static string? GetNullableString(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static int? GetNullableInt32(this NpgsqlDataReader reader, int ordinal) =>
+    public static int? GetNullableInt32(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     /// <summary>A time as PostgreSQL stores it for the API: UTC, millisecond precision.</summary>

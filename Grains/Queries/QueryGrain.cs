@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Monitoring.Grains.Data;
 using Monitoring.Grains.Interfaces;
@@ -20,19 +21,23 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
     private const string StatusColumns = "t.id, t.service_id, t.client_id, t.status, t.status_code, t.response_time_ms, t.reported_status, t.error, t.details::text, t.trigger, t.checked_at";
 
     public Task<Page<ClientRecord>> FindClientsAsync(FindQuery query, long? scopeClientId) =>
-        FindAsync(ResourceSql.Clients, query, scopeClientId, "c." + ClientStore.Columns.Replace(", ", ", c.", StringComparison.Ordinal), ReadClient);
+        FindAsync<ClientRecord>(ResourceSql.Clients, query, scopeClientId, ClientStore.Select("c"), _ => ClientStore.Read);
 
     public Task<Page<ServiceRecord>> FindServicesAsync(FindQuery query, long? scopeClientId)
     {
         var now = time.GetUtcNow();
-        return FindAsync(ResourceSql.ClientServices, query, scopeClientId, ServiceRows.Columns, reader => ReadService(reader, now));
+        return FindAsync<ServiceRecord>(ResourceSql.ClientServices, query, scopeClientId, ServiceRows.Select, reader =>
+        {
+            var parse = ServiceRows.Parser(reader);
+            return row => ToRecord(parse(row), now);
+        });
     }
 
     public Task<Page<long>> FindServiceIdsAsync(FindQuery query, long? scopeClientId) =>
-        FindAsync(ResourceSql.ClientServices, query, scopeClientId, "s.id", reader => reader.GetInt64(0));
+        FindAsync<long>(ResourceSql.ClientServices, query, scopeClientId, "s.id", _ => reader => reader.GetInt64(0));
 
     public Task<Page<StatusRecord>> FindStatusesAsync(FindQuery query, long? scopeClientId) =>
-        FindAsync(ResourceSql.ServiceStatus, query, scopeClientId, StatusColumns, ReadStatus);
+        FindAsync<StatusRecord>(ResourceSql.ServiceStatus, query, scopeClientId, StatusColumns, _ => ReadStatus);
 
     public async Task<StatusRecord?> GetStatusAsync(long id, long? scopeClientId)
     {
@@ -44,7 +49,8 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         return await reader.ReadAsync() ? ReadStatus(reader) : null;
     }
 
-    private async Task<Page<T>> FindAsync<T>(ResourceSql resource, FindQuery query, long? scopeClientId, string columns, Func<NpgsqlDataReader, T> read)
+    /// <summary>One round trip: the count and the page; <paramref name="reader"/> makes the row reader once the page's columns are known.</summary>
+    private async Task<Page<T>> FindAsync<T>(ResourceSql resource, FindQuery query, long? scopeClientId, string columns, Func<DbDataReader, Func<DbDataReader, T>> reader)
     {
         var sql = FindSql.Build(resource, query, scopeClientId);
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -61,37 +67,35 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
             batch.BatchCommands.Add(page);
         }
 
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var total = reader.GetInt64(0);
+        await using var results = await batch.ExecuteReaderAsync();
+        await results.ReadAsync();
+        var total = results.GetInt64(0);
         var data = new List<T>();
-        if (query.Limit > 0 && await reader.NextResultAsync())
+        if (query.Limit > 0 && await results.NextResultAsync())
         {
-            while (await reader.ReadAsync())
+            var read = reader(results);
+            while (await results.ReadAsync())
             {
-                data.Add(read(reader));
+                data.Add(read(results));
             }
         }
 
         return new Page<T>(total, query.Limit, query.Skip, data);
     }
 
-    private static ClientRecord ReadClient(NpgsqlDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(3), reader.GetTime(4), reader.GetTime(5));
-
-    private ServiceRecord ReadService(NpgsqlDataReader reader, DateTimeOffset now)
+    private ServiceRecord ToRecord((ServiceConfig Config, ServiceRuntime Runtime) row, DateTimeOffset now)
     {
-        var (config, lastStatus, lastCheckedAt, lastResponseTimeMs) = ServiceRows.Read(reader);
+        var (config, runtime) = row;
         DateTimeOffset? next = null;
         if (config.Enabled && CronSchedule.TryParse(config.CronSchedule, config.CronTimezone, out var cron, out _))
         {
             next = new ServiceSchedule(cron!, config.Id, scheduleOptions.Value.MaxSpread).NextFiringAfter(now)?.FireAt.ToMilliseconds();
         }
 
-        return config.ToRecord(new ServiceRuntime(lastStatus, lastCheckedAt, lastResponseTimeMs, next));
+        return config.ToRecord(runtime with { NextCheckAt = next });
     }
 
-    private static StatusRecord ReadStatus(NpgsqlDataReader reader) => new(
+    private static StatusRecord ReadStatus(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetInt64(1),
         reader.GetInt64(2),

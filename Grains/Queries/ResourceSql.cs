@@ -16,15 +16,7 @@ public sealed class ResourceSql
         scopeColumn: "c.id",
         idColumn: "c.id",
         defaultSort: [new SortKey("id", false)],
-        new Dictionary<string, string>
-        {
-            ["id"] = "c.id",
-            ["name"] = "c.name",
-            ["description"] = "c.description",
-            ["contact_email"] = "c.contact_email",
-            ["created_at"] = "c.created_at",
-            ["updated_at"] = "c.updated_at",
-        });
+        Columns(Resource.Clients, "c"));
 
     public static readonly ResourceSql ClientServices = new(
         Resource.ClientServices,
@@ -33,27 +25,13 @@ public sealed class ResourceSql
         scopeColumn: "s.client_id",
         idColumn: "s.id",
         defaultSort: [new SortKey("id", false)],
-        new Dictionary<string, string>
+        Columns(Resource.ClientServices, "s", new Dictionary<string, string>
         {
-            ["id"] = "s.id",
-            ["client_id"] = "s.client_id",
-            ["name"] = "s.name",
-            ["endpoint_url"] = "s.endpoint_url",
-            ["method"] = "s.method",
-            ["expected_status_code"] = "s.expected_status_code",
-            ["timeout_ms"] = "s.timeout_ms",
-            ["degraded_threshold_ms"] = "s.degraded_threshold_ms",
-            ["cron_timezone"] = "s.cron_timezone",
-            ["cron_schedule"] = "s.cron_schedule",
-            ["enabled"] = "s.enabled",
-            ["basic_auth_username"] = "s.basic_auth_username",
             ["has_basic_auth_password"] = "(s.basic_auth_password IS NOT NULL)",
             ["last_status"] = "latest.status",
             ["last_checked_at"] = "latest.checked_at",
             ["last_response_time_ms"] = "latest.response_time_ms",
-            ["created_at"] = "s.created_at",
-            ["updated_at"] = "s.updated_at",
-        },
+        }),
         joinedFields: ["last_status", "last_checked_at", "last_response_time_ms"]);
 
     /// <summary>
@@ -67,19 +45,7 @@ public sealed class ResourceSql
         scopeColumn: "t.client_id",
         idColumn: "t.id",
         defaultSort: [new SortKey("checked_at", false)],
-        new Dictionary<string, string>
-        {
-            ["id"] = "t.id",
-            ["service_id"] = "t.service_id",
-            ["client_id"] = "t.client_id",
-            ["status"] = "t.status",
-            ["status_code"] = "t.status_code",
-            ["response_time_ms"] = "t.response_time_ms",
-            ["reported_status"] = "t.reported_status",
-            ["error"] = "t.error",
-            ["trigger"] = "t.trigger",
-            ["checked_at"] = "t.checked_at",
-        });
+        Columns(Resource.ServiceStatus, "t"));
 
     private readonly IReadOnlyDictionary<string, string> columns;
     private readonly HashSet<string> joinedFields;
@@ -120,4 +86,12 @@ public sealed class ResourceSql
         columns.TryGetValue(field, out var column) ? column : throw new ArgumentException($"'{field}' cannot be queried", nameof(field));
 
     public bool NeedsJoin(string field) => joinedFields.Contains(field);
+
+    /// <summary>
+    /// Each queryable field of the resource is the column of the same name in the table of <paramref name="alias"/>,
+    /// unless <paramref name="derived"/> gives its expression: a field added to the resource (and its table) is
+    /// queryable with nothing written here.
+    /// </summary>
+    private static Dictionary<string, string> Columns(Resource resource, string alias, IReadOnlyDictionary<string, string>? derived = null) =>
+        resource.Fields.Where(f => f.Queryable).ToDictionary(f => f.Name, f => derived?.GetValueOrDefault(f.Name) ?? $"{alias}.{f.Name}", StringComparer.Ordinal);
 }

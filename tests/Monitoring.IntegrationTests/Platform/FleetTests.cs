@@ -80,6 +80,23 @@ public sealed class FleetTests
     }
 
     [Theory]
+    [InlineData("CHECK_DENIED_NETWORKS", "not-a-network", "CHECK_DENIED_NETWORKS must be comma separated CIDR networks")]
+    [InlineData("Scheduling__WakeUpPeriod", "00:00:10", "Scheduling:WakeUpPeriod must be at least one minute")]
+    [InlineData("History__BufferCapacity", "0", "History buffer, batch and id block sizes must be positive")]
+    public async Task A_silo_with_an_option_that_fails_validation_names_it_in_its_last_line_and_exits(string name, string value, string expected)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+
+        var silo = fleet.StartSilo(new Dictionary<string, string?> { [name] = value });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var last = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.StartsWith("monitoring-silo: ", last);
+        Assert.Contains(expected, last);
+    }
+
+    [Theory]
     [InlineData("API_KEYS", "", "API_KEYS is required")]
     [InlineData("API_KEYS", "key:notanumber", "API_KEYS")]
     [InlineData("PORT", "seventy", "PORT must be a TCP port")]

@@ -15,6 +15,7 @@ public sealed class RealTimeScheduleTests(ApiFixture fixture)
         var service = await fixture.Http.CreateServiceAsync(client, fixture.Target.Reply(200, "{\"status\":\"ok\"}"), new { cron_schedule = "*/2 * * * * *" });
         var id = service.GetProperty("id").GetInt64();
         var created = service.GetProperty("created_at").GetDateTimeOffset();
+        Assert.InRange(created, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(5));
 
         await Task.Delay(TimeSpan.FromSeconds(11));
         await fixture.Http.PatchJsonAsync($"/client-services/{id}", new { enabled = false });
