@@ -10,7 +10,7 @@ namespace Monitoring.Gateway.Json;
 /// <summary>Source-generated JSON for every body the gateway writes: snake_case names, contract times.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    Converters = [typeof(UtcMillisecondsConverter), typeof(StatusRecordConverter)])]
+    Converters = [typeof(UtcMillisecondsConverter), typeof(StatusRecordConverter), typeof(HealthStatusConverter)])]
 [JsonSerializable(typeof(FeathersError))]
 [JsonSerializable(typeof(HealthReportBody))]
 [JsonSerializable(typeof(LivenessBody))]

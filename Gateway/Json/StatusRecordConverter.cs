@@ -21,7 +21,7 @@ public sealed class StatusRecordConverter : JsonConverter<StatusRecord>
         writer.WriteNumber("id", value.Id);
         writer.WriteNumber("service_id", value.ServiceId);
         writer.WriteNumber("client_id", value.ClientId);
-        writer.WriteString("status", value.Status);
+        writer.WriteString("status", value.Status.ToWire());
         WriteNullableNumber(writer, "status_code", value.StatusCode);
         writer.WriteNumber("response_time_ms", value.ResponseTimeMs);
         writer.WriteString("reported_status", value.ReportedStatus);

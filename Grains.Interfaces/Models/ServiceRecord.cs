@@ -17,7 +17,7 @@ public sealed record ServiceRecord
     [Id(10)] public required bool Enabled { get; init; }
     [Id(11)] public string? BasicAuthUsername { get; init; }
     [Id(12)] public required bool HasBasicAuthPassword { get; init; }
-    [Id(13)] public string? LastStatus { get; init; }
+    [Id(13)] public HealthStatus? LastStatus { get; init; }
     [Id(14)] public DateTimeOffset? LastCheckedAt { get; init; }
     [Id(15)] public DateTimeOffset? NextCheckAt { get; init; }
     [Id(16)] public int? LastResponseTimeMs { get; init; }

@@ -6,7 +6,7 @@ public sealed record StatusRecord(
     [property: Id(0)] long Id,
     [property: Id(1)] long ServiceId,
     [property: Id(2)] long ClientId,
-    [property: Id(3)] string Status,
+    [property: Id(3)] HealthStatus Status,
     [property: Id(4)] int? StatusCode,
     [property: Id(5)] int ResponseTimeMs,
     [property: Id(6)] string? ReportedStatus,

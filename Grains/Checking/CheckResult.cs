@@ -1,8 +1,9 @@
+using Monitoring.Grains.Interfaces.Models;
 namespace Monitoring.Grains.Checking;
 
 /// <summary>A classified check: the fields of a service-status record that the check decides.</summary>
 public sealed record CheckResult(
-    string Status,
+    HealthStatus Status,
     int? StatusCode,
     int ResponseTimeMs,
     string? ReportedStatus,

@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using System.Globalization;
 
 namespace Monitoring.Grains.Checking;
@@ -14,7 +15,7 @@ public static class HealthClassifier
     {
         if (observation.StatusCode is not { } code)
         {
-            return new CheckResult(HealthStatusNames.Down, null, observation.ResponseTimeMs, null,
+            return new CheckResult(HealthStatus.Down, null, observation.ResponseTimeMs, null,
                 DescribeFailure(observation, timeoutMs), null);
         }
 
@@ -62,7 +63,7 @@ public static class HealthClassifier
             Apply(HealthStatus.Degraded, string.Create(CultureInfo.InvariantCulture, $"slow response: {observation.ResponseTimeMs} ms (threshold {threshold} ms)"));
         }
 
-        return new CheckResult(worst.ToWire(), code, observation.ResponseTimeMs, reported.ReportedStatus, error, reported.DetailsJson);
+        return new CheckResult(worst, code, observation.ResponseTimeMs, reported.ReportedStatus, error, reported.DetailsJson);
     }
 
     private static string DescribeFailure(HttpObservation observation, int timeoutMs) => observation.Failure switch

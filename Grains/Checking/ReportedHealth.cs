@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using System.Data.Common;
 using Dapper;
 using Monitoring.Grains.Services;
@@ -29,7 +30,7 @@ internal static class ServiceRows
             var result = latest(row);
             return (
                 parsed with { Method = SharedText.Of(parsed.Method), CronSchedule = SharedText.Of(parsed.CronSchedule), CronTimezone = SharedText.Of(parsed.CronTimezone) },
-                new ServiceRuntime(result.LastStatus, result.LastCheckedAt, result.LastResponseTimeMs, null));
+                new ServiceRuntime(result.LastStatus is { } status ? HealthStatusNames.FromWire(status) : null, result.LastCheckedAt, result.LastResponseTimeMs, null));
         };
     }
 

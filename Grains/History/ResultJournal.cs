@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Monitoring.Grains.Checking;
@@ -153,11 +154,11 @@ public sealed class ResultJournal : IDisposable
         string? ReportedStatus, string? Error, string? Details, string Trigger, DateTimeOffset CheckedAt)
     {
         public static JournalEntry From(StatusDraft draft, long? id) => new(
-            id, draft.ServiceId, draft.ClientId, draft.Result.Status, draft.Result.StatusCode, draft.Result.ResponseTimeMs,
+            id, draft.ServiceId, draft.ClientId, draft.Result.Status.ToWire(), draft.Result.StatusCode, draft.Result.ResponseTimeMs,
             draft.Result.ReportedStatus, draft.Result.Error, draft.Result.DetailsJson, draft.Trigger, draft.CheckedAt);
 
         public StatusDraft ToDraft() => new(
-            ServiceId, ClientId, new CheckResult(Status, StatusCode, ResponseTimeMs, ReportedStatus, Error, Details), Trigger, CheckedAt);
+            ServiceId, ClientId, new CheckResult(HealthStatusNames.FromWire(Status), StatusCode, ResponseTimeMs, ReportedStatus, Error, Details), Trigger, CheckedAt);
     }
 }
 

@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Checking;
 using Npgsql;
 using NpgsqlTypes;
@@ -29,7 +30,7 @@ internal static class StatusCopy
             await importer.WriteAsync(ids[i], NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(draft.ServiceId, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(draft.ClientId, NpgsqlDbType.Bigint, cancellationToken);
-            await importer.WriteAsync(result.Status, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(result.Status.ToWire(), NpgsqlDbType.Varchar, cancellationToken);
             await WriteNullableAsync(importer, result.StatusCode, NpgsqlDbType.Integer, cancellationToken);
             await importer.WriteAsync(result.ResponseTimeMs, NpgsqlDbType.Integer, cancellationToken);
             await WriteNullableAsync(importer, result.ReportedStatus, NpgsqlDbType.Text, cancellationToken);

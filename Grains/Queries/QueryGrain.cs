@@ -99,7 +99,7 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         reader.GetInt64(0),
         reader.GetInt64(1),
         reader.GetInt64(2),
-        reader.GetString(3),
+        HealthStatusNames.FromWire(reader.GetString(3)),
         reader.GetNullableInt32(4),
         reader.GetInt32(5),
         reader.GetNullableString(6),

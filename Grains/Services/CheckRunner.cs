@@ -85,13 +85,13 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         }
         catch (CredentialException ex)
         {
-            result = new CheckResult(HealthStatusNames.Down, null, 0, null, $"stored credentials cannot be decrypted: {ex.Message}", null);
+            result = new CheckResult(HealthStatus.Down, null, 0, null, $"stored credentials cannot be decrypted: {ex.Message}", null);
         }
         catch (Exception ex)
         {
             // Whatever a target sends, a check that ran is stored: a failure here is ours, and says so.
             LogCheckFailed(logger, serviceId, ex);
-            result = new CheckResult(HealthStatusNames.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - startedAt).TotalMilliseconds), null,
+            result = new CheckResult(HealthStatus.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - startedAt).TotalMilliseconds), null,
                 $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
         }
 

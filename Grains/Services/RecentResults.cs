@@ -1,3 +1,4 @@
+using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Uptime;
 

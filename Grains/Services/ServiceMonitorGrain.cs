@@ -269,7 +269,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             runtime = runtime with { LastStatus = record.Status, LastCheckedAt = record.CheckedAt, LastResponseTimeMs = record.ResponseTimeMs };
         }
 
-        uptime.Add(record.CheckedAt, HealthStatusNames.FromWire(record.Status), record.ResponseTimeMs);
+        uptime.Add(record.CheckedAt, record.Status, record.ResponseTimeMs);
         services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
     }

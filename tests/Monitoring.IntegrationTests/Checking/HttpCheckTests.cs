@@ -29,7 +29,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync(Target.Reply(status, body));
 
-        Assert.Equal(expected, result.Status);
+        Assert.Equal(expected, result.Status.ToWire());
         Assert.Equal(status, result.StatusCode);
         Assert.Equal(error, result.Error);
         Assert.Equal(reported, result.ReportedStatus);
@@ -50,8 +50,8 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
         var unbounded = await fixture.CheckAsync(Target.Reply(200, "{\"status\":\"ok\"}", delayMs: 300), thresholdMs: null);
 
         // The target's 300 ms timer may fire a few milliseconds early on a busy machine.
-        Assert.True(slow is { Status: "degraded", ResponseTimeMs: >= 290 } && slow.Error!.StartsWith("slow response: ", StringComparison.Ordinal), slow.ToString());
-        Assert.True(unbounded is { Status: "up", ResponseTimeMs: >= 290 }, unbounded.ToString());
+        Assert.True(slow is { Status: HealthStatus.Degraded, ResponseTimeMs: >= 290 } && slow.Error!.StartsWith("slow response: ", StringComparison.Ordinal), slow.ToString());
+        Assert.True(unbounded is { Status: HealthStatus.Up, ResponseTimeMs: >= 290 }, unbounded.ToString());
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync(Target.Url("/hang"), timeoutMs: 300);
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.Null(result.StatusCode);
         Assert.Equal("timeout after 300 ms", result.Error);
         Assert.True(result.ResponseTimeMs >= 300);
@@ -70,7 +70,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync($"http://127.0.0.1:{FreePort.Next()}/health");
 
-        Assert.Equal(("down", "connection refused"), (result.Status, result.Error));
+        Assert.Equal(("down", "connection refused"), (result.Status.ToWire(), result.Error));
         Assert.Null(result.StatusCode);
     }
 
@@ -79,7 +79,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync("http://monitoring-test.invalid/health");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.StartsWith("DNS lookup failed", result.Error);
     }
 
@@ -88,7 +88,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync(Target.BaseUrl.Replace("http://", "https://") + "/reply?status=200");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.StartsWith("TLS handshake failed", result.Error);
     }
 
@@ -97,7 +97,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
     {
         var result = await fixture.CheckAsync(Target.Url("/redirect"));
 
-        Assert.Equal(("degraded", 302), (result.Status, result.StatusCode));
+        Assert.Equal(("degraded", 302), (result.Status.ToWire(), result.StatusCode));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
         // The body starts with {"status":"down", ... and is 2 MiB long: cut at 64 KiB it is not JSON any more.
         var result = await fixture.CheckAsync(Target.Url("/huge"));
 
-        Assert.Equal(("up", 200), (result.Status, result.StatusCode));
+        Assert.Equal(("up", 200), (result.Status.ToWire(), result.StatusCode));
         Assert.Null(result.ReportedStatus);
     }
 
@@ -117,7 +117,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
 
         var result = await fixture.CheckAsync(Target.Url($"/hit/{key}"), method: "HEAD", user: "monitor", password: "s3cret:with-colon");
 
-        Assert.Equal("up", result.Status);
+        Assert.Equal("up", result.Status.ToWire());
         Assert.Equal(1, Target.Hits(key));
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("monitor:s3cret:with-colon"));
         Assert.Contains(expected, Target.Authorizations);
@@ -131,7 +131,7 @@ public sealed class HttpCheckTests(CheckerFixture fixture) : IClassFixture<Check
 
         var healthy = await fixture.CheckAsync(Target.Reply(200, "{\"status\":\"ok\"}"));
 
-        Assert.Equal("up", healthy.Status);
+        Assert.Equal("up", healthy.Status.ToWire());
         Assert.All(hanging, task => Assert.False(task.IsCompleted));
     }
 }

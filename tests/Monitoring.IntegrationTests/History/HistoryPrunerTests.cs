@@ -46,7 +46,7 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
         // Act: prune, and write new results while it runs.
         var pruning = pruner.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(90), CancellationToken.None);
         var written = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => writer.WriteAsync(
-            new StatusDraft(7, 1, new CheckResult("up", 200, 5, null, null, null), "schedule", DateTimeOffset.UtcNow))));
+            new StatusDraft(7, 1, new CheckResult(HealthStatus.Up, 200, 5, null, null, null), "schedule", DateTimeOffset.UtcNow))));
         var writesDoneWhilePruning = !pruning.IsCompleted;
         var deleted = await pruning;
 

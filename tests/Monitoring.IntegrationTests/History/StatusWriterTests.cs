@@ -167,7 +167,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         using var metrics = new HistoryMetrics();
         var writer = Writer(metrics, new HistoryOptions());
         await writer.StartAsync(CancellationToken.None);
-        var raw = new StatusDraft(8, 1, new CheckResult("down", 200, 12, Unescape(reported), Unescape(error), details), "schedule", DateTimeOffset.UtcNow);
+        var raw = new StatusDraft(8, 1, new CheckResult(HealthStatus.Down, 200, 12, Unescape(reported), Unescape(error), details), "schedule", DateTimeOffset.UtcNow);
 
         // Act: in one batch with other results.
         var others = Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(Draft(9))).ToList();
@@ -189,7 +189,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         using var metrics = new HistoryMetrics();
         var writer = Writer(metrics, new HistoryOptions());
         await writer.StartAsync(CancellationToken.None);
-        var broken = new StatusDraft(10, 1, new CheckResult("degraded", 200, 12, "warn", "reported status: warn", "{not json"), "schedule", DateTimeOffset.UtcNow);
+        var broken = new StatusDraft(10, 1, new CheckResult(HealthStatus.Degraded, 200, 12, "warn", "reported status: warn", "{not json"), "schedule", DateTimeOffset.UtcNow);
 
         var others = Enumerable.Range(0, 20).Select(_ => writer.WriteAsync(Draft(11))).ToList();
         var record = await writer.WriteAsync(broken);
@@ -208,7 +208,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
     {
         // Arrange: a segment on disk holding a row whose details jsonb refuses, between two good ones.
         var journal = new ResultJournal(journalFolder, 1 << 20);
-        var bad = new StatusDraft(12, 1, new CheckResult("down", 200, 12, "x", "reported status: x", details), "schedule", DateTimeOffset.UtcNow);
+        var bad = new StatusDraft(12, 1, new CheckResult(HealthStatus.Down, 200, 12, "x", "reported status: x", details), "schedule", DateTimeOffset.UtcNow);
         await journal.AppendAsync([Draft(12), bad, Draft(12)], null, CancellationToken.None);
         journal.Dispose();
         using var metrics = new HistoryMetrics();
@@ -275,5 +275,5 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     private static StatusDraft Draft(long serviceId) => new(
-        serviceId, 1, new CheckResult("down", 503, 12, null, "HTTP 503", null), "schedule", DateTimeOffset.UtcNow);
+        serviceId, 1, new CheckResult(HealthStatus.Down, 503, 12, null, "HTTP 503", null), "schedule", DateTimeOffset.UtcNow);
 }

@@ -22,7 +22,7 @@ public sealed class DependencyClassificationTests
     {
         var result = Observations.Classify(200, body);
 
-        Assert.Equal("degraded", result.Status);
+        Assert.Equal("degraded", result.Status.ToWire());
         Assert.Equal(expectedError, result.Error);
     }
 
@@ -45,7 +45,7 @@ public sealed class DependencyClassificationTests
     {
         var result = Observations.Classify(200, body);
 
-        Assert.Equal("up", result.Status);
+        Assert.Equal("up", result.Status.ToWire());
         Assert.Null(result.Error);
     }
 
@@ -54,7 +54,7 @@ public sealed class DependencyClassificationTests
     {
         var result = Observations.Classify(200, """{"status":"warn","checks":{"db":"down"}}""");
 
-        Assert.Equal("degraded", result.Status);
+        Assert.Equal("degraded", result.Status.ToWire());
         Assert.Equal("reported status: warn", result.Error);
     }
 
@@ -63,7 +63,7 @@ public sealed class DependencyClassificationTests
     {
         var result = Observations.Classify(200, """{"status":"unhealthy","checks":{"db":{"status":"down","message":"Database connection failed"}}}""");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.Equal("reported status: unhealthy (Database connection failed)", result.Error);
     }
 
@@ -75,7 +75,7 @@ public sealed class DependencyClassificationTests
 
         var result = Observations.Classify(200, body);
 
-        Assert.Equal("degraded", result.Status);
+        Assert.Equal("degraded", result.Status.ToWire());
         Assert.Equal("dependency db reports a problem (connection refused)", result.Error);
     }
 }

@@ -98,7 +98,7 @@ public sealed class DetailsCaptureTests
     {
         var result = Observations.Classify(500, """{"status":"ok","checks":{"db":"ok"}}""");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.Equal("""{"db":"ok"}""", result.DetailsJson);
     }
 }

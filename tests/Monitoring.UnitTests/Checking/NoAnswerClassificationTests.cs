@@ -24,7 +24,7 @@ public sealed class NoAnswerClassificationTests
 
         var result = HealthClassifier.Classify(observation, expectedStatusCode: 200, degradedThresholdMs: 2000, timeoutMs);
 
-        Assert.Equal(new CheckResult("down", null, 1234, null, expectedError, null), result);
+        Assert.Equal(new CheckResult(HealthStatus.Down, null, 1234, null, expectedError, null), result);
     }
 
     [Fact]
@@ -34,6 +34,6 @@ public sealed class NoAnswerClassificationTests
 
         var result = HealthClassifier.Classify(observation, expectedStatusCode: 200, degradedThresholdMs: 1, timeoutMs: 60_000);
 
-        Assert.Equal(new CheckResult("down", null, 60_000, null, "timeout after 60000 ms", null), result);
+        Assert.Equal(new CheckResult(HealthStatus.Down, null, 60_000, null, "timeout after 60000 ms", null), result);
     }
 }

@@ -28,7 +28,7 @@ public sealed class NonJsonBodyClassificationTests
     {
         var result = Observations.Classify(200, body);
 
-        Assert.Equal("up", result.Status);
+        Assert.Equal("up", result.Status.ToWire());
         Assert.Null(result.Error);
         Assert.Null(result.ReportedStatus);
         Assert.Null(result.DetailsJson);
@@ -39,7 +39,7 @@ public sealed class NonJsonBodyClassificationTests
     {
         var result = Observations.Classify(200, " \r\n\t{\"status\":\"down\"}");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.Equal("reported status: down", result.Error);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ReportedStatusClassificationTests
     {
         var result = Observations.Classify(200, $$"""{"status":"{{word}}"}""");
 
-        Assert.Equal("up", result.Status);
+        Assert.Equal("up", result.Status.ToWire());
         Assert.Null(result.Error);
         Assert.Equal(word, result.ReportedStatus);
     }
@@ -41,7 +41,7 @@ public sealed class ReportedStatusClassificationTests
     {
         var result = Observations.Classify(200, $$"""{"status":"{{word}}"}""");
 
-        Assert.Equal(expectedStatus, result.Status);
+        Assert.Equal(expectedStatus, result.Status.ToWire());
         Assert.Equal($"reported status: {word}", result.Error);
         Assert.Equal(word, result.ReportedStatus);
         Assert.Equal(200, result.StatusCode);
@@ -65,7 +65,7 @@ public sealed class ReportedStatusClassificationTests
     {
         var result = Observations.Classify(200, body);
 
-        Assert.Equal("up", result.Status);
+        Assert.Equal("up", result.Status.ToWire());
         Assert.Null(result.Error);
         Assert.Equal(expectedReported, result.ReportedStatus);
     }
@@ -113,7 +113,7 @@ public sealed class ReportedStatusClassificationTests
     {
         var result = Observations.Classify(200, """{"status":" Down "}""");
 
-        Assert.Equal("down", result.Status);
+        Assert.Equal("down", result.Status.ToWire());
         Assert.Equal(" Down ", result.ReportedStatus);
         Assert.Equal("reported status:  Down ", result.Error);
     }

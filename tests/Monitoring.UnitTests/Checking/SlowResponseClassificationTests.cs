@@ -16,7 +16,7 @@ public sealed class SlowResponseClassificationTests
     {
         var result = Observations.Classify(200, """{"status":"ok"}""", responseTimeMs, degradedThresholdMs: thresholdMs);
 
-        Assert.Equal(expectedStatus, result.Status);
+        Assert.Equal(expectedStatus, result.Status.ToWire());
         Assert.Equal(expectedError, result.Error);
         Assert.Equal(responseTimeMs, result.ResponseTimeMs);
     }

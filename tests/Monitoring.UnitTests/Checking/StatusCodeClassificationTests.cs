@@ -23,7 +23,7 @@ public sealed class StatusCodeClassificationTests
     {
         var result = Observations.Classify(statusCode, expectedStatusCode: expectedStatusCode);
 
-        Assert.Equal(expectedStatus, result.Status);
+        Assert.Equal(expectedStatus, result.Status.ToWire());
         Assert.Equal(expectedError, result.Error);
         Assert.Equal(statusCode, result.StatusCode);
         Assert.Equal(10, result.ResponseTimeMs);

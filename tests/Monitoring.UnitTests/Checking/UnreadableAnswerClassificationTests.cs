@@ -24,7 +24,7 @@ public sealed class UnreadableAnswerClassificationTests
     {
         var result = Observations.Classify(200, body).Storable();
 
-        Assert.Equal(status, result.Status);
+        Assert.Equal(status, result.Status.ToWire());
         Assert.Equal(error, result.Error);
         Assert.Equal(reported, result.ReportedStatus);
         Assert.True(result.DetailsJson is null || (StorableText.IsClean(result.DetailsJson) && !result.DetailsJson.Contains(@"\u0000", StringComparison.Ordinal)));
@@ -40,7 +40,7 @@ public sealed class UnreadableAnswerClassificationTests
 
         var result = HealthClassifier.Classify(new HttpObservation(200, 10, BodyText.ToUtf8(body, charset)), 200, 2000, 5000);
 
-        Assert.Equal(("down", "reported status: down"), (result.Status, result.Error));
+        Assert.Equal(("down", "reported status: down"), (result.Status.ToWire(), result.Error));
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class UnreadableAnswerClassificationTests
 
         var result = HealthClassifier.Classify(new HttpObservation(200, 10, BodyText.ToUtf8(body, withBom ? null : charset)), 200, 2000, 5000);
 
-        Assert.Equal(("degraded", "reported status: warn"), (result.Status, result.Error));
+        Assert.Equal(("degraded", "reported status: warn"), (result.Status.ToWire(), result.Error));
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class UnreadableAnswerClassificationTests
 
         var result = HealthClassifier.Classify(observation, 200, 2000, 5000);
 
-        Assert.Equal((status, code, error), (result.Status, result.StatusCode, result.Error));
+        Assert.Equal((status, code, error), (result.Status.ToWire(), result.StatusCode, result.Error));
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class UnreadableAnswerClassificationTests
 
         var result = HealthClassifier.Classify(observation, 200, 2000, 5000);
 
-        Assert.Equal(("down", "address denied: metadata.internal resolves to 169.254.169.254, which is in the denied network 169.254.0.0/16"), (result.Status, result.Error));
+        Assert.Equal(("down", "address denied: metadata.internal resolves to 169.254.169.254, which is in the denied network 169.254.0.0/16"), (result.Status.ToWire(), result.Error));
     }
 }

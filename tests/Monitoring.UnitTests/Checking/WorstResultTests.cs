@@ -21,7 +21,7 @@ public sealed class WorstResultTests
     {
         var result = Observations.Classify(statusCode, body, responseTimeMs, expectedStatusCode, degradedThresholdMs: 2000);
 
-        Assert.Equal(expectedStatus, result.Status);
+        Assert.Equal(expectedStatus, result.Status.ToWire());
         Assert.Equal(expectedError, result.Error);
     }
 
@@ -30,6 +30,6 @@ public sealed class WorstResultTests
     {
         var result = Observations.Classify(503, """{"status":"unhealthy","checks":{"db":"down"}}""", 42);
 
-        Assert.Equal(new Monitoring.Grains.Checking.CheckResult("down", 503, 42, "unhealthy", "HTTP 503", """{"db":"down"}"""), result);
+        Assert.Equal(new Monitoring.Grains.Checking.CheckResult(HealthStatus.Down, 503, 42, "unhealthy", "HTTP 503", """{"db":"down"}"""), result);
     }
 }

@@ -1,6 +1,11 @@
-namespace Monitoring.Grains.Checking;
+namespace Monitoring.Grains.Interfaces.Models;
 
-/// <summary>The three classes of a check, ordered so that the worst is the largest.</summary>
+/// <summary>
+/// The three classes of a check, ordered so that the worst is the largest. Carried as this type from the
+/// classifier to the API; turned into its text (<see cref="HealthStatusNames"/>) only at the edges: JSON,
+/// SQL and the result journal.
+/// </summary>
+[GenerateSerializer, Alias("health-status")]
 public enum HealthStatus
 {
     Up = 0,
@@ -8,6 +13,7 @@ public enum HealthStatus
     Down = 2,
 }
 
+/// <summary>The contract's words for <see cref="HealthStatus"/>: <c>up</c>, <c>degraded</c>, <c>down</c>.</summary>
 public static class HealthStatusNames
 {
     public const string Up = "up";
@@ -21,6 +27,7 @@ public static class HealthStatusNames
         _ => Down,
     };
 
+    /// <summary>The status a stored word names; throws for any other word (the table's CHECK allows no other).</summary>
     public static HealthStatus FromWire(string status) => status switch
     {
         Up => HealthStatus.Up,
