@@ -82,6 +82,9 @@ public static class ServiceCollectionExtensions
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
                 ConnectCallback = new GuardedConnector(sp.GetRequiredService<DeniedNetworks>()).ConnectAsync,
+
+                // Monitored endpoints get the request they always got: no trace headers of ours.
+                ActivityHeadersPropagator = null,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();

@@ -34,6 +34,11 @@ public static class HostExit
         {
             return Fail(program, string.Join("; ", ex.Failures), BadSetting);
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several options failed at once: one line for all of them.
+            return Fail(program, string.Join("; ", ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)), BadSetting);
+        }
         catch (SchemaNotMigratedException ex)
         {
             return Fail(program, ex.Message, NotMigrated);

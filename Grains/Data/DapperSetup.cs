@@ -4,8 +4,9 @@ using Dapper;
 namespace Monitoring.Grains.Data;
 
 /// <summary>
-/// Dapper's process-wide settings for this schema: timestamptz columns arrive as UTC DateTime from Npgsql and
-/// are read into DateTimeOffset properties (UTC), and are sent as UTC.
+/// Dapper's process-wide settings for this schema: a NULL column sets its property to null (Dapper's default
+/// would leave the property's initializer, so a NULL degraded_threshold_ms would read as 2000), and
+/// timestamptz columns, which arrive as UTC DateTime from Npgsql, are read into DateTimeOffset properties.
 /// </summary>
 internal static class DapperSetup
 {
@@ -15,8 +16,8 @@ internal static class DapperSetup
     {
         if (Interlocked.Exchange(ref done, 1) == 0)
         {
+            SqlMapper.Settings.ApplyNullValues = true;
             SqlMapper.AddTypeHandler(new UtcOffsetHandler());
-            SqlMapper.AddTypeHandler(new NullableUtcOffsetHandler());
         }
     }
 
@@ -25,14 +26,6 @@ internal static class DapperSetup
         public override DateTimeOffset Parse(object value) => ToUtc(value);
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.UtcDateTime;
-    }
-
-    private sealed class NullableUtcOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset?>
-    {
-        public override DateTimeOffset? Parse(object value) => value is DBNull ? null : ToUtc(value);
-
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset? value) =>
-            parameter.Value = value is { } time ? time.UtcDateTime : DBNull.Value;
     }
 
     private static DateTimeOffset ToUtc(object value) => value switch

@@ -48,5 +48,9 @@ public sealed class DeniedNetworkTests
 
         Assert.Equal("up", check.Body.GetProperty("status").GetString());
         Assert.Equal(1, target.Hits("allowed"));
+
+        // The silo traces its own work, but a monitored endpoint gets no trace headers of ours.
+        Assert.DoesNotContain("traceparent", target.HeaderNames("allowed"));
+        Assert.DoesNotContain("tracestate", target.HeaderNames("allowed"));
     }
 }

@@ -18,6 +18,7 @@ public sealed class TargetServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> hits = new();
     private readonly ConcurrentQueue<string?> authorizations = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> hitTimes = new();
+    private readonly ConcurrentDictionary<string, string[]> headerNames = new();
 
     private TargetServer(WebApplication app)
     {
@@ -47,6 +48,9 @@ public sealed class TargetServer : IAsyncDisposable
         Url($"/reply?status={status}&delay={delayMs}&type={WebUtility.UrlEncode(contentType)}" + (body is null ? string.Empty : $"&body={WebUtility.UrlEncode(body)}"));
 
     public int Hits(string key) => hits.GetValueOrDefault(key);
+
+    /// <summary>The header names of the last request of <c>/hit/{key}</c>.</summary>
+    public IReadOnlyList<string> HeaderNames(string key) => headerNames.GetValueOrDefault(key) ?? [];
 
     /// <summary>When each request of <c>/hit/{key}</c> arrived.</summary>
     public IReadOnlyList<DateTimeOffset> HitTimes(string key) => hitTimes.TryGetValue(key, out var times) ? times.ToArray() : [];
@@ -123,6 +127,7 @@ public sealed class TargetServer : IAsyncDisposable
         {
             hits.AddOrUpdate(key, 1, (_, n) => n + 1);
             hitTimes.GetOrAdd(key, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
+            headerNames[key] = context.Request.Headers.Keys.Select(h => h.ToLowerInvariant()).ToArray();
             authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
             return Results.Json(new { status = "healthy" });
         });

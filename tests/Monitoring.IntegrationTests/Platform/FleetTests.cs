@@ -96,6 +96,20 @@ public sealed class FleetTests
         Assert.Contains(expected, last);
     }
 
+    [Fact]
+    public async Task A_silo_with_several_options_failing_exits_with_a_line_that_names_one()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var fleet = new ProcessFleet(database);
+
+        var silo = fleet.StartSilo(new Dictionary<string, string?> { ["Scheduling__WakeUpPeriod"] = "00:00:10", ["History__BufferCapacity"] = "0" });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var last = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.StartsWith("monitoring-silo: ", last);
+        Assert.True(last.Contains("Scheduling:WakeUpPeriod", StringComparison.Ordinal) || last.Contains("History buffer", StringComparison.Ordinal), last);
+    }
+
     [Theory]
     [InlineData("API_KEYS", "", "API_KEYS is required")]
     [InlineData("API_KEYS", "key:notanumber", "API_KEYS")]
