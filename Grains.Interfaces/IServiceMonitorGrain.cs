@@ -12,6 +12,13 @@ namespace Monitoring.Grains.Interfaces;
 [Alias("monitoring.service")]
 public interface IServiceMonitorGrain : IGrainWithIntegerKey
 {
+    /// <summary>
+    /// Activates the grain and makes sure its schedule runs (with one catch-up check when occurrences were
+    /// missed); a no-op for a grain already scheduled. Called by every silo's sweep after the fleet changed.
+    /// </summary>
+    [Alias("wake")]
+    Task WakeAsync();
+
     /// <summary>Creates the service under <paramref name="clientId"/>; called by that client's grain.</summary>
     [Alias("create")]
     Task<Outcome<ServiceRecord>> CreateAsync(long clientId, ServiceFields fields);

@@ -100,6 +100,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());
 
+        // Every silo wakes its share of the services when it starts and when a silo leaves the fleet.
+        services.AddHostedService<Fleet.ScheduleKeeper>();
+
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();
         return services;

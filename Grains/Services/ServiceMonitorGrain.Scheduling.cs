@@ -13,6 +13,19 @@ public sealed partial class ServiceMonitorGrain
 {
     private const string WakeUpReminder = "wake-up";
 
+    public async Task WakeAsync()
+    {
+        if (config is null)
+        {
+            // No such service (or removed): nothing to keep this activation for.
+            DeactivateOnIdle();
+        }
+        else if (config.Enabled && timer.Armed is null)
+        {
+            await ApplyScheduleAsync(previous: null, resuming: true);
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (config is null)

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Interfaces;
+using Npgsql;
+
+namespace Monitoring.Grains.Fleet;
+
+/// <summary>
+/// Brings every enabled service's grain back as soon as the fleet changes, instead of at its next wake-up
+/// reminder tick (minutes away, and skipped while PostgreSQL is away). Each silo sweeps its share
+/// (<see cref="WakeShare"/>) once when it starts and again whenever a silo is declared dead: the dead silo's
+/// services, and the survivors' own grains that went with the directory partition the dead silo held, are
+/// activated again and run one catch-up check. A sweep is one query for the enabled ids and a bounded number
+/// of concurrent wake calls; a grain already scheduled answers at once.
+/// </summary>
+public sealed partial class ScheduleKeeper(
+    IClusterMembershipService membership,
+    ILocalSiloDetails local,
+    IGrainFactory grains,
+    NpgsqlDataSource dataSource,
+    ILogger<ScheduleKeeper> logger) : BackgroundService
+{
+    private const int ConcurrentWakes = 64;
+    private static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(StartDelay, stoppingToken);
+            var dead = DeadSilos(membership.CurrentSnapshot);
+            await SweepAsync("this silo started", stoppingToken);
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                var nowDead = DeadSilos(snapshot);
+                if (nowDead.Except(dead).FirstOrDefault() is { } gone)
+                {
+                    dead = nowDead;
+                    await SweepAsync($"silo {gone} left the fleet", stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static HashSet<string> DeadSilos(ClusterMembershipSnapshot snapshot) =>
+        snapshot.Members.Where(m => m.Value.Status == SiloStatus.Dead).Select(m => m.Key.ToParsableString()).ToHashSet();
+
+    private async Task SweepAsync(string reason, CancellationToken stoppingToken)
+    {
+        var ids = await EnabledServicesAsync(stoppingToken);
+        var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
+        var share = WakeShare.Of(ids, active, local.SiloAddress.ToParsableString());
+        var failed = 0;
+        await Parallel.ForEachAsync(share, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Its wake-up reminder still brings it back; the next sweep tries again too.
+                Interlocked.Increment(ref failed);
+            }
+        });
+        LogSwept(logger, reason, share.Count, ids.Count, failed);
+    }
+
+    /// <summary>The enabled services' ids; retried while PostgreSQL is away (the grains that are active keep checking meanwhile).</summary>
+    private async Task<IReadOnlyList<long>> EnabledServicesAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                var ids = new List<long>();
+                await using var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE enabled");
+                await using var reader = await command.ExecuteReaderAsync(stoppingToken);
+                while (await reader.ReadAsync(stoppingToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+
+                return ids;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                LogRetrying(logger, delay.TotalMilliseconds, ex.Message);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services ({Failed} failed) because {Reason}")]
+    private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list the enabled services to wake; retrying in {DelayMs} ms: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, double delayMs, string reason);
+}
