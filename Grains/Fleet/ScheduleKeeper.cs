@@ -11,7 +11,8 @@ namespace Monitoring.Grains.Fleet;
 /// (<see cref="WakeShare"/>) once when it starts and again whenever a silo is declared dead: the dead silo's
 /// services, and the survivors' own grains that went with the directory partition the dead silo held, are
 /// activated again and run one catch-up check. A sweep is one query for the enabled ids and a bounded number
-/// of concurrent wake calls; a grain already scheduled answers at once.
+/// of concurrent wake calls, retried for the calls that failed; a grain already scheduled answers at once.
+/// Two follow-up sweeps (3 s and 13 s after) catch the grains Orleans deactivates a little after the death.
 /// </summary>
 public sealed partial class ScheduleKeeper(
     IClusterMembershipService membership,
@@ -21,6 +22,9 @@ public sealed partial class ScheduleKeeper(
     ILogger<ScheduleKeeper> logger) : BackgroundService
 {
     private const int ConcurrentWakes = 64;
+    private const int WakeRounds = 5;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan[] FollowUps = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
     private static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
@@ -38,6 +42,14 @@ public sealed partial class ScheduleKeeper(
                 {
                     dead = nowDead;
                     await SweepAsync($"silo {gone} left the fleet", stoppingToken);
+
+                    // Orleans deactivates a survivor's grains whose directory entries the dead silo held a little
+                    // after it is declared dead; grains woken before that go with them. Sweep again after it.
+                    foreach (var delay in FollowUps)
+                    {
+                        await Task.Delay(delay, stoppingToken);
+                        await SweepAsync($"silo {gone} left the fleet (follow-up)", stoppingToken);
+                    }
                 }
             }
         }
@@ -54,20 +66,32 @@ public sealed partial class ScheduleKeeper(
         var ids = await EnabledServicesAsync(stoppingToken);
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
         var share = WakeShare.Of(ids, active, local.SiloAddress.ToParsableString());
-        var failed = 0;
-        await Parallel.ForEachAsync(share, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
+        IReadOnlyCollection<long> pending = share;
+        for (var round = 0; round < WakeRounds && pending.Count > 0; round++)
         {
-            try
+            if (round > 0)
             {
-                await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
+                // Right after a silo is declared dead, a call can still be routed to it; try those again shortly.
+                await Task.Delay(RetryAfter, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            var failed = new System.Collections.Concurrent.ConcurrentBag<long>();
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
             {
-                // Its wake-up reminder still brings it back; the next sweep tries again too.
-                Interlocked.Increment(ref failed);
-            }
-        });
-        LogSwept(logger, reason, share.Count, ids.Count, failed);
+                try
+                {
+                    await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failed.Add(id);
+                }
+            });
+            pending = failed;
+        }
+
+        // What still failed comes back at its wake-up reminder, or with the next sweep.
+        LogSwept(logger, reason, share.Count, ids.Count, pending.Count);
     }
 
     /// <summary>The enabled services' ids; retried while PostgreSQL is away (the grains that are active keep checking meanwhile).</summary>

@@ -13,6 +13,7 @@ public sealed class BenchFleet : IAsyncDisposable
 
     private readonly string pgData;
     private readonly List<Process> processes = [];
+    private Dictionary<string, string> siloEnvironment = [];
 
     private BenchFleet(string pgData, int gatewayPort, int stubPort)
     {
@@ -44,9 +45,11 @@ public sealed class BenchFleet : IAsyncDisposable
             ["ENCRYPTION_KEY"] = "bench-0123456789abcdef0123456789",
             ["API_KEYS"] = Key,
             ["Logging__LogLevel__Default"] = "Warning",
+            ["RESULTS_JOURNAL_DIR"] = Path.Combine(Path.GetTempPath(), $"bench-journal-{Guid.NewGuid():N}"),
         };
         fleet.Stub = fleet.Start(Built("bench/StubTarget", "Monitoring.Bench.StubTarget.dll"), new() { ["STUB_PORT"] = "18080" });
-        fleet.Silo = fleet.Start(Built("Silo", "Monitoring.Silo.dll"), new(common.Concat(siloSettings ?? new Dictionary<string, string>())));
+        fleet.siloEnvironment = new(common.Concat(siloSettings ?? new Dictionary<string, string>()));
+        fleet.Silo = fleet.Start(Built("Silo", "Monitoring.Silo.dll"), new(fleet.siloEnvironment));
         fleet.Gateway = fleet.Start(Built("Gateway", "Monitoring.Gateway.dll"), new(common)
         {
             ["HOST"] = "127.0.0.1",
@@ -79,6 +82,10 @@ public sealed class BenchFleet : IAsyncDisposable
 
         return fleet;
     }
+
+    /// <summary>Starts another silo of the same fleet on the given ports (the first silo has 11111 and 30000).</summary>
+    public Process StartSilo(int siloPort, int gatewayPort) =>
+        Start(Built("Silo", "Monitoring.Silo.dll"), new(siloEnvironment) { ["SILO_PORT"] = $"{siloPort}", ["GATEWAY_PORT"] = $"{gatewayPort}" });
 
     /// <summary>Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes) and stub.</summary>
     public CpuSampler SampleCpu() => new(() => new Dictionary<string, IReadOnlyList<int>>

@@ -8,7 +8,7 @@ using Monitoring.Bench;
 using Monitoring.Sql;
 using Npgsql;
 
-var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime> [options] [--json FILE]");
+var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime|faults> [options] [--json FILE]");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
@@ -25,6 +25,7 @@ var result = scenario switch
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
+    "faults" => await FaultTimeline.RunAsync(context, Number("--services", 500), Number("--steady", 30), Number("--kill", 60), Number("--stop", 45)),
     _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
 };
 
