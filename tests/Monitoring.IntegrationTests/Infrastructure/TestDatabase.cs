@@ -92,6 +92,18 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // An autovacuum worker (the superuser's) is in the database, and FORCE may not end it: it soon ends by itself.
+                await Task.Delay(500);
+            }
+        }
     }
 }
