@@ -6,8 +6,8 @@ namespace Monitoring.Bench;
 
 /// <summary>
 /// <c>faults</c>: services checked every second on a fleet of two silos with Orleans' default membership
-/// settings, through a timeline of faults: steady, a silo killed (SIGKILL), then a third silo started and
-/// the second stopped with SIGTERM. Per phase: occurrences expected, checked, missed and duplicated, the
+/// settings, through a timeline of faults: steady, a silo killed (SIGKILL), PostgreSQL stopped (immediate
+/// shutdown) and started again, then a third silo started and the second stopped with SIGTERM. Per phase: occurrences expected, checked, missed and duplicated, the
 /// longest gap of any service between two checks, the seconds from the fault until 95 % of the services are
 /// checked in one second again, and the REST calls that failed meanwhile.
 /// </summary>
@@ -15,8 +15,9 @@ public static class FaultTimeline
 {
     private const string Cron = "* * * * * *";
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, int count, int steadySeconds, int killSeconds, int stopSeconds)
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, string pgData, int count, int steadySeconds, int killSeconds, int outageSeconds, int afterSeconds, int stopSeconds)
     {
+        var postgres = new PostgresControl(pgData);
         var fleet = context.Fleet;
         var second = fleet.StartSilo(11112, 30001);
         await WaitForActiveSilosAsync(context, 2);
@@ -42,6 +43,14 @@ public static class FaultTimeline
             fleet.Silo.Kill();
             return Task.CompletedTask;
         });
+        await PhaseAsync($"PostgreSQL stopped for {outageSeconds} s", outageSeconds, postgres.StopAsync);
+        await PhaseAsync("after PostgreSQL is back", afterSeconds, async () =>
+        {
+            await postgres.StartAsync();
+
+            // The benchmark's own pooled connections died with the server.
+            context.Database.Clear();
+        });
         await PhaseAsync("a third silo started, the second stopped with SIGTERM", stopSeconds, async () =>
         {
             fleet.StartSilo(11113, 30002);
@@ -49,8 +58,8 @@ public static class FaultTimeline
             Terminate(second.Id);
         });
 
-        // Results of the last seconds reach PostgreSQL (and any journal is replayed) before counting.
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // Results of the last seconds reach PostgreSQL (and the journals are replayed) before counting.
+        await Task.Delay(TimeSpan.FromSeconds(15));
         var rows = await RowsAsync(context.Database, phases[0].Start.AddSeconds(-5), phases[^1].End.AddSeconds(5));
         return new Dictionary<string, object>
         {
