@@ -84,8 +84,8 @@ public sealed class FeedTests(FeedFixture fixture) : IClassFixture<FeedFixture>
         var client = await http.CreateClientAsync();
         var service = (await http.CreateServiceAsync(client, fixture.Target.Reply(200), new { enabled = false, basic_auth_password = "never-in-events" })).GetProperty("id").GetInt64();
         var (_, status) = await http.PostJsonAsync($"/client-services/{service}/check", null);
-        await http.DeleteJsonAsync($"/client-services/{service}");
-        await http.DeleteJsonAsync($"/clients/{client}");
+        Assert.Equal(HttpStatusCode.OK, (await http.DeleteJsonAsync($"/client-services/{service}")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await http.DeleteJsonAsync($"/clients/{client}")).Status);
 
         await listener.WaitForAsync(l => l.Named("clients removed").Any(c => c.GetProperty("id").GetInt64() == client), "the client's removal");
         var created = listener.Named("service-status created").Single(s => s.GetProperty("id").GetInt64() == status.GetProperty("id").GetInt64());
