@@ -7,7 +7,8 @@ namespace Monitoring.Bench;
 /// <summary>
 /// <c>faults</c>: services checked every second on a fleet of two silos with Orleans' default membership
 /// settings, through a timeline of faults: steady, a silo killed (SIGKILL), PostgreSQL stopped (immediate
-/// shutdown) and started again, then a third silo started and the second stopped with SIGTERM. Per phase: occurrences expected, checked, missed and duplicated, the
+/// shutdown) and started again, a third silo started and the second stopped with SIGTERM, then a fourth
+/// started and the third hung (SIGSTOP) for a minute. Per phase: occurrences expected, checked, missed and duplicated, the
 /// longest gap of any service between two checks, the seconds from the fault until 95 % of the services are
 /// checked in one second again, and the REST calls that failed meanwhile.
 /// </summary>
@@ -15,7 +16,7 @@ public static class FaultTimeline
 {
     private const string Cron = "* * * * * *";
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, string pgData, int count, int steadySeconds, int killSeconds, int outageSeconds, int afterSeconds, int stopSeconds)
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, string pgData, int count, int steadySeconds, int killSeconds, int outageSeconds, int afterSeconds, int stopSeconds, int hangSeconds)
     {
         var postgres = new PostgresControl(pgData);
         var fleet = context.Fleet;
@@ -51,11 +52,19 @@ public static class FaultTimeline
             // The benchmark's own pooled connections died with the server.
             context.Database.Clear();
         });
+        Process? third = null;
         await PhaseAsync("a third silo started, the second stopped with SIGTERM", stopSeconds, async () =>
         {
-            fleet.StartSilo(11113, 30002);
+            third = fleet.StartSilo(11113, 30002);
             await WaitForActiveSilosAsync(context, 2);
             Terminate(second.Id);
+        });
+        await PhaseAsync($"a fourth silo started, the third hung (SIGSTOP) for {hangSeconds} s, then SIGCONT", hangSeconds + 30, async () =>
+        {
+            fleet.StartSilo(11114, 30003);
+            await WaitForActiveSilosAsync(context, 2);
+            Signal(third!.Id, "STOP");
+            _ = Task.Delay(TimeSpan.FromSeconds(hangSeconds)).ContinueWith(_ => Signal(third.Id, "CONT"), TaskScheduler.Default);
         });
 
         // Results of the last seconds reach PostgreSQL (and the journals are replayed) before counting.
@@ -179,7 +188,10 @@ public static class FaultTimeline
     }
 
     /// <summary>SIGTERM, as an orchestrator stops a container.</summary>
-    private static void Terminate(int pid) => Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    private static void Terminate(int pid) => Signal(pid, "TERM");
+
+    private static void Signal(int pid, string signal) =>
+        Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     /// <summary>Calls the API four times a second in the background and counts the calls that fail.</summary>
     private sealed class RestProbe : IDisposable
