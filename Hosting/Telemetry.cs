@@ -10,7 +10,8 @@ namespace Monitoring.Hosting;
 /// <summary>
 /// OpenTelemetry for both hosts: the monitor's own meters ("Monitoring.*", made through IMeterFactory), the
 /// .NET runtime, ASP.NET Core, HttpClient, Npgsql and Orleans; traces of ASP.NET Core, HttpClient, Npgsql and
-/// Orleans. Collected here; where they are exported to (Prometheus, OTLP) is the operations work's to add.
+/// Orleans (sampled only once OTEL_EXPORTER_OTLP_ENDPOINT is set). Collected here; where they are exported
+/// to (Prometheus, OTLP) is the operations work's to add.
 /// </summary>
 public static class Telemetry
 {
@@ -32,6 +33,14 @@ public static class Telemetry
             })
             .WithTracing(traces =>
             {
+                // Until traces go somewhere (OTEL_EXPORTER_OTLP_ENDPOINT, the operations work), recording a span for
+                // every check and every query is work on the hot path that nobody reads: sample none, unless a
+                // caller's own trace asks for it.
+                if (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    traces.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
+                }
+
                 traces.AddSource($"{Prefix}.*")
                     .AddSource("Microsoft.Orleans.Runtime")
                     .AddSource("Microsoft.Orleans.Application")
