@@ -19,6 +19,13 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("wake")]
     Task WakeAsync();
 
+    /// <summary>
+    /// Moves this activation to <paramref name="target"/> (Orleans live migration) as soon as it is idle, with
+    /// its schedule position; called on a silo that is stopping gracefully. A no-op for a grain with no service.
+    /// </summary>
+    [Alias("hand-over")]
+    Task HandOverAsync(SiloAddress target);
+
     /// <summary>Creates the service under <paramref name="clientId"/>; called by that client's grain.</summary>
     [Alias("create")]
     Task<Outcome<ServiceRecord>> CreateAsync(long clientId, ServiceFields fields);

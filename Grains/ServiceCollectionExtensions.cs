@@ -100,8 +100,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());
 
-        // Every silo wakes its share of the services when it starts and when a silo leaves the fleet.
+        // Every silo wakes its share of the services when it starts and when a silo leaves the fleet, hands its
+        // own over before it stops, and confirms it is still a member before acting on a timer that fired late.
         services.AddHostedService<Fleet.ScheduleKeeper>();
+        services.AddSingleton<Fleet.LocalServices>();
+        services.AddSingleton<Fleet.MembershipConfirmation>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();
 
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();

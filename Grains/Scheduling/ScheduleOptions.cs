@@ -11,4 +11,10 @@ public sealed class ScheduleOptions
     /// and re-arms its timer; the exact occurrences are run by a one-shot grain timer.
     /// </summary>
     public TimeSpan WakeUpPeriod { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A check timer that fires later than this first confirms from the membership table that this silo is
+    /// still a member (a silo resumed from a freeze may have been declared dead and its services taken over).
+    /// </summary>
+    public TimeSpan ConfirmMembershipWhenLateBy { get; set; } = TimeSpan.FromSeconds(2);
 }

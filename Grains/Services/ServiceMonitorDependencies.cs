@@ -21,4 +21,6 @@ public sealed record ServiceMonitorDependencies(
     FeedPublisher Feed,
     TimeProvider Time,
     IOptions<ScheduleOptions> ScheduleOptions,
-    IOptions<HistoryOptions> HistoryOptions);
+    IOptions<HistoryOptions> HistoryOptions,
+    Fleet.LocalServices Local,
+    Fleet.MembershipConfirmation Membership);

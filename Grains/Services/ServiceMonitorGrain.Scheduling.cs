@@ -83,14 +83,27 @@ public sealed partial class ServiceMonitorGrain
         Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));
     }
 
-    private Task OnTimerAsync()
+    private async Task OnTimerAsync()
     {
-        if (config is { Enabled: true } && cursor is not null && timer.Armed is { } armed)
+        if (config is not { Enabled: true } || cursor is null || timer.Armed is not { } armed)
         {
-            Carry(cursor.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow()));
+            return;
         }
 
-        return Task.CompletedTask;
+        var now = services.Time.GetUtcNow();
+        var lateBy = services.ScheduleOptions.Value.ConfirmMembershipWhenLateBy;
+        if (now - armed.FireAt > lateBy && !await services.Membership.StillActiveAsync(armed.FireAt + lateBy))
+        {
+            // This silo was frozen long enough to be declared dead: another silo runs this service now.
+            timer.Disarm();
+            runtime = runtime with { NextCheckAt = null };
+            return;
+        }
+
+        if (timer.Armed == armed && cursor is { } current && config is { Enabled: true })
+        {
+            Carry(current.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow()));
+        }
     }
 
     /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing).</summary>

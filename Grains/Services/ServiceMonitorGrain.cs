@@ -24,7 +24,7 @@ namespace Monitoring.Grains.Services;
 /// </remarks>
 [GrainType("servicemonitor")]
 [ActivationCountBasedPlacement]
-public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, IRemindable
+public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, IRemindable, IGrainMigrationParticipant
 {
     private readonly ServiceMonitorDependencies services;
     private readonly ILogger<ServiceMonitorGrain> logger;
@@ -75,7 +75,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         config = stored.Config;
         runtime = stored.Runtime;
-        lastStartedOccurrence = Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt);
+        lastStartedOccurrence = Max(Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt), handedOverOccurrence ?? DateTimeOffset.MinValue);
+        services.Local.Add(Id);
         await uptime.LoadAsync();
         await ApplyScheduleAsync(previous: null, resuming: true);
     }
@@ -83,10 +84,17 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer.Disarm();
-        await checks.WaitAsync(cancellationToken);
-        if (config is not null)
+        try
         {
-            await uptime.SnapshotAsync(checks.OldestStartedAt);
+            await checks.WaitAsync(cancellationToken);
+            if (config is not null)
+            {
+                await uptime.SnapshotAsync(checks.OldestStartedAt);
+            }
+        }
+        finally
+        {
+            services.Local.Remove(Id);
         }
     }
 
@@ -121,6 +129,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             }
 
             config = inserted.Value!;
+            services.Local.Add(Id);
             lastStartedOccurrence = services.Time.GetUtcNow();
             uptime.StartEmpty();
             await ApplyScheduleAsync(previous: null, resuming: false);

@@ -91,3 +91,10 @@ pg_stop() {
     pg_as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
   fi
 }
+
+# pg_crash DATA_DIR: immediate shutdown, as abrupt as a crash (connections cut, no checkpoint); pg_start brings it back.
+pg_crash() {
+  local data=$1 bin
+  bin=$(pg_bin_dir) || return 1
+  pg_as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
+}

@@ -62,6 +62,12 @@ public sealed partial class MonitoringProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process dies without leaving the cluster.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP: the process hangs (as under a paused VM) until <see cref="Resume"/>.</summary>
+    public void Pause() => SendSignal(process.Id, 19);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => SendSignal(process.Id, 18);
+
     /// <summary>SIGTERM, as an orchestrator stops a container, then waits for the exit.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {

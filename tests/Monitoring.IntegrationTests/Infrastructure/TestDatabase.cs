@@ -11,10 +11,13 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private const string ServerVariable = "MONITORING_TEST_DATABASE_URL";
 
-    private TestDatabase(string name, string connectionString)
+    private readonly string serverConnectionString;
+
+    private TestDatabase(string name, string connectionString, string serverConnectionString)
     {
         Name = name;
         ConnectionString = connectionString;
+        this.serverConnectionString = serverConnectionString;
     }
 
     public string Name { get; }
@@ -36,9 +39,12 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    public static Task<TestDatabase> CreateAsync(bool migrate = true) => CreateAsync(ServerConnectionString, migrate);
+
+    /// <summary>A fresh database on the server <paramref name="serverConnectionString"/> points at (a test's own server).</summary>
+    public static async Task<TestDatabase> CreateAsync(string serverConnectionString, bool migrate = true)
     {
-        var server = new NpgsqlConnectionStringBuilder(ServerConnectionString);
+        var server = new NpgsqlConnectionStringBuilder(serverConnectionString);
         var name = $"mt_{Guid.NewGuid():N}"[..24];
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
@@ -49,7 +55,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         server.Database = name;
         server.MaxPoolSize = 50;
-        var database = new TestDatabase(name, server.ConnectionString);
+        var database = new TestDatabase(name, server.ConnectionString, serverConnectionString);
         if (migrate)
         {
             await new MigrationRunner(database.ConnectionString).ApplyAsync();
@@ -89,7 +95,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
         for (var attempt = 1; ; attempt++)

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Interfaces;
+using Orleans.Runtime;
+
+namespace Monitoring.Grains.Fleet;
+
+/// <summary>
+/// When this silo stops gracefully (SIGTERM, a rolling restart), moves every service grain active here to
+/// the other active silos before Orleans deactivates what is left, so no occurrence is missed: each grain
+/// migrates (Orleans live migration) with its schedule position and its new activation re-arms its timer at
+/// once. Runs at the silo's <see cref="ServiceLifecycleStage.Active"/> stage, whose stop comes before the
+/// stage that deactivates every grain. The targets take the ids by <c>id mod N</c>, like <see cref="WakeShare"/>.
+/// A silo that is the last one standing has nowhere to move them and hands nothing over.
+/// </summary>
+public sealed partial class ServiceHandOver(
+    LocalServices local,
+    IClusterMembershipService membership,
+    ILocalSiloDetails self,
+    IGrainFactory grains,
+    ILogger<ServiceHandOver> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private const int ConcurrentCalls = 64;
+    private const int Passes = 3;
+
+    /// <summary>How long the hand-over may take before Orleans' own shutdown deactivates what is left.</summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ServiceHandOver), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var targets = membership.CurrentSnapshot.Members
+            .Where(m => m.Value.Status == SiloStatus.Active && !m.Key.Equals(self.SiloAddress))
+            .Select(m => m.Key)
+            .OrderBy(a => a.ToParsableString(), StringComparer.Ordinal)
+            .ToList();
+        var total = local.Count;
+        if (targets.Count == 0 || total == 0)
+        {
+            LogNothingToHandOver(logger, total);
+            return;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Deadline);
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            // Grains activated here meanwhile (the silo is still Active to placement) are handed over by the next pass.
+            for (var pass = 0; pass < Passes && local.Count > 0; pass++)
+            {
+                await Parallel.ForEachAsync(local.Snapshot(), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentCalls, CancellationToken = deadline.Token }, async (id, _) =>
+                {
+                    try
+                    {
+                        await grains.GetGrain<IServiceMonitorGrain>(id).HandOverAsync(targets[(int)((ulong)id % (ulong)targets.Count)]);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogHandOverFailed(logger, id, ex.Message);
+                    }
+                });
+
+                // Each grain leaves once its checks in flight are stored; wait for the registry to drain.
+                for (var wait = 0; wait < 20 && local.Count > 0; wait++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        LogHandedOver(logger, total - local.Count, total, targets.Count, (DateTimeOffset.UtcNow - started).TotalMilliseconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no other active silo to hand {Count} services to")]
+    private static partial void LogNothingToHandOver(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not hand service {ServiceId} over: {Reason}")]
+    private static partial void LogHandOverFailed(ILogger logger, long serviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: handed {Moved} of {Total} services over to {Silos} silos in {ElapsedMs} ms")]
+    private static partial void LogHandedOver(ILogger logger, int moved, int total, int silos, double elapsedMs);
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Monitoring.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Monitoring.IntegrationTests.Platform;
+
+/// <summary>
+/// PostgreSQL crashes (immediate shutdown) under a fleet of two silo processes and a gateway and starts again:
+/// checks go on meanwhile, every result of the outage is stored once afterwards, and /health says so within seconds.
+/// </summary>
+public sealed class DatabaseRestartTests
+{
+    [Fact]
+    public async Task A_database_restart_during_checks_loses_no_result_and_health_recovers_within_seconds()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(postgres.ServerConnectionString);
+        await using var target = await TargetServer.StartAsync();
+        await using var fleet = new ProcessFleet(database);
+        fleet.StartSilo();
+        fleet.StartSilo();
+        var (_, http) = await fleet.StartGatewayAsync();
+        var client = await http.CreateClientAsync();
+        var services = new Dictionary<string, long>();
+        foreach (var key in new[] { "restart-a", "restart-b", "restart-c", "restart-d" })
+        {
+            services[key] = (await http.CreateServiceAsync(client, target.Url($"/hit/{key}"), new { cron_schedule = "* * * * * *" })).GetProperty("id").GetInt64();
+        }
+
+        await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(DISTINCT service_id) FROM service_status") == services.Count,
+            TimeSpan.FromSeconds(30), "every service checked before the crash");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+
+        // Act: the server crashes, stays down for 8 s, and starts again (crash recovery first).
+        await postgres.CrashAsync();
+        var crashedAt = DateTimeOffset.UtcNow;
+        await Eventually.IsTrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(15), "/health to report the database down");
+        await Task.Delay(crashedAt.AddSeconds(8) - DateTimeOffset.UtcNow);
+        await postgres.StartAgainAsync();
+        var backAt = DateTimeOffset.UtcNow;
+
+        // The test's own pooled connections died with the server.
+        NpgsqlConnection.ClearAllPools();
+
+        // Assert: /health is right again within seconds, not at some later pool recycling.
+        await Eventually.IsTrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(10), "/health to report the database back");
+
+        // Every check the targets saw while the server was down is stored, once.
+        foreach (var (key, service) in services)
+        {
+            var during = target.HitTimes(key).Where(t => t > crashedAt && t < backAt).ToList();
+            Assert.True(during.Count >= 5, $"{key}: only {during.Count} checks while the server was down");
+            await Eventually.IsTrueAsync(async () => await StoredNearAsync(database, service, during) == during.Count,
+                TimeSpan.FromSeconds(60), $"{key}: the {during.Count} results of the outage to be stored");
+            Assert.Equal(0L, await database.ScalarAsync<long>(
+                "SELECT count(*) FROM (SELECT checked_at FROM service_status WHERE service_id = $1 GROUP BY checked_at HAVING count(*) > 1) d", service));
+        }
+
+        // And the checks go on after it.
+        var after = DateTimeOffset.UtcNow;
+        await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>(
+                "SELECT count(DISTINCT service_id) FROM service_status WHERE checked_at > $1", after.AddSeconds(1)) == services.Count,
+            TimeSpan.FromSeconds(15), "every service checked after the restart");
+    }
+
+    /// <summary>How many of the hits have a stored result of the service that started within half a second before them.</summary>
+    private static async Task<int> StoredNearAsync(TestDatabase database, long service, List<DateTimeOffset> hits)
+    {
+        var stored = await database.ScalarAsync<DateTime[]>("SELECT coalesce(array_agg(checked_at), '{}') FROM service_status WHERE service_id = $1", service);
+        return hits.Count(hit => stored.Any(checkedAt => hit - new DateTimeOffset(checkedAt, TimeSpan.Zero) is var lag && lag >= TimeSpan.FromMilliseconds(-5) && lag < TimeSpan.FromMilliseconds(500)));
+    }
+}
