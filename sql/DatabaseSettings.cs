@@ -1,11 +1,23 @@
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Monitoring.Sql;
 
 /// <summary>The database every process of the fleet shares, read from DATABASE_URL.</summary>
+/// <remarks>
+/// Each process opens at most <c>Database:MaxPoolSize</c> connections per pool (default
+/// <see cref="DefaultMaxPoolSize"/>; a silo has two pools, Orleans' and its own) unless DATABASE_URL names a
+/// pool size: Npgsql's default of 100 per pool lets three silos activating grains at once (a rolling restart)
+/// exhaust PostgreSQL's connection slots (53300), failing the activations instead of queueing them.
+/// </remarks>
 public sealed record DatabaseSettings(string ConnectionString)
 {
     public const string Variable = "DATABASE_URL";
+
+    /// <summary>Connections per pool when neither DATABASE_URL nor <c>Database:MaxPoolSize</c> says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    private const int NpgsqlDefaultMaxPoolSize = 100;
 
     public static DatabaseSettings Read(IConfiguration configuration)
     {
@@ -15,13 +27,35 @@ public sealed record DatabaseSettings(string ConnectionString)
             throw new SettingException(Variable, "is required (e.g. postgresql://user:password@localhost:5432/monitoring)");
         }
 
+        string connectionString;
         try
         {
-            return new DatabaseSettings(DatabaseUrl.ToConnectionString(value));
+            connectionString = DatabaseUrl.ToConnectionString(value);
         }
         catch (FormatException ex)
         {
             throw new SettingException(Variable, $"is malformed: {ex.Message}");
         }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxPoolSize == NpgsqlDefaultMaxPoolSize)
+        {
+            builder.MaxPoolSize = ReadPoolSize(configuration["Database:MaxPoolSize"]);
+            builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        }
+
+        return new DatabaseSettings(builder.ConnectionString);
+    }
+
+    private static int ReadPoolSize(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DefaultMaxPoolSize;
+        }
+
+        return int.TryParse(value, out var size) && size is > 0 and <= 1000
+            ? size
+            : throw new SettingException("Database__MaxPoolSize", $"must be a whole number from 1 to 1000, not '{value}'");
     }
 }

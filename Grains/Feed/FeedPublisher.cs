@@ -24,6 +24,7 @@ public sealed partial class FeedPublisher : BackgroundService
     private long droppedReported;
     private IReadOnlyList<IFeedObserver> gateways = [];
     private DateTimeOffset listedAt = DateTimeOffset.MinValue;
+    private bool listFailing;
 
     public FeedPublisher(IGrainFactory grains, ILogger<FeedPublisher> logger)
     {
@@ -73,10 +74,19 @@ public sealed partial class FeedPublisher : BackgroundService
             {
                 gateways = await grains.GetGrain<IFeedSubscribersGrain>(0).ListAsync();
                 listedAt = DateTimeOffset.UtcNow;
+                listFailing = false;
             }
             catch (Exception ex) when (ex is OrleansException or TimeoutException)
             {
-                LogListFailed(logger, ex.Message);
+                // Try again at the next refresh, not with every batch (hundreds a second while a silo is lost),
+                // and say so once per failure streak.
+                listedAt = DateTimeOffset.UtcNow;
+                if (!listFailing)
+                {
+                    LogListFailed(logger, ex.Message);
+                }
+
+                listFailing = true;
             }
         }
 
@@ -98,7 +108,7 @@ public sealed partial class FeedPublisher : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} feed events because the gateways could not keep up ({Total} so far)")]
     private static partial void LogDropped(ILogger logger, long count, long total);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the list of feed gateways: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the list of feed gateways (retrying every 2 s, quietly until it works): {Reason}")]
     private static partial void LogListFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A gateway did not take a feed batch: {Reason}")]

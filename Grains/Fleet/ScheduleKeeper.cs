@@ -63,6 +63,7 @@ public sealed partial class ScheduleKeeper(
 
     private async Task SweepAsync(string reason, CancellationToken stoppingToken)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var ids = await EnabledServicesAsync(stoppingToken);
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
         var share = WakeShare.Of(ids, active, local.SiloAddress.ToParsableString());
@@ -91,7 +92,7 @@ public sealed partial class ScheduleKeeper(
         }
 
         // What still failed comes back at its wake-up reminder, or with the next sweep.
-        LogSwept(logger, reason, share.Count, ids.Count, pending.Count);
+        LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
     }
 
     /// <summary>The enabled services' ids; retried while PostgreSQL is away (the grains that are active keep checking meanwhile).</summary>
@@ -121,8 +122,8 @@ public sealed partial class ScheduleKeeper(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services ({Failed} failed) because {Reason}")]
-    private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services ({Failed} failed) in {ElapsedMs} ms because {Reason}")]
+    private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list the enabled services to wake; retrying in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, double delayMs, string reason);

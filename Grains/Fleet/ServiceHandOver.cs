@@ -42,19 +42,22 @@ public sealed partial class ServiceHandOver(
             return;
         }
 
+        local.StartDraining(targets);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Deadline);
         var started = DateTimeOffset.UtcNow;
         try
         {
-            // Grains activated here meanwhile (the silo is still Active to placement) are handed over by the next pass.
+            // The silo is still Active to placement until Orleans' own stop marks it ShuttingDown: a call that races
+            // a migration can activate a grain here again. Such a grain moves on by itself (LocalServices.TargetFor);
+            // the next pass catches any left behind.
             for (var pass = 0; pass < Passes && local.Count > 0; pass++)
             {
                 await Parallel.ForEachAsync(local.Snapshot(), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentCalls, CancellationToken = deadline.Token }, async (id, _) =>
                 {
                     try
                     {
-                        await grains.GetGrain<IServiceMonitorGrain>(id).HandOverAsync(targets[(int)((ulong)id % (ulong)targets.Count)]);
+                        await grains.GetGrain<IServiceMonitorGrain>(id).HandOverAsync(local.TargetFor(id)!);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

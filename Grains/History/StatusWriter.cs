@@ -227,8 +227,18 @@ public sealed partial class StatusWriter(
         }
         catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
+            ClearPoolIfBroken(ex);
             LogJournaling(logger, batch.Count, journal.Folder, ex.Message);
             await JournalAsync(batch, ids);
+        }
+    }
+
+    /// <summary>After a restart of PostgreSQL every pooled connection is dead: drop them, so the next try opens a fresh one.</summary>
+    private void ClearPoolIfBroken(Exception ex)
+    {
+        if (StoreErrors.IsBrokenConnection(ex))
+        {
+            dataSource.Clear();
         }
     }
 
@@ -300,6 +310,7 @@ public sealed partial class StatusWriter(
         }
         catch (Exception ex)
         {
+            ClearPoolIfBroken(ex);
             replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
             nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
             LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, ex.Message);

@@ -11,22 +11,48 @@ public sealed partial class ServiceMonitorGrain
 {
     private const string LastStartedKey = "last-started-occurrence";
 
+    /// <summary>A grain whose next check is due sooner than this moves right after it (see <see cref="HandOverAsync"/>).</summary>
+    private static readonly TimeSpan MoveAfterNextCheckWithin = TimeSpan.FromSeconds(2);
+
     /// <summary>The schedule position carried over by a migration, read before <see cref="OnActivateAsync"/>.</summary>
     private DateTimeOffset? handedOverOccurrence;
+
+    /// <summary>Where to move once the next scheduled check has started; null when no hand-over waits.</summary>
+    private SiloAddress? pendingMove;
 
     public Task HandOverAsync(SiloAddress target)
     {
         if (config is null)
         {
             DeactivateOnIdle();
-            return Task.CompletedTask;
+        }
+        else if (timer.Armed is { } next && next.FireAt - services.Time.GetUtcNow() < MoveAfterNextCheckWithin)
+        {
+            // Due within moments: move right after that check starts, so the move has a whole interval and the
+            // silo's grains leave spread over their offsets instead of all at once.
+            pendingMove = target;
+        }
+        else
+        {
+            MoveTo(target);
         }
 
-        // The hint makes placement choose the given silo; migration starts once this call has returned.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-        MigrateOnIdle();
         return Task.CompletedTask;
     }
+
+    /// <summary>Called after a scheduled check started: a hand-over that waited for it goes now.</summary>
+    private void MoveIfPending()
+    {
+        if (pendingMove is { } target)
+        {
+            pendingMove = null;
+            MoveTo(target);
+        }
+    }
+
+    /// <summary>Migrates to <paramref name="target"/> once idle (the placement hint makes placement choose it).</summary>
+    private void MoveTo(SiloAddress target) =>
+        GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = target });
 
     void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext) =>
         dehydrationContext.TryAddValue(LastStartedKey, lastStartedOccurrence);

@@ -75,7 +75,10 @@ public sealed partial class ServiceMonitorGrain
 
         if (resuming)
         {
-            await RegisterWakeUpAsync();
+            // The reminder was registered when the service was created or enabled; this only repairs a lost one.
+            // In the background: the schedule must not wait on the reminder service, which may live on a silo
+            // that is leaving or be unable to reach PostgreSQL.
+            _ = EnsureWakeUpAsync();
         }
 
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.MaxSpread));
@@ -104,6 +107,8 @@ public sealed partial class ServiceMonitorGrain
         {
             Carry(current.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow()));
         }
+
+        MoveIfPending();
     }
 
     /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing).</summary>
@@ -141,6 +146,18 @@ public sealed partial class ServiceMonitorGrain
         }
     }
 
+    private async Task EnsureWakeUpAsync()
+    {
+        try
+        {
+            await RegisterWakeUpAsync();
+        }
+        catch (Exception ex)
+        {
+            LogWakeUpNotEnsured(logger, Id, ex.Message);
+        }
+    }
+
     private async Task UnregisterWakeUpAsync()
     {
         if (await this.GetReminder(WakeUpReminder) is { } reminder)
@@ -148,6 +165,9 @@ public sealed partial class ServiceMonitorGrain
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make sure service {ServiceId} has its wake-up reminder (its checks go on; the next activation tries again): {Reason}")]
+    private static partial void LogWakeUpNotEnsured(ILogger logger, long serviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} fell behind its schedule: {Skipped} occurrences were skipped; running the latest")]
     private static partial void LogFellBehind(ILogger logger, long serviceId, int skipped);

@@ -79,6 +79,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         services.Local.Add(Id);
         await uptime.LoadAsync();
         await ApplyScheduleAsync(previous: null, resuming: true);
+        if (services.Local.TargetFor(Id) is { } target)
+        {
+            // This silo is leaving and a call activated the grain here anyway: follow the others.
+            MoveTo(target);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

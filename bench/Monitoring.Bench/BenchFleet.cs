@@ -48,7 +48,9 @@ public sealed class BenchFleet : IAsyncDisposable
             ["RESULTS_JOURNAL_DIR"] = Path.Combine(Path.GetTempPath(), $"bench-journal-{Guid.NewGuid():N}"),
         };
         fleet.Stub = fleet.Start(Built("bench/StubTarget", "Monitoring.Bench.StubTarget.dll"), new() { ["STUB_PORT"] = "18080" });
-        fleet.siloEnvironment = new(common.Concat(siloSettings ?? new Dictionary<string, string>()));
+        // The fleet's sweeps and hand-overs say what they did and how long it took (the faults scenario's log).
+        var fleetLog = new Dictionary<string, string> { ["Logging__LogLevel__Monitoring.Grains.Fleet"] = "Information" };
+        fleet.siloEnvironment = new(common.Concat(fleetLog).Concat(siloSettings ?? new Dictionary<string, string>()));
         fleet.Silo = fleet.Start(Built("Silo", "Monitoring.Silo.dll"), new(fleet.siloEnvironment));
         fleet.Gateway = fleet.Start(Built("Gateway", "Monitoring.Gateway.dll"), new(common)
         {

@@ -5,66 +5,117 @@ using Npgsql;
 namespace Monitoring.Bench;
 
 /// <summary>
-/// <c>faults</c>: services checked every second on a fleet of two silos with Orleans' default membership
-/// settings, through a timeline of faults: steady, a silo killed (SIGKILL), PostgreSQL stopped (immediate
-/// shutdown) and started again, a third silo started and the second stopped with SIGTERM, then a fourth
-/// started and the third hung (SIGSTOP) for a minute. Per phase: occurrences expected, checked, missed and duplicated, the
-/// longest gap of any service between two checks, the seconds from the fault until 95 % of the services are
-/// checked in one second again, and the REST calls that failed meanwhile.
+/// <c>faults</c>: services on one cron (every second by default) on a fleet of two silos with the silos'
+/// default membership settings, through a timeline of faults: steady, a silo killed (SIGKILL), PostgreSQL
+/// stopped (immediate shutdown) and started again, a silo started and the oldest stopped with SIGTERM, a silo
+/// started and the oldest hung (SIGSTOP) for a minute, then a rolling restart of the two silos. A phase given
+/// 0 seconds is left out. Per phase: occurrences expected, checked, missed and duplicated, the longest gap of
+/// any service between two checks, the seconds from the fault until 95 % of the services are checked within
+/// one interval again, and the REST calls that failed meanwhile.
 /// </summary>
 public static class FaultTimeline
 {
-    private const string Cron = "* * * * * *";
+    /// <summary>The phases' lengths in seconds (0 leaves a phase out).</summary>
+    public sealed record Phases(int Steady, int Kill, int Outage, int After, int Stop, int Hang, int Roll);
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, string pgData, int count, int steadySeconds, int killSeconds, int outageSeconds, int afterSeconds, int stopSeconds, int hangSeconds)
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, string pgData, int count, string cron, Phases lengths)
     {
         var postgres = new PostgresControl(pgData);
         var fleet = context.Fleet;
-        var second = fleet.StartSilo(11112, 30001);
+        var nextPort = 1;
+        var live = new List<(Process Process, int SiloPort, int GatewayPort)> { (fleet.Silo, 11111, 30000) };
+        (Process, int, int) StartSilo(int? siloPort = null, int? gatewayPort = null)
+        {
+            var silo = siloPort ?? 11111 + nextPort;
+            var gateway = gatewayPort ?? 30000 + nextPort;
+            nextPort += siloPort is null ? 1 : 0;
+            var started = (fleet.StartSilo(silo, gateway), silo, gateway);
+            live.Add(started);
+            return started;
+        }
+
+        StartSilo();
         await WaitForActiveSilosAsync(context, 2);
-        var services = (await ServiceFactory.CreateAsync(fleet.Http, $"{fleet.StubUrl}/health", Cron, count)).Select(s => s.Id).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        var created = Stopwatch.StartNew();
+        var services = (await ServiceFactory.CreateAsync(fleet.Http, $"{fleet.StubUrl}/health", cron, count)).Select(s => s.Id).ToList();
+        var createSeconds = created.Elapsed.TotalSeconds;
+        var interval = Interval(cron);
+        await Task.Delay(TimeSpan.FromSeconds(10) + interval);
 
         using var rest = new RestProbe(fleet.Http);
         var phases = new List<(string Name, DateTimeOffset Start, DateTimeOffset Fault, DateTimeOffset End, long RestErrors)>();
         async Task PhaseAsync(string name, int seconds, Func<Task> fault)
         {
+            if (seconds <= 0)
+            {
+                return;
+            }
+
             var start = DateTimeOffset.UtcNow;
             var errors = rest.Errors;
             await fault();
             var faultAt = DateTimeOffset.UtcNow;
-            await Task.Delay(TimeSpan.FromSeconds(seconds) - (faultAt - start));
+            var left = TimeSpan.FromSeconds(seconds) - (faultAt - start);
+            await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             phases.Add((name, start, faultAt, DateTimeOffset.UtcNow, rest.Errors - errors));
             Console.Error.WriteLine($"[faults] {name}: done");
         }
 
-        await PhaseAsync("steady", steadySeconds, () => Task.CompletedTask);
-        await PhaseAsync("kill -9 of one silo", killSeconds, () =>
+        await PhaseAsync("steady", lengths.Steady, () => Task.CompletedTask);
+        await PhaseAsync("kill -9 of one silo", lengths.Kill, () =>
         {
-            fleet.Silo.Kill();
+            live[0].Process.Kill();
+            live.RemoveAt(0);
             return Task.CompletedTask;
         });
-        await PhaseAsync($"PostgreSQL stopped for {outageSeconds} s", outageSeconds, postgres.StopAsync);
-        await PhaseAsync("after PostgreSQL is back", afterSeconds, async () =>
+        await PhaseAsync($"PostgreSQL stopped for {lengths.Outage} s", lengths.Outage, postgres.StopAsync);
+        await PhaseAsync("after PostgreSQL is back", lengths.After, async () =>
         {
             await postgres.StartAsync();
 
             // The benchmark's own pooled connections died with the server.
             context.Database.Clear();
         });
-        Process? third = null;
-        await PhaseAsync("a third silo started, the second stopped with SIGTERM", stopSeconds, async () =>
+        await PhaseAsync("a silo started, the oldest stopped with SIGTERM", lengths.Stop, async () =>
         {
-            third = fleet.StartSilo(11113, 30002);
-            await WaitForActiveSilosAsync(context, 2);
-            Terminate(second.Id);
+            StartSilo();
+            await WaitForActiveSilosAsync(context, live.Count);
+            Terminate(live[0].Process.Id);
+            live.RemoveAt(0);
         });
-        await PhaseAsync($"a fourth silo started, the third hung (SIGSTOP) for {hangSeconds} s, then SIGCONT", hangSeconds + 30, async () =>
+        await PhaseAsync($"a silo started, the oldest (holding most services) hung (SIGSTOP) for {lengths.Hang} s, then SIGCONT", lengths.Hang > 0 ? lengths.Hang + 30 : 0, async () =>
         {
-            fleet.StartSilo(11114, 30003);
-            await WaitForActiveSilosAsync(context, 2);
-            Signal(third!.Id, "STOP");
-            _ = Task.Delay(TimeSpan.FromSeconds(hangSeconds)).ContinueWith(_ => Signal(third.Id, "CONT"), TaskScheduler.Default);
+            StartSilo();
+            await WaitForActiveSilosAsync(context, live.Count);
+            var hung = live[0].Process;
+            live.RemoveAt(0);
+            Signal(hung.Id, "STOP");
+            _ = Task.Delay(TimeSpan.FromSeconds(lengths.Hang)).ContinueWith(_ => Signal(hung.Id, "CONT"), TaskScheduler.Default);
+        });
+
+        // A rolling restart, as an orchestrator updates a deployment: each silo in turn gets SIGTERM, exits, and is
+        // started again (same ports) before the next one goes.
+        if (lengths.Roll > 0)
+        {
+            while (live.Count < 2)
+            {
+                StartSilo();
+            }
+
+            await WaitForActiveSilosAsync(context, live.Count);
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        }
+
+        await PhaseAsync("a rolling restart of both silos (SIGTERM, exit, start again, one after the other)", lengths.Roll, async () =>
+        {
+            foreach (var silo in live.ToList())
+            {
+                Terminate(silo.Process.Id);
+                await silo.Process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+                live.Remove(silo);
+                StartSilo(silo.SiloPort, silo.GatewayPort);
+                await WaitForActiveSilosAsync(context, live.Count);
+            }
         });
 
         // Results of the last seconds reach PostgreSQL (and the journals are replayed) before counting.
@@ -73,21 +124,30 @@ public static class FaultTimeline
         return new Dictionary<string, object>
         {
             ["services"] = count,
-            ["cron"] = Cron,
-            ["membership"] = "Orleans defaults",
-            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows)).ToList(),
+            ["cron"] = cron,
+            ["create_seconds"] = Math.Round(createSeconds, 1),
+            ["membership"] = "the silos' defaults (Orleans' defaults but EnableConnectionLivenessCheck off)",
+            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows, cron, interval)).ToList(),
         };
     }
 
+    /// <summary>The time between two occurrences of <paramref name="cron"/> (the benchmark's crons are regular).</summary>
+    private static TimeSpan Interval(string cron)
+    {
+        var schedule = CronSchedule.Parse(cron, "UTC");
+        var first = schedule.NextAfter(DateTimeOffset.UtcNow)!.Value;
+        return schedule.NextAfter(first)!.Value - first;
+    }
+
     private static Dictionary<string, object> Measure(
-        string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows)
+        string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows, string cron, TimeSpan interval)
     {
         long expected = 0, checkedCount = 0, missed = 0, duplicated = 0;
         var longestGap = TimeSpan.Zero;
         var gaps = new List<double>();
         foreach (var id in services)
         {
-            var schedule = new ServiceSchedule(CronSchedule.Parse(Cron, "UTC"), id, TimeSpan.FromSeconds(1));
+            var schedule = new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, TimeSpan.FromSeconds(1));
             // Fires from just before the phase to just after it; a row counts for the latest fire at or before it.
             var fires = new List<DateTimeOffset>();
             for (var next = schedule.NextFiringAfter(start.AddSeconds(-2)); next is { } check && check.FireAt < end.AddSeconds(2); next = schedule.NextAfter(check.Occurrence))
@@ -129,12 +189,12 @@ public static class FaultTimeline
             gaps.Add(serviceGap.TotalSeconds);
         }
 
-        // Seconds from the fault until 95 % of the services were checked within one second.
+        // Seconds from the fault until 95 % of the services were checked within one interval.
         double? recovered = null;
-        for (var second = fault; second < end; second = second.AddSeconds(1))
+        for (var second = fault; second + interval <= end; second = second.AddSeconds(1))
         {
             var window = second;
-            var seen = services.Count(id => rows[id].Any(t => t >= window && t < window.AddSeconds(1)));
+            var seen = services.Count(id => rows[id].Any(t => t >= window && t < window + interval));
             if (seen >= 0.95 * services.Count)
             {
                 recovered = Math.Round((second - fault).TotalSeconds, 1);
