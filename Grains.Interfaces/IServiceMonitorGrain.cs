@@ -20,8 +20,10 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     Task WakeAsync();
 
     /// <summary>
-    /// Moves this activation to <paramref name="target"/> (Orleans live migration) as soon as it is idle, with
-    /// its schedule position; called on a silo that is stopping gracefully. A no-op for a grain with no service.
+    /// Moves this activation to <paramref name="target"/> (Orleans live migration) with its schedule position and
+    /// uptime window; called by a silo that is stopping gracefully. A grain whose next check is due within 2 s
+    /// moves right after that check starts, any other at once; a grain with no service deactivates; on a silo
+    /// that is not leaving (the grain has moved already) the call does nothing.
     /// </summary>
     [Alias("hand-over")]
     Task HandOverAsync(SiloAddress target);

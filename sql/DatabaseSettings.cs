@@ -17,8 +17,9 @@ public sealed record DatabaseSettings(string ConnectionString)
     /// <summary>Connections per pool when neither DATABASE_URL nor <c>Database:MaxPoolSize</c> says otherwise.</summary>
     public const int DefaultMaxPoolSize = 20;
 
-    private const int NpgsqlDefaultMaxPoolSize = 100;
 
+    /// <summary>Reads DATABASE_URL (and Database:MaxPoolSize).</summary>
+    /// <exception cref="SettingException">DATABASE_URL is missing or malformed, or Database:MaxPoolSize is not a number from 1 to 1000.</exception>
     public static DatabaseSettings Read(IConfiguration configuration)
     {
         var value = configuration[Variable];
@@ -38,7 +39,7 @@ public sealed record DatabaseSettings(string ConnectionString)
         }
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxPoolSize == NpgsqlDefaultMaxPoolSize)
+        if (!NamesPoolSize(Uri.UnescapeDataString(value)))
         {
             builder.MaxPoolSize = ReadPoolSize(configuration["Database:MaxPoolSize"]);
             builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
@@ -46,6 +47,10 @@ public sealed record DatabaseSettings(string ConnectionString)
 
         return new DatabaseSettings(builder.ConnectionString);
     }
+
+    /// <summary>Whether the URL or connection string sets the pool size itself (any of Npgsql's spellings).</summary>
+    private static bool NamesPoolSize(string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value, @"max(imum)?\s*pool\s*size\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     private static int ReadPoolSize(string? value)
     {

@@ -9,7 +9,8 @@ namespace Monitoring.Grains.Fleet;
 /// late asks here first, so the resumed silo does not run the checks its successor already ran (Orleans
 /// stops the dead silo's process soon after it reads its own status).
 /// Concurrent askers share one table read; a read counts for every asker whose <c>since</c> is not after it
-/// started.
+/// started (best effort: Orleans may join a refresh already in flight). A read that takes more than 2 s
+/// counts as "cannot tell", and the check runs.
 /// </summary>
 public sealed partial class MembershipConfirmation(
     IClusterMembershipService membership,
@@ -17,6 +18,8 @@ public sealed partial class MembershipConfirmation(
     TimeProvider time,
     ILogger<MembershipConfirmation> logger)
 {
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Lock gate = new();
     private (DateTimeOffset StartedAt, Task<bool> Answer)? latest;
 
@@ -35,7 +38,9 @@ public sealed partial class MembershipConfirmation(
             }
 
             var startedAt = time.GetUtcNow();
-            var answer = ReadAsync();
+
+            // Off the asking grain's scheduler: the read is shared by grains of every activation.
+            var answer = Task.Run(ReadAsync);
             latest = (startedAt, answer);
             return answer;
         }
@@ -45,7 +50,8 @@ public sealed partial class MembershipConfirmation(
     {
         try
         {
-            await membership.Refresh();
+            // Bounded: a late check waits for this, and PostgreSQL may be slow or away.
+            await membership.Refresh().AsTask().WaitAsync(ReadTimeout);
             var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
             if (status != SiloStatus.Active)
             {

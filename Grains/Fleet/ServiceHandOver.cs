@@ -25,6 +25,7 @@ public sealed partial class ServiceHandOver(
     /// <summary>How long the hand-over may take before Orleans' own shutdown deactivates what is left.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
+    /// <summary>Stops (hands over) at the <see cref="ServiceLifecycleStage.Active"/> stage; nothing to do at start.</summary>
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ServiceHandOver), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
 
@@ -59,7 +60,7 @@ public sealed partial class ServiceHandOver(
                     {
                         await grains.GetGrain<IServiceMonitorGrain>(id).HandOverAsync(local.TargetFor(id)!);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    catch (Exception ex) when (!deadline.IsCancellationRequested)
                     {
                         LogHandOverFailed(logger, id, ex.Message);
                     }
@@ -85,6 +86,6 @@ public sealed partial class ServiceHandOver(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not hand service {ServiceId} over: {Reason}")]
     private static partial void LogHandOverFailed(ILogger logger, long serviceId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: handed {Moved} of {Total} services over to {Silos} silos in {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Moved} of {Total} services left this silo for {Silos} others in {ElapsedMs} ms")]
     private static partial void LogHandedOver(ILogger logger, int moved, int total, int silos, double elapsedMs);
 }

@@ -22,6 +22,13 @@ public sealed partial class ServiceMonitorGrain
 
     public Task HandOverAsync(SiloAddress target)
     {
+        if (services.Local.DrainTargets is null || target.Equals(GrainContext.Address.SiloAddress))
+        {
+            // The call reached an activation on a silo that is not leaving (the grain has moved already):
+            // "moving" here would only deactivate it.
+            return Task.CompletedTask;
+        }
+
         if (config is null)
         {
             DeactivateOnIdle();

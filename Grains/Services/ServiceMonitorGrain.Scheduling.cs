@@ -13,6 +13,9 @@ public sealed partial class ServiceMonitorGrain
 {
     private const string WakeUpReminder = "wake-up";
 
+    /// <summary>The background repair of the wake-up reminder started by the last resume, if any.</summary>
+    private Task? ensuringWakeUp;
+
     public async Task WakeAsync()
     {
         if (config is null)
@@ -78,7 +81,7 @@ public sealed partial class ServiceMonitorGrain
             // The reminder was registered when the service was created or enabled; this only repairs a lost one.
             // In the background: the schedule must not wait on the reminder service, which may live on a silo
             // that is leaving or be unable to reach PostgreSQL.
-            _ = EnsureWakeUpAsync();
+            ensuringWakeUp = EnsureWakeUpAsync();
         }
 
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.MaxSpread));
@@ -103,16 +106,14 @@ public sealed partial class ServiceMonitorGrain
             return;
         }
 
-        if (timer.Armed == armed && cursor is { } current && config is { Enabled: true })
+        if (timer.Armed == armed && cursor is { } current && config is { Enabled: true } && Carry(current.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow())))
         {
-            Carry(current.Fire(armed, lastStartedOccurrence, services.Time.GetUtcNow()));
+            MoveIfPending();
         }
-
-        MoveIfPending();
     }
 
-    /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing).</summary>
-    private void Carry(ScheduleStep step)
+    /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing). True when a check started.</summary>
+    private bool Carry(ScheduleStep step)
     {
         if (step.Run is { } run)
         {
@@ -135,6 +136,8 @@ public sealed partial class ServiceMonitorGrain
             timer.Disarm();
             runtime = runtime with { NextCheckAt = null };
         }
+
+        return step.Run is not null;
     }
 
     private async Task RegisterWakeUpAsync()
@@ -160,13 +163,19 @@ public sealed partial class ServiceMonitorGrain
 
     private async Task UnregisterWakeUpAsync()
     {
+        if (ensuringWakeUp is { } ensuring)
+        {
+            // A repair still in flight would register the reminder again after this removal.
+            await ensuring;
+        }
+
         if (await this.GetReminder(WakeUpReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make sure service {ServiceId} has its wake-up reminder (its checks go on; the next activation tries again): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not make sure service {ServiceId} has its wake-up reminder (its checks go on; the next activation tries again): {Reason}")]
     private static partial void LogWakeUpNotEnsured(ILogger logger, long serviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} fell behind its schedule: {Skipped} occurrences were skipped; running the latest")]

@@ -76,14 +76,20 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         config = stored.Config;
         runtime = stored.Runtime;
         lastStartedOccurrence = Max(Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt), handedOverOccurrence ?? DateTimeOffset.MinValue);
-        services.Local.Add(Id);
+        if (handedOverOccurrence is null && services.Local.TargetFor(Id) is { } target)
+        {
+            // This silo is leaving and a call activated the grain here anyway: follow the others before arming
+            // anything (the stored state travels as read). A grain that arrived by migration stays: the
+            // leaving silo's own passes move it, so two silos stopping together cannot bounce it between them.
+            MoveTo(target);
+            return;
+        }
+
         await uptime.LoadAsync();
         await ApplyScheduleAsync(previous: null, resuming: true);
-        if (services.Local.TargetFor(Id) is { } target)
-        {
-            // This silo is leaving and a call activated the grain here anyway: follow the others.
-            MoveTo(target);
-        }
+
+        // Last: an activation that failed above never reaches OnDeactivateAsync, which removes the id.
+        services.Local.Add(Id);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -92,7 +98,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         try
         {
             await checks.WaitAsync(cancellationToken);
-            if (config is not null)
+            if (config is not null && reason.ReasonCode == DeactivationReasonCode.Migrating)
+            {
+                uptime.CarryAcross(checks.OldestStartedAt);
+            }
+            else if (config is not null)
             {
                 await uptime.SnapshotAsync(checks.OldestStartedAt);
             }

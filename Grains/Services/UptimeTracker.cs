@@ -106,6 +106,25 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
     }
 
+    /// <summary>
+    /// Puts the window, as of the oldest check in flight (or now), into the grain state without writing it: the
+    /// state travels with a migrating grain (Orleans moves persistent state in the migration context), so the
+    /// new activation restores it without a write here or a read there. Should the move fail, the next
+    /// activation reads the last written snapshot and adds what was stored since, as after a crash.
+    /// </summary>
+    public void CarryAcross(DateTimeOffset? oldestInFlight)
+    {
+        var now = services.Time.GetUtcNow();
+        var cut = oldestInFlight ?? now;
+        if (window is null || cut < now - RecentResults.Span)
+        {
+            return;
+        }
+
+        state.State.UptimeWindow = recent.WindowBefore(window, cut).Encode();
+        state.State.CoveredUntil = cut;
+    }
+
     /// <summary>Forgets the stored snapshot (the service is gone).</summary>
     public async Task ClearAsync()
     {

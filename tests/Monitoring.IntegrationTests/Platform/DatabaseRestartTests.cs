@@ -36,7 +36,8 @@ public sealed class DatabaseRestartTests
         var crashedAt = DateTimeOffset.UtcNow;
         await Eventually.IsTrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.ServiceUnavailable,
             TimeSpan.FromSeconds(15), "/health to report the database down");
-        await Task.Delay(crashedAt.AddSeconds(8) - DateTimeOffset.UtcNow);
+        var downFor = crashedAt.AddSeconds(8) - DateTimeOffset.UtcNow;
+        await Task.Delay(downFor > TimeSpan.Zero ? downFor : TimeSpan.Zero);
         await postgres.StartAgainAsync();
         var backAt = DateTimeOffset.UtcNow;
 

@@ -13,6 +13,9 @@ public sealed class DatabaseSettingsTests
     [InlineData("postgresql://u:p@db/monitoring?Maximum%20Pool%20Size=50", "7", 50)]
     [InlineData("Host=db;Database=monitoring;Maximum Pool Size=3", null, 3)]
     [InlineData("Host=db;Database=monitoring", "250", 250)]
+    [InlineData("Host=db;Database=monitoring;Maximum Pool Size=100", null, 100)]
+    [InlineData("Host=db;Database=monitoring;MaxPoolSize=100", "7", 100)]
+    [InlineData("postgresql://u:p@db/monitoring?maximum%20pool%20size=100", null, 100)]
     public void Each_pool_is_bounded_unless_the_url_names_a_size(string url, string? setting, int expected)
     {
         var settings = DatabaseSettings.Read(Configuration(url, setting));
