@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ScheduleOptions>().BindConfiguration("Scheduling")
             .Validate(o => o.MaxSpread >= TimeSpan.Zero, "Scheduling:MaxSpread must not be negative")
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (Orleans' reminder minimum)")
+            .Validate(o => o.ConfirmMembershipWhenLateBy >= TimeSpan.FromMilliseconds(100), "Scheduling:ConfirmMembershipWhenLateBy must be at least 100 ms (smaller would read the membership table for ordinary timer jitter)")
             .ValidateOnStart();
         services.AddOptions<CheckOptions>().BindConfiguration("Checks")
             .Configure(o => o.DeniedNetworks = configuration["CHECK_DENIED_NETWORKS"] ?? o.DeniedNetworks)
@@ -106,6 +107,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Fleet.LocalServices>();
         services.AddSingleton<Fleet.MembershipConfirmation>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.SiloWarmUp>();
 
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();

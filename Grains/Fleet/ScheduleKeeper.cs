@@ -19,6 +19,7 @@ public sealed partial class ScheduleKeeper(
     ILocalSiloDetails local,
     IGrainFactory grains,
     NpgsqlDataSource dataSource,
+    LocalServices localServices,
     ILogger<ScheduleKeeper> logger) : BackgroundService
 {
     private const int ConcurrentWakes = 64;
@@ -63,6 +64,13 @@ public sealed partial class ScheduleKeeper(
 
     private async Task SweepAsync(string reason, CancellationToken stoppingToken)
     {
+        if (localServices.DrainTargets is not null)
+        {
+            // This silo is handing its services over: a wake call from here would activate grains that are
+            // moving (placement favours this silo, which now holds few) and make them move twice.
+            return;
+        }
+
         var started = System.Diagnostics.Stopwatch.StartNew();
         var ids = await EnabledServicesAsync(stoppingToken);
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());

@@ -29,6 +29,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
         Database = "monitoring",
     }.ConnectionString;
 
+    /// <summary>Creates and starts a throwaway server on a free port (initdb takes a few seconds).</summary>
+    /// <exception cref="InvalidOperationException">The script failed (its output is in the message).</exception>
     public static async Task<PrivatePostgres> StartAsync()
     {
         // Under /tmp: the server runs as the postgres user when the tests run as root, and must reach its folder.
@@ -43,6 +45,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// <summary>Starts the server again after <see cref="CrashAsync"/> (crash recovery runs first).</summary>
     public Task StartAgainAsync() => RunAsync($"pg_start '{data}' {port} '{password}' throwaway");
 
+    /// <summary>Stops the server and deletes its data folder.</summary>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

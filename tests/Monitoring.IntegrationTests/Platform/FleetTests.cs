@@ -82,6 +82,8 @@ public sealed class FleetTests
     [Theory]
     [InlineData("CHECK_DENIED_NETWORKS", "not-a-network", "CHECK_DENIED_NETWORKS must be comma separated CIDR networks")]
     [InlineData("Scheduling__WakeUpPeriod", "00:00:10", "Scheduling:WakeUpPeriod must be at least one minute")]
+    [InlineData("Scheduling__ConfirmMembershipWhenLateBy", "00:00:00", "Scheduling:ConfirmMembershipWhenLateBy must be at least 100 ms")]
+    [InlineData("Database__MaxPoolSize", "0", "Database__MaxPoolSize must be a whole number from 1 to 1000")]
     [InlineData("History__BufferCapacity", "0", "History buffer, batch and id block sizes must be positive")]
     public async Task A_silo_with_an_option_that_fails_validation_names_it_in_its_last_line_and_exits(string name, string value, string expected)
     {
