@@ -39,9 +39,10 @@ public sealed record DatabaseSettings(string ConnectionString)
         }
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var poolSize = ReadPoolSize(configuration["Database:MaxPoolSize"]);
         if (!NamesPoolSize(Uri.UnescapeDataString(value)))
         {
-            builder.MaxPoolSize = ReadPoolSize(configuration["Database:MaxPoolSize"]);
+            builder.MaxPoolSize = poolSize;
             builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
         }
 

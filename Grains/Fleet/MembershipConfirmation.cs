@@ -9,7 +9,7 @@ namespace Monitoring.Grains.Fleet;
 /// late asks here first, so the resumed silo does not run the checks its successor already ran (Orleans
 /// stops the dead silo's process soon after it reads its own status).
 /// Concurrent askers share one table read; a read counts for every asker whose <c>since</c> is not after it
-/// started (best effort: Orleans may join a refresh already in flight). A read that takes more than 2 s
+/// started (best effort: Orleans may join a refresh already in flight). A read that takes more than 10 s
 /// counts as "cannot tell", and the check runs.
 /// </summary>
 public sealed partial class MembershipConfirmation(
@@ -18,7 +18,11 @@ public sealed partial class MembershipConfirmation(
     TimeProvider time,
     ILogger<MembershipConfirmation> logger)
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a late check waits for the read. A silo just resumed from a freeze is catching up on everything at
+    /// once: 2 s was too short there (measured: the reads timed out and 559 checks ran twice).
+    /// </summary>
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock gate = new();
     private (DateTimeOffset StartedAt, Task<bool> Answer)? latest;

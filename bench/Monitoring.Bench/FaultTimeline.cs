@@ -40,7 +40,8 @@ public static class FaultTimeline
         var services = (await ServiceFactory.CreateAsync(fleet.Http, $"{fleet.StubUrl}/health", cron, count)).Select(s => s.Id).ToList();
         var createSeconds = created.Elapsed.TotalSeconds;
         var interval = Interval(cron);
-        await Task.Delay(TimeSpan.FromSeconds(10) + interval);
+        // Every service has had its first check (or, for a long interval, a minute to settle).
+        await Task.Delay(TimeSpan.FromSeconds(10) + (interval < TimeSpan.FromMinutes(1) ? interval : TimeSpan.FromMinutes(1)));
 
         using var rest = new RestProbe(fleet.Http);
         var phases = new List<(string Name, DateTimeOffset Start, DateTimeOffset Fault, DateTimeOffset End, long RestErrors)>();
