@@ -4,10 +4,13 @@
 
 # env_load FILE: exports every KEY=VALUE of FILE whose KEY is not set yet.
 env_load() {
-  local file=$1 key value
+  local file=$1 key value line
   [ -f "$file" ] || return 0
-  while IFS='=' read -r key value || [ -n "$key" ]; do
-    case "$key" in ''|\#*) continue ;; esac
+  # Split at the first '=' only: `IFS='=' read` drops a trailing '=', which base64 keys end with.
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in ''|\#*) continue ;; *=*) ;; *) continue ;; esac
+    key=${line%%=*}
+    value=${line#*=}
     if [ -z "${!key+x}" ]; then export "$key=$value"; fi
   done < "$file"
 }
