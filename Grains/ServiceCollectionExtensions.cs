@@ -107,7 +107,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Fleet.LocalServices>();
         services.AddSingleton<Fleet.MembershipConfirmation>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.SiloWarmUp>();
 
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();
