@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitoring.Sql;
 using Npgsql;
 
 namespace Monitoring.Gateway.Health;
@@ -18,11 +19,7 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         {
             // Pooled connections opened before a PostgreSQL restart fail on their first use: drop them all,
             // so the next check opens a fresh one instead of reporting the database down after it is back.
-            // Only on a connection error: a slow database (a timeout) is no reason to throw the pool away.
-            if (ex is NpgsqlException and not PostgresException)
-            {
-                dataSource.Clear();
-            }
+            dataSource.ClearPoolIfBroken(ex);
             return HealthCheckResult.Unhealthy($"database unreachable: {ex.Message}");
         }
     }

@@ -32,5 +32,5 @@ public sealed class LocalServices
 
     /// <summary>Where service <paramref name="serviceId"/> goes when this silo is draining, by <c>id mod N</c>; null otherwise.</summary>
     public SiloAddress? TargetFor(long serviceId) =>
-        DrainTargets is { Count: > 0 } targets ? targets[(int)((ulong)serviceId % (ulong)targets.Count)] : null;
+        DrainTargets is { Count: > 0 } targets ? targets[WakeShare.Slot(serviceId, targets.Count)] : null;
 }

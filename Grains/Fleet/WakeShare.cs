@@ -17,6 +17,9 @@ public static class WakeShare
             return [];
         }
 
-        return ids.Where(id => (int)((ulong)id % (ulong)silos.Count) == index).ToList();
+        return ids.Where(id => Slot(id, silos.Count) == index).ToList();
     }
+
+    /// <summary>Which of <paramref name="count"/> silos (0-based, in the agreed order) takes service <paramref name="id"/>.</summary>
+    public static int Slot(long id, int count) => (int)((ulong)id % (ulong)count);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Sql;
 using Npgsql;
 
 namespace Monitoring.Grains.History;
@@ -227,18 +228,9 @@ public sealed partial class StatusWriter(
         }
         catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
         {
-            ClearPoolIfBroken(ex);
+            dataSource.ClearPoolIfBroken(ex);
             LogJournaling(logger, batch.Count, journal.Folder, ex.Message);
             await JournalAsync(batch, ids);
-        }
-    }
-
-    /// <summary>After a restart of PostgreSQL every pooled connection is dead: drop them, so the next try opens a fresh one.</summary>
-    private void ClearPoolIfBroken(Exception ex)
-    {
-        if (StoreErrors.IsBrokenConnection(ex))
-        {
-            dataSource.Clear();
         }
     }
 
@@ -310,7 +302,7 @@ public sealed partial class StatusWriter(
         }
         catch (Exception ex)
         {
-            ClearPoolIfBroken(ex);
+            dataSource.ClearPoolIfBroken(ex);
             replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
             nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
             LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, ex.Message);

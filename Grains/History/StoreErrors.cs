@@ -28,22 +28,5 @@ public static class StoreErrors
     public static bool IsUnavailable(Exception ex) =>
         !IsRowRefusal(ex) && ex is NpgsqlException or TimeoutException or OperationCanceledException or IOException or SocketException;
 
-    /// <summary>
-    /// The connection itself failed (the server went away, restarted, or refuses connections while it starts):
-    /// the pool's other idle connections are as dead, and each would fail once more before Npgsql drops it,
-    /// so the caller clears the pool. SQLSTATE class 08 and 57P01-57P03 (admin or crash shutdown, cannot
-    /// connect now), or an error below PostgreSQL's protocol (a socket closed). A timeout is not: a slow
-    /// server is no reason to throw the pool away.
-    /// </summary>
-    public static bool IsBrokenConnection(Exception ex) => ex switch
-    {
-        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        NpgsqlException { InnerException: TimeoutException } => false,
-        NpgsqlException => true,
-        IOException or SocketException => true,
-        _ => false,
-    };
-
     public static string CodeOf(Exception ex) => ex is PostgresException postgres ? postgres.SqlState : ex.GetType().Name;
 }

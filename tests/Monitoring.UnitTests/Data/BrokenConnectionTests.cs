@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Monitoring.Grains.History;
+using Monitoring.Sql;
 using Npgsql;
 
 namespace Monitoring.UnitTests.Data;
@@ -28,7 +28,7 @@ public sealed class BrokenConnectionTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Only_a_failed_connection_clears_the_pool(Exception error, bool broken) =>
-        Assert.Equal(broken, StoreErrors.IsBrokenConnection(error));
+        Assert.Equal(broken, BrokenConnections.IsBroken(error));
 
     private static PostgresException Postgres(string sqlState) => new("test", "FATAL", "FATAL", sqlState);
 }
