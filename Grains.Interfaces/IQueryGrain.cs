@@ -24,4 +24,22 @@ public interface IQueryGrain : IGrainWithIntegerKey
 
     [Alias("get-status")]
     Task<StatusRecord?> GetStatusAsync(long id, long? scopeClientId);
+
+    [Alias("find-incidents")]
+    Task<Page<IncidentRecord>> FindIncidentsAsync(FindQuery query, long? scopeClientId);
+
+    [Alias("get-incident")]
+    Task<IncidentRecord?> GetIncidentAsync(long id, long? scopeClientId);
+
+    [Alias("find-alert-channels")]
+    Task<Page<AlertChannelRecord>> FindChannelsAsync(FindQuery query, long? scopeClientId);
+
+    [Alias("find-alert-deliveries")]
+    Task<Page<DeliveryRecord>> FindDeliveriesAsync(FindQuery query, long? scopeClientId);
+
+    [Alias("get-alert-delivery")]
+    Task<DeliveryRecord?> GetDeliveryAsync(long id, long? scopeClientId);
+
+    [Alias("find-maintenance-windows")]
+    Task<Page<MaintenanceWindowRecord>> FindMaintenanceWindowsAsync(FindQuery query, long? scopeClientId);
 }

@@ -53,6 +53,14 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("uptime"), ReadOnly]
     Task<Outcome<UptimeReport>> GetUptimeAsync(UptimeQuery query, long? scopeClientId);
 
+    /// <summary>Sets (true) or clears (false) <c>acknowledged_at</c> of one of this service's incidents (which stops reminders).</summary>
+    [Alias("acknowledge-incident")]
+    Task<Outcome<IncidentRecord>> AcknowledgeIncidentAsync(long incidentId, bool acknowledged, long? scopeClientId);
+
+    /// <summary>Takes a removed channel out of <c>alert_channel_ids</c>; a no-op when it is not there.</summary>
+    [Alias("drop-alert-channel")]
+    Task DropAlertChannelAsync(long channelId);
+
     /// <summary>Re-encrypts the stored password under the current key; true when it changed.</summary>
     [Alias("reencrypt")]
     Task<bool> ReencryptCredentialsAsync();

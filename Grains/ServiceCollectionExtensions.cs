@@ -108,8 +108,51 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Fleet.MembershipConfirmation>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();
 
+        services.AddMonitoringAlerting(configuration);
+
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();
         return services;
+    }
+
+    /// <summary>
+    /// Incidents, channels, the delivery outbox and its dispatcher, maintenance windows. The dispatcher's HTTP client
+    /// reaches receivers anywhere (loopback included, unlike checks): channels are configured by the operators.
+    /// </summary>
+    private static void AddMonitoringAlerting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<Alerting.DeliverySignal>();
+        services.AddSingleton<Alerting.IncidentStore>();
+        services.AddSingleton<Alerting.ChannelStore>();
+        services.AddSingleton<Delivery.DeliveryStore>();
+        services.AddSingleton<Maintenance.MaintenanceStore>();
+        services.AddSingleton<Maintenance.MaintenanceCalendar>();
+        services.AddHostedService(sp => sp.GetRequiredService<Maintenance.MaintenanceCalendar>());
+
+        services.AddSingleton(new Delivery.SmtpConfiguration(Delivery.SmtpSettings.Read(configuration["SMTP_URL"], configuration["SMTP_FROM"])));
+        services.AddOptions<Delivery.DeliveryOptions>().BindConfiguration("Alerting")
+            .Validate(o => o.PollInterval >= TimeSpan.FromMilliseconds(50), "Alerting:PollInterval must be at least 50 ms")
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(20), "Alerting:Lease must be at least 20 s (longer than the 15 s attempt)")
+            .Validate(o => o.MaxConcurrentAttempts > 0, "Alerting:MaxConcurrentAttempts must be positive")
+            .ValidateOnStart();
+        services.AddHttpClient(Delivery.HttpAttempt.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.AddSingleton<Delivery.HttpAttempt>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.WebhookSender>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.SlackSender>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.DiscordSender>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.TeamsSender>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.PagerDutySender>();
+        services.AddSingleton<Delivery.IChannelSender, Delivery.EmailSender>();
+        services.AddSingleton<Delivery.DeliveryDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Delivery.DeliveryDispatcher>());
     }
 }

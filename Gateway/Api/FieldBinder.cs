@@ -44,6 +44,63 @@ public sealed class FieldBinder(JsonElement body)
         _ => Wrong<long?>(name, "must be a positive integer id"),
     });
 
+    /// <summary>An array of positive integer ids (numbers or strings of digits).</summary>
+    public Optional<long[]?> IdList(string name) => Bind<long[]?>(name, value =>
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return Wrong<long[]?>(name, "must be an array of positive integer ids");
+        }
+
+        var ids = new List<long>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var number) && number > 0)
+            {
+                ids.Add(number);
+            }
+            else if (item.ValueKind == JsonValueKind.String && long.TryParse(item.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+            {
+                ids.Add(parsed);
+            }
+            else
+            {
+                return Wrong<long[]?>(name, "must be an array of positive integer ids");
+            }
+        }
+
+        return ids.ToArray();
+    });
+
+    /// <summary>An array of strings (each checked like <see cref="Text"/>).</summary>
+    public Optional<string[]?> TextList(string name) => Bind<string[]?>(name, value =>
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return Wrong<string[]?>(name, "must be an array of strings");
+        }
+
+        var texts = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || TextOf(name, item) is not { } text)
+            {
+                return Wrong<string[]?>(name, "must be an array of strings");
+            }
+
+            texts.Add(text);
+        }
+
+        return texts.ToArray();
+    });
+
+    /// <summary>A time (ISO 8601 with an offset or Z).</summary>
+    public Optional<DateTimeOffset?> Time(string name) => Bind<DateTimeOffset?>(name, value =>
+        value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : Wrong<DateTimeOffset?>(name, "must be an ISO 8601 time such as 2026-01-31T09:00:00.000Z"));
+
     public Optional<bool?> Boolean(string name) => Bind<bool?>(name, value => value.ValueKind switch
     {
         JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),

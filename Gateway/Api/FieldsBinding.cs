@@ -13,6 +13,71 @@ public static class FieldsBinding
         "id", "has_basic_auth_password", "last_status", "last_checked_at", "next_check_at", "last_response_time_ms", "created_at", "updated_at",
     ];
 
+    private static readonly string[] ChannelReadOnly =
+    [
+        "id", "has_secret", "last_delivery_at", "last_delivery_state", "last_error", "created_at", "updated_at",
+    ];
+
+    private static readonly string[] WindowReadOnly = ["id", "active", "created_at", "updated_at"];
+
+    /// <summary>An alert channel: <c>url</c> and <c>secret</c> travel as secrets (never printed).</summary>
+    public static (AlertChannelFields Fields, IReadOnlyDictionary<string, string> Errors) Channel(JsonElement body)
+    {
+        var binder = new FieldBinder(body);
+        var fields = new AlertChannelFields
+        {
+            ClientId = binder.Id("client_id"),
+            Name = binder.Text("name"),
+            Type = binder.Text("type"),
+            Url = binder.Secret("url"),
+            Secret = binder.Secret("secret"),
+            EmailTo = binder.TextList("email_to"),
+            Enabled = binder.Boolean("enabled"),
+            SendResolved = binder.Boolean("send_resolved"),
+        };
+        binder.RejectUnknown(ChannelReadOnly);
+        return (fields, binder.Errors);
+    }
+
+    public static (MaintenanceWindowFields Fields, IReadOnlyDictionary<string, string> Errors) Window(JsonElement body)
+    {
+        var binder = new FieldBinder(body);
+        var fields = new MaintenanceWindowFields
+        {
+            ClientId = binder.Id("client_id"),
+            Name = binder.Text("name"),
+            ServiceIds = binder.IdList("service_ids"),
+            StartsAt = binder.Time("starts_at"),
+            EndsAt = binder.Time("ends_at"),
+            CronSchedule = binder.Text("cron_schedule"),
+            CronTimezone = binder.Text("cron_timezone"),
+            DurationMinutes = binder.Integer("duration_minutes"),
+        };
+        binder.RejectUnknown(WindowReadOnly);
+        return (fields, binder.Errors);
+    }
+
+    /// <summary>An incident patch: only <c>acknowledged</c> (true or false); the record's own fields are ignored.</summary>
+    public static (IncidentPatch Fields, IReadOnlyDictionary<string, string> Errors) Incident(JsonElement body)
+    {
+        var binder = new FieldBinder(body);
+        var acknowledged = binder.Boolean("acknowledged");
+        binder.RejectUnknown(IncidentReadOnly);
+        var errors = new Dictionary<string, string>(binder.Errors);
+        if (!acknowledged.IsSet || acknowledged.Value is null)
+        {
+            errors.TryAdd("acknowledged", "is required: true or false (it is the only field of an incident that can be changed)");
+        }
+
+        return (new IncidentPatch(acknowledged.Value ?? false), errors);
+    }
+
+    private static readonly string[] IncidentReadOnly =
+    [
+        "id", "service_id", "client_id", "status", "severity", "started_at", "confirmed_at", "resolved_at", "resolved_reason", "duration_ms",
+        "first_error", "last_error", "bad_checks", "suppressed", "acknowledged_at", "created_at", "updated_at",
+    ];
+
     public static (ClientFields Fields, IReadOnlyDictionary<string, string> Errors) Client(JsonElement body)
     {
         var binder = new FieldBinder(body);
@@ -52,8 +117,17 @@ public static class FieldsBinding
             Enabled = binder.Boolean("enabled"),
             BasicAuthUsername = binder.Text("basic_auth_username"),
             BasicAuthPassword = binder.Secret("basic_auth_password"),
+            AlertChannelIds = binder.IdList("alert_channel_ids"),
+            FailureThreshold = binder.Integer("failure_threshold"),
+            SuccessThreshold = binder.Integer("success_threshold"),
+            AlertOn = binder.Text("alert_on"),
+            RenotifyMinutes = binder.Integer("renotify_minutes"),
+            DependsOnServiceId = binder.Id("depends_on_service_id"),
         };
         binder.RejectUnknown(ServiceReadOnly);
         return (fields, binder.Errors);
     }
 }
+
+/// <summary>A PATCH of an incident: set or clear its acknowledgement.</summary>
+public sealed record IncidentPatch(bool Acknowledged);

@@ -66,6 +66,9 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
     {
         { Client: { } client } => JsonSerializer.SerializeToElement(client, ApiJson.Context.ClientRecord),
         { Service: { } service } => JsonSerializer.SerializeToElement(service, ApiJson.Context.ServiceRecord),
+        { Incident: { } incident } => JsonSerializer.SerializeToElement(incident, ApiJson.Context.IncidentRecord),
+        { Channel: { } channel } => JsonSerializer.SerializeToElement(channel, ApiJson.Context.AlertChannelRecord),
+        { Window: { } window } => JsonSerializer.SerializeToElement(window, ApiJson.Context.MaintenanceWindowRecord),
         _ => JsonSerializer.SerializeToElement(feedEvent.Status!, ApiJson.Context.StatusRecord),
     };
 

@@ -68,6 +68,10 @@ public static class GatewayApp
         app.MapClientServicesApi();
         app.MapServiceStatusApi();
         app.MapUptimeApi();
+        app.MapIncidentsApi();
+        app.MapAlertChannelsApi();
+        app.MapAlertDeliveriesApi();
+        app.MapMaintenanceWindowsApi();
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         app.MapBareEndpointIfEnabled(app.Configuration);
         return app;

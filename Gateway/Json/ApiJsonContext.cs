@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Monitoring.Gateway.Api;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Health;
+using Monitoring.Grains.Interfaces.Json;
 using Monitoring.Grains.Interfaces.Models;
 
 namespace Monitoring.Gateway.Json;
@@ -20,6 +21,14 @@ namespace Monitoring.Gateway.Json;
 [JsonSerializable(typeof(Page<ClientRecord>))]
 [JsonSerializable(typeof(Page<ServiceRecord>))]
 [JsonSerializable(typeof(Page<StatusRecord>))]
+[JsonSerializable(typeof(IncidentRecord))]
+[JsonSerializable(typeof(Page<IncidentRecord>))]
+[JsonSerializable(typeof(AlertChannelRecord))]
+[JsonSerializable(typeof(Page<AlertChannelRecord>))]
+[JsonSerializable(typeof(DeliveryRecord))]
+[JsonSerializable(typeof(Page<DeliveryRecord>))]
+[JsonSerializable(typeof(MaintenanceWindowRecord))]
+[JsonSerializable(typeof(Page<MaintenanceWindowRecord>))]
 [JsonSerializable(typeof(UptimeStatsBody))]
 [JsonSerializable(typeof(Page<UptimeStatsBody>))]
 [JsonSerializable(typeof(JsonNode))]

@@ -9,7 +9,10 @@ public sealed record FeedEvent(
     [property: Id(0)] FeedEventKind Kind,
     [property: Id(1)] ClientRecord? Client = null,
     [property: Id(2)] ServiceRecord? Service = null,
-    [property: Id(3)] StatusRecord? Status = null)
+    [property: Id(3)] StatusRecord? Status = null,
+    [property: Id(4)] IncidentRecord? Incident = null,
+    [property: Id(5)] AlertChannelRecord? Channel = null,
+    [property: Id(6)] MaintenanceWindowRecord? Window = null)
 {
     public string Name => Kind switch
     {
@@ -20,14 +23,25 @@ public sealed record FeedEvent(
         FeedEventKind.ServicePatched => "client-services patched",
         FeedEventKind.ServiceRemoved => "client-services removed",
         FeedEventKind.StatusCreated => "service-status created",
+        FeedEventKind.IncidentCreated => "incidents created",
+        FeedEventKind.IncidentPatched => "incidents patched",
+        FeedEventKind.ChannelCreated => "alert-channels created",
+        FeedEventKind.ChannelPatched => "alert-channels patched",
+        FeedEventKind.ChannelRemoved => "alert-channels removed",
+        FeedEventKind.WindowCreated => "maintenance-windows created",
+        FeedEventKind.WindowPatched => "maintenance-windows patched",
+        FeedEventKind.WindowRemoved => "maintenance-windows removed",
         _ => throw new InvalidOperationException($"Unknown feed event kind {Kind}."),
     };
 
-    /// <summary>The client the event is about: a connection scoped or subscribed to another client never sees it.</summary>
-    public long ClientId => Client?.Id ?? Service?.ClientId ?? Status!.ClientId;
+    /// <summary>
+    /// The client the event is about: a connection scoped or subscribed to another client never sees it. Null for
+    /// a shared channel, whose events only connections of keys that are not client-scoped receive.
+    /// </summary>
+    public long? ClientId => Client?.Id ?? Service?.ClientId ?? Status?.ClientId ?? Incident?.ClientId ?? Window?.ClientId ?? Channel?.ClientId;
 
-    /// <summary>The service the event is about, or null for client events.</summary>
-    public long? ServiceId => Service?.Id ?? Status?.ServiceId;
+    /// <summary>The service the event is about, or null for events of other resources.</summary>
+    public long? ServiceId => Service?.Id ?? Status?.ServiceId ?? Incident?.ServiceId;
 }
 
 [GenerateSerializer, Alias("feed-event-kind")]
@@ -40,4 +54,12 @@ public enum FeedEventKind
     ServicePatched,
     ServiceRemoved,
     StatusCreated,
+    IncidentCreated,
+    IncidentPatched,
+    ChannelCreated,
+    ChannelPatched,
+    ChannelRemoved,
+    WindowCreated,
+    WindowPatched,
+    WindowRemoved,
 }

@@ -16,4 +16,10 @@ public sealed record ServiceFields
     [Id(9)] public Optional<bool?> Enabled { get; init; }
     [Id(10)] public Optional<string?> BasicAuthUsername { get; init; }
     [Id(11)] public Optional<Secret?> BasicAuthPassword { get; init; }
+    [Id(12)] public Optional<long[]?> AlertChannelIds { get; init; }
+    [Id(13)] public Optional<int?> FailureThreshold { get; init; }
+    [Id(14)] public Optional<int?> SuccessThreshold { get; init; }
+    [Id(15)] public Optional<string?> AlertOn { get; init; }
+    [Id(16)] public Optional<int?> RenotifyMinutes { get; init; }
+    [Id(17)] public Optional<long?> DependsOnServiceId { get; init; }
 }

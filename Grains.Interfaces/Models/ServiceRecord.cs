@@ -23,4 +23,10 @@ public sealed record ServiceRecord
     [Id(16)] public int? LastResponseTimeMs { get; init; }
     [Id(17)] public required DateTimeOffset CreatedAt { get; init; }
     [Id(18)] public required DateTimeOffset UpdatedAt { get; init; }
+    [Id(19)] public long[] AlertChannelIds { get; init; } = [];
+    [Id(20)] public int FailureThreshold { get; init; } = 3;
+    [Id(21)] public int SuccessThreshold { get; init; } = 2;
+    [Id(22)] public string AlertOn { get; init; } = "down";
+    [Id(23)] public int? RenotifyMinutes { get; init; }
+    [Id(24)] public long? DependsOnServiceId { get; init; }
 }

@@ -13,4 +13,5 @@ public sealed record StatusRecord(
     [property: Id(7)] string? Error,
     [property: Id(8)] string? DetailsJson,
     [property: Id(9)] string Trigger,
-    [property: Id(10)] DateTimeOffset CheckedAt);
+    [property: Id(10)] DateTimeOffset CheckedAt,
+    [property: Id(11)] bool InMaintenance = false);

@@ -17,6 +17,7 @@ internal static class DapperSetup
         if (Interlocked.Exchange(ref done, 1) == 0)
         {
             SqlMapper.Settings.ApplyNullValues = true;
+            DefaultTypeMap.MatchNamesWithUnderscores = true;
             SqlMapper.AddTypeHandler(new UtcOffsetHandler());
         }
     }

@@ -16,6 +16,7 @@ internal static class ServiceColumns
     [
         "id", "client_id", "name", "endpoint_url", "method", "expected_status_code", "timeout_ms", "degraded_threshold_ms",
         "cron_schedule", "cron_timezone", "enabled", "basic_auth_username", "basic_auth_password",
+        "alert_channel_ids", "failure_threshold", "success_threshold", "alert_on", "renotify_minutes", "depends_on_service_id",
     ];
 
     /// <summary>Set by PostgreSQL, read back.</summary>

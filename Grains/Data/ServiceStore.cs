@@ -62,12 +62,32 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
         return times is null ? null : config with { UpdatedAt = times.UpdatedAt };
     }
 
+    /// <summary>
+    /// Why <paramref name="parentId"/> cannot be what service <paramref name="serviceId"/> of <paramref name="clientId"/>
+    /// depends on (not a service of that client, or its chain of dependencies leads back), or null when it can.
+    /// </summary>
+    public async Task<string?> DependencyProblemAsync(long serviceId, long clientId, long parentId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var found = await connection.QuerySingleAsync<(bool Exists, bool Cycle)>("""
+            WITH RECURSIVE chain (id, depends_on, depth) AS (
+                SELECT id, depends_on_service_id, 1 FROM client_services WHERE id = @parentId AND client_id = @clientId
+                UNION ALL
+                SELECT s.id, s.depends_on_service_id, c.depth + 1 FROM client_services s JOIN chain c ON s.id = c.depends_on WHERE c.depth < 1000)
+            SELECT EXISTS (SELECT 1 FROM chain), EXISTS (SELECT 1 FROM chain WHERE id = @serviceId)
+            """, new { serviceId, clientId, parentId });
+        return !found.Exists ? $"service {parentId} is not a service of client {clientId}"
+            : found.Cycle ? $"service {parentId} depends (directly or through others) on this service: dependencies may not form a cycle"
+            : null;
+    }
+
     /// <summary>Deletes the service's history and its row in one transaction.</summary>
     public async Task DeleteAsync(long id)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM service_status WHERE service_id = @id", new { id }, transaction);
+        await connection.ExecuteAsync("DELETE FROM incidents WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM client_services WHERE id = @id", new { id }, transaction);
         await transaction.CommitAsync();
     }

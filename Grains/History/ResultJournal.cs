@@ -151,14 +151,14 @@ public sealed class ResultJournal : IDisposable
 
     private sealed record JournalEntry(
         long? Id, long ServiceId, long ClientId, string Status, int? StatusCode, int ResponseTimeMs,
-        string? ReportedStatus, string? Error, string? Details, string Trigger, DateTimeOffset CheckedAt)
+        string? ReportedStatus, string? Error, string? Details, string Trigger, DateTimeOffset CheckedAt, bool InMaintenance = false)
     {
         public static JournalEntry From(StatusDraft draft, long? id) => new(
             id, draft.ServiceId, draft.ClientId, draft.Result.Status.ToWire(), draft.Result.StatusCode, draft.Result.ResponseTimeMs,
-            draft.Result.ReportedStatus, draft.Result.Error, draft.Result.DetailsJson, draft.Trigger, draft.CheckedAt);
+            draft.Result.ReportedStatus, draft.Result.Error, draft.Result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance);
 
         public StatusDraft ToDraft() => new(
-            ServiceId, ClientId, new CheckResult(HealthStatusNames.FromWire(Status), StatusCode, ResponseTimeMs, ReportedStatus, Error, Details), Trigger, CheckedAt);
+            ServiceId, ClientId, new CheckResult(HealthStatusNames.FromWire(Status), StatusCode, ResponseTimeMs, ReportedStatus, Error, Details), Trigger, CheckedAt, InMaintenance);
     }
 }
 

@@ -14,7 +14,7 @@ namespace Monitoring.Grains.History;
 internal static class StatusCopy
 {
     private const string Copy = """
-        COPY service_status (id, service_id, client_id, status, status_code, response_time_ms, reported_status, error, details, trigger, checked_at)
+        COPY service_status (id, service_id, client_id, status, status_code, response_time_ms, reported_status, error, details, trigger, checked_at, in_maintenance)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -38,6 +38,7 @@ internal static class StatusCopy
             await WriteNullableAsync(importer, result.DetailsJson, NpgsqlDbType.Jsonb, cancellationToken);
             await importer.WriteAsync(draft.Trigger, NpgsqlDbType.Varchar, cancellationToken);
             await importer.WriteAsync(draft.CheckedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(draft.InMaintenance, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

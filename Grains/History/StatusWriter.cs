@@ -390,7 +390,7 @@ public sealed partial class StatusWriter(
             metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalMilliseconds);
             batch[i].Completion.TrySetResult(new StatusRecord(
                 ids[i], draft.ServiceId, draft.ClientId, result.Status, result.StatusCode, result.ResponseTimeMs,
-                result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt));
+                result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance));
         }
     }
 

@@ -36,7 +36,9 @@ public sealed class FindSql
         var conditions = new List<string>();
         if (scopeClientId is { } scope)
         {
-            conditions.Add($"{resource.ScopeColumn} = {sql.Add(scope, NpgsqlDbType.Bigint)}");
+            conditions.Add(resource.SharedRowsVisible
+                ? $"({resource.ScopeColumn} = {sql.Add(scope, NpgsqlDbType.Bigint)} OR {resource.ScopeColumn} IS NULL)"
+                : $"{resource.ScopeColumn} = {sql.Add(scope, NpgsqlDbType.Bigint)}");
         }
 
         if (query.Filter is not null)

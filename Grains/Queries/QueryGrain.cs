@@ -1,6 +1,10 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Dapper;
+using Monitoring.Grains.Alerting;
 using Monitoring.Grains.Data;
+using Monitoring.Grains.Delivery;
+using Monitoring.Grains.Maintenance;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Interfaces.Queries;
@@ -18,7 +22,7 @@ namespace Monitoring.Grains.Queries;
 [StatelessWorker]
 public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, IOptions<ScheduleOptions> scheduleOptions) : Grain, IQueryGrain
 {
-    private const string StatusColumns = "t.id, t.service_id, t.client_id, t.status, t.status_code, t.response_time_ms, t.reported_status, t.error, t.details::text, t.trigger, t.checked_at";
+    internal const string StatusColumns = "t.id, t.service_id, t.client_id, t.status, t.status_code, t.response_time_ms, t.reported_status, t.error, t.details::text, t.trigger, t.checked_at, t.in_maintenance";
 
     public Task<Page<ClientRecord>> FindClientsAsync(FindQuery query, long? scopeClientId) =>
         FindAsync<ClientRecord>(ResourceSql.Clients, query, scopeClientId, ClientStore.Select("c"), _ => ClientStore.Read);
@@ -48,6 +52,60 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? ReadStatus(reader) : null;
     }
+
+    public Task<Page<IncidentRecord>> FindIncidentsAsync(FindQuery query, long? scopeClientId) =>
+        FindAsync<IncidentRecord>(ResourceSql.Incidents, query, scopeClientId, Prefixed(IncidentRow.Columns, "i"), reader =>
+        {
+            var parse = reader.GetRowParser<IncidentRow>();
+            return row => parse(row).ToRecord();
+        });
+
+    public async Task<IncidentRecord?> GetIncidentAsync(long id, long? scopeClientId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<IncidentRow>(
+            $"SELECT {IncidentRow.Columns} FROM incidents WHERE id = @id AND (@scopeClientId::bigint IS NULL OR client_id = @scopeClientId)", new { id, scopeClientId });
+        return row?.ToRecord();
+    }
+
+    /// <summary>A client-scoped caller also sees the shared channels, but only their id, name and type.</summary>
+    public Task<Page<AlertChannelRecord>> FindChannelsAsync(FindQuery query, long? scopeClientId) =>
+        FindAsync<AlertChannelRecord>(ResourceSql.AlertChannels, query, scopeClientId, Prefixed(ChannelStore.Columns, "c"), reader =>
+        {
+            var parse = reader.GetRowParser<ChannelRow>();
+            return row =>
+            {
+                var channel = parse(row);
+                return scopeClientId is not null && channel.ClientId is null ? ChannelRow.Shared(channel.ToRecord()) : channel.ToRecord();
+            };
+        });
+
+    public Task<Page<DeliveryRecord>> FindDeliveriesAsync(FindQuery query, long? scopeClientId) =>
+        FindAsync<DeliveryRecord>(ResourceSql.AlertDeliveries, query, scopeClientId, Prefixed(DeliveryRow.Columns, "d"), reader =>
+        {
+            var parse = reader.GetRowParser<DeliveryRow>();
+            return row => parse(row).ToRecord();
+        });
+
+    public async Task<DeliveryRecord?> GetDeliveryAsync(long id, long? scopeClientId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(
+            $"SELECT {DeliveryRow.Columns} FROM alert_deliveries WHERE id = @id AND (@scopeClientId::bigint IS NULL OR client_id = @scopeClientId)", new { id, scopeClientId });
+        return row?.ToRecord();
+    }
+
+    public Task<Page<MaintenanceWindowRecord>> FindMaintenanceWindowsAsync(FindQuery query, long? scopeClientId)
+    {
+        var now = time.GetUtcNow();
+        return FindAsync<MaintenanceWindowRecord>(ResourceSql.MaintenanceWindows, query, scopeClientId, Prefixed(MaintenanceStore.Columns, "w"), reader =>
+        {
+            var parse = reader.GetRowParser<MaintenanceWindowRow>();
+            return row => parse(row).ToRecord(now);
+        });
+    }
+
+    private static string Prefixed(string columns, string alias) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
 
     /// <summary>One round trip: the count and the page; <paramref name="reader"/> makes the row reader once the page's columns are known.</summary>
     private async Task<Page<T>> FindAsync<T>(ResourceSql resource, FindQuery query, long? scopeClientId, string columns, Func<DbDataReader, Func<DbDataReader, T>> reader)
@@ -95,7 +153,7 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         return config.ToRecord(runtime with { NextCheckAt = next });
     }
 
-    private static StatusRecord ReadStatus(DbDataReader reader) => new(
+    internal static StatusRecord ReadStatus(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetInt64(1),
         reader.GetInt64(2),
@@ -106,5 +164,6 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         reader.GetNullableString(7),
         reader.GetNullableString(8),
         reader.GetString(9),
-        reader.GetTime(10));
+        reader.GetTime(10),
+        reader.GetBoolean(11));
 }

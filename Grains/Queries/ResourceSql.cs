@@ -47,6 +47,52 @@ public sealed class ResourceSql
         defaultSort: [new SortKey("checked_at", false)],
         Columns(Resource.ServiceStatus, "t"));
 
+    public static readonly ResourceSql Incidents = new(
+        Resource.Incidents,
+        "incidents i",
+        join: null,
+        scopeColumn: "i.client_id",
+        idColumn: "i.id",
+        defaultSort: [new SortKey("id", false)],
+        Columns(Resource.Incidents, "i", new Dictionary<string, string>
+        {
+            ["duration_ms"] = "(extract(epoch FROM (i.resolved_at - i.started_at)) * 1000)::bigint",
+        }));
+
+    /// <summary>A client-scoped find sees its client's channels and the shared ones (client_id null).</summary>
+    public static readonly ResourceSql AlertChannels = new(
+        Resource.AlertChannels,
+        "alert_channels c",
+        join: null,
+        scopeColumn: "c.client_id",
+        idColumn: "c.id",
+        defaultSort: [new SortKey("id", false)],
+        Columns(Resource.AlertChannels, "c", new Dictionary<string, string>
+        {
+            ["has_secret"] = "(c.secret_ciphertext IS NOT NULL)",
+        }))
+    {
+        SharedRowsVisible = true,
+    };
+
+    public static readonly ResourceSql AlertDeliveries = new(
+        Resource.AlertDeliveries,
+        "alert_deliveries d",
+        join: null,
+        scopeColumn: "d.client_id",
+        idColumn: "d.id",
+        defaultSort: [new SortKey("id", false)],
+        Columns(Resource.AlertDeliveries, "d"));
+
+    public static readonly ResourceSql MaintenanceWindows = new(
+        Resource.MaintenanceWindows,
+        "maintenance_windows w",
+        join: null,
+        scopeColumn: "w.client_id",
+        idColumn: "w.id",
+        defaultSort: [new SortKey("id", false)],
+        Columns(Resource.MaintenanceWindows, "w"));
+
     private readonly IReadOnlyDictionary<string, string> columns;
     private readonly HashSet<string> joinedFields;
 
@@ -77,6 +123,9 @@ public sealed class ResourceSql
     public string? Join { get; }
 
     public string ScopeColumn { get; }
+
+    /// <summary>Whether rows with a null scope column (shared ones) are visible to every client-scoped caller too.</summary>
+    public bool SharedRowsVisible { get; private init; }
 
     public string IdColumn { get; }
 

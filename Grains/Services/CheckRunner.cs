@@ -98,7 +98,8 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         StatusRecord record;
         try
         {
-            record = await services.Writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, startedAt));
+            var inMaintenance = services.Maintenance.Covers(snapshot.ClientId, snapshot.Id, startedAt);
+            record = await services.Writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, startedAt, inMaintenance));
         }
         catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
         {

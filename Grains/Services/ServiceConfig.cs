@@ -18,6 +18,12 @@ public sealed record ServiceConfig
     public bool Enabled { get; init; } = true;
     public string? BasicAuthUsername { get; init; }
     public string? PasswordCiphertext { get; init; }
+    public long[] AlertChannelIds { get; init; } = [];
+    public int FailureThreshold { get; init; } = 3;
+    public int SuccessThreshold { get; init; } = 2;
+    public string AlertOn { get; init; } = "down";
+    public int? RenotifyMinutes { get; init; }
+    public long? DependsOnServiceId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -36,6 +42,12 @@ public sealed record ServiceConfig
         Enabled = Enabled,
         BasicAuthUsername = BasicAuthUsername,
         HasBasicAuthPassword = PasswordCiphertext is not null,
+        AlertChannelIds = AlertChannelIds,
+        FailureThreshold = FailureThreshold,
+        SuccessThreshold = SuccessThreshold,
+        AlertOn = AlertOn,
+        RenotifyMinutes = RenotifyMinutes,
+        DependsOnServiceId = DependsOnServiceId,
         LastStatus = runtime.LastStatus,
         LastCheckedAt = runtime.LastCheckedAt,
         LastResponseTimeMs = runtime.LastResponseTimeMs,

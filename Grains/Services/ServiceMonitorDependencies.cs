@@ -23,4 +23,7 @@ public sealed record ServiceMonitorDependencies(
     IOptions<ScheduleOptions> ScheduleOptions,
     IOptions<HistoryOptions> HistoryOptions,
     Fleet.LocalServices Local,
-    Fleet.MembershipConfirmation Membership);
+    Fleet.MembershipConfirmation Membership,
+    Alerting.IncidentStore Incidents,
+    Alerting.ChannelStore Channels,
+    Maintenance.MaintenanceCalendar Maintenance);

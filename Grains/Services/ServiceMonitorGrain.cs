@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Alerting;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Data;
 using Monitoring.Grains.History;
@@ -31,6 +32,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     private readonly UptimeTracker uptime;
     private readonly CheckRunner checks;
     private readonly CheckTimer timer;
+    private readonly ServiceAlerting alerting;
 
     private ServiceConfig? config;
     private ServiceRuntime runtime = ServiceRuntime.Empty;
@@ -49,6 +51,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         var id = this.GetPrimaryKeyLong();
         uptime = new UptimeTracker(id, state, services, logger);
         checks = new CheckRunner(id, services, logger, OnCommitted);
+        alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
         // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check that
         // hangs never blocks reads or patches of this grain.
@@ -98,6 +101,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         try
         {
             await checks.WaitAsync(cancellationToken);
+            await alerting.WaitAsync(cancellationToken);
             if (config is not null && reason.ReasonCode == DeactivationReasonCode.Migrating)
             {
                 uptime.CarryAcross(checks.OldestStartedAt);
@@ -127,6 +131,10 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         draft = WithPassword(draft, PasswordChange.From(fields.BasicAuthPassword));
+        if (await CheckLinksAsync(draft, fields) is { } badLink)
+        {
+            return badLink;
+        }
 
         // All or nothing: whatever fails after the first write undoes every write before the error travels on.
         try
@@ -189,7 +197,14 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         try
         {
-            return await checks.Start(config!, CheckTrigger.Manual) is { } record ? Outcome<StatusRecord>.Ok(record) : NotFound<StatusRecord>();
+            if (await checks.Start(config!, CheckTrigger.Manual) is not { } record)
+            {
+                return NotFound<StatusRecord>();
+            }
+
+            // Answer once the result's incident decision is written too: a read after the answer sees it.
+            await alerting.WaitAsync(CancellationToken.None);
+            return Outcome<StatusRecord>.Ok(record);
         }
         catch (ResultNotStoredException ex)
         {
@@ -211,6 +226,30 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         return Outcome<UptimeReport>.Ok(await uptime.ReportAsync(query));
+    }
+
+    public async Task<Outcome<IncidentRecord>> AcknowledgeIncidentAsync(long incidentId, bool acknowledged, long? scopeClientId)
+    {
+        if (!IsVisibleTo(scopeClientId))
+        {
+            return Failure.NotFound($"No record found for id '{incidentId}'");
+        }
+
+        return await alerting.AcknowledgeAsync(incidentId, acknowledged) is { } row
+            ? Outcome<IncidentRecord>.Ok(row.ToRecord())
+            : Failure.NotFound($"No record found for id '{incidentId}'");
+    }
+
+    public async Task DropAlertChannelAsync(long channelId)
+    {
+        if (config is null || !config.AlertChannelIds.Contains(channelId))
+        {
+            return;
+        }
+
+        var next = config with { AlertChannelIds = config.AlertChannelIds.Where(id => id != channelId).ToArray() };
+        config = await services.Store.UpdateAsync(next) ?? config;
+        services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
     }
 
     public async Task<bool> ReencryptCredentialsAsync()
@@ -248,6 +287,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         next = WithPassword(next, PasswordChange.From(fields.BasicAuthPassword));
+        if (await CheckLinksAsync(next, fields) is { } badLink)
+        {
+            return badLink;
+        }
+
         var enabling = next.Enabled && !previous.Enabled;
         if (enabling)
         {
@@ -273,6 +317,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         config = updated;
+        if (previous.Enabled && !updated.Enabled)
+        {
+            alerting.Disable(updated);
+        }
+
         await ApplyScheduleAsync(previous, resuming: false);
         var record = Record();
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: record));
@@ -293,7 +342,12 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             runtime = runtime with { LastStatus = record.Status, LastCheckedAt = record.CheckedAt, LastResponseTimeMs = record.ResponseTimeMs };
         }
 
-        uptime.Add(record.CheckedAt, record.Status, record.ResponseTimeMs);
+        if (!record.InMaintenance)
+        {
+            uptime.Add(record.CheckedAt, record.Status, record.ResponseTimeMs);
+        }
+
+        alerting.Observe(record, config);
         services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
     }
@@ -348,6 +402,25 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         { NewValue: null } => draft with { PasswordCiphertext = null },
         { NewValue: { } secret } => draft with { PasswordCiphertext = services.Protector.Protect(secret.Reveal, Id) },
     };
+
+    /// <summary>The rules that need a lookup: alert channels the client may use, a dependency of the same client without a cycle.</summary>
+    private async Task<Failure?> CheckLinksAsync(ServiceConfig next, ServiceFields fields)
+    {
+        var errors = new Dictionary<string, string>();
+        if (fields.AlertChannelIds.IsSet && next.AlertChannelIds.Length > 0
+            && await services.Channels.NotUsableByAsync(next.ClientId, next.AlertChannelIds) is { Length: > 0 } unusable)
+        {
+            errors["alert_channel_ids"] = $"{(unusable.Length == 1 ? "channel" : "channels")} {string.Join(", ", unusable)} {(unusable.Length == 1 ? "is" : "are")} neither a channel of client {next.ClientId} nor a shared one";
+        }
+
+        if (fields.DependsOnServiceId.IsSet && next.DependsOnServiceId is { } parent
+            && await services.Store.DependencyProblemAsync(next.Id, next.ClientId, parent) is { } problem)
+        {
+            errors["depends_on_service_id"] = problem;
+        }
+
+        return errors.Count == 0 ? null : Failure.ForFields(errors);
+    }
 
     private bool IsVisibleTo(long? scopeClientId) => config is not null && (scopeClientId is null || scopeClientId == config.ClientId);
 

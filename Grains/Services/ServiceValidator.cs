@@ -15,6 +15,7 @@ public static class ServiceValidator
     public const int MaxNameLength = 200;
     public const int MaxUsernameLength = 200;
     public const int MaxPasswordLength = 1024;
+    public const int MaxAlertChannels = 50;
 
     /// <summary>
     /// Applies <paramref name="fields"/> to <paramref name="current"/>. <paramref name="denied"/> refuses
@@ -157,6 +158,10 @@ public static class ServiceValidator
             }
         }
 
+        SetInt(fields.FailureThreshold, "failure_threshold", 1, 100, v => next = next with { FailureThreshold = v }, errors);
+        SetInt(fields.SuccessThreshold, "success_threshold", 1, 100, v => next = next with { SuccessThreshold = v }, errors);
+        ApplyAlerting(current, fields, ref next, errors);
+
         if (fields.BasicAuthUsername.IsSet)
         {
             var username = fields.BasicAuthUsername.Value;
@@ -190,6 +195,67 @@ public static class ServiceValidator
         result = next;
         failure = errors.Count == 0 ? null : Failure.ForFields(errors);
         return failure is null;
+    }
+
+    /// <summary>The alerting fields whose rules need no lookup: <c>alert_on</c>, <c>renotify_minutes</c>, the shape of the id fields.</summary>
+    private static void ApplyAlerting(ServiceConfig current, ServiceFields fields, ref ServiceConfig next, Dictionary<string, string> errors)
+    {
+        if (fields.AlertOn.IsSet)
+        {
+            if (fields.AlertOn.Value?.Trim() is "down" or "degraded")
+            {
+                next = next with { AlertOn = SharedText.Of(fields.AlertOn.Value.Trim()) };
+            }
+            else
+            {
+                errors["alert_on"] = "must be down or degraded";
+            }
+        }
+
+        if (fields.RenotifyMinutes.IsSet)
+        {
+            switch (fields.RenotifyMinutes.Value)
+            {
+                case null:
+                    next = next with { RenotifyMinutes = null };
+                    break;
+                case >= 5 and <= 10080 and var minutes:
+                    next = next with { RenotifyMinutes = minutes };
+                    break;
+                default:
+                    errors["renotify_minutes"] = "must be null or an integer from 5 to 10080";
+                    break;
+            }
+        }
+
+        if (fields.DependsOnServiceId.IsSet)
+        {
+            if (fields.DependsOnServiceId.Value == current.Id)
+            {
+                errors["depends_on_service_id"] = "must not be the service itself";
+            }
+            else
+            {
+                next = next with { DependsOnServiceId = fields.DependsOnServiceId.Value };
+            }
+        }
+
+        if (fields.AlertChannelIds.IsSet)
+        {
+            var ids = fields.AlertChannelIds.Value;
+            if (ids is null)
+            {
+                errors["alert_channel_ids"] = "must be an array of channel ids";
+            }
+            else if (ids.Length > MaxAlertChannels)
+            {
+                errors["alert_channel_ids"] = $"must name at most {MaxAlertChannels} channels";
+            }
+            else
+            {
+                next = next with { AlertChannelIds = ids.Distinct().ToArray() };
+            }
+        }
     }
 
     /// <summary>Same scheme, host and effective port (http://a and http://a:80 are one origin).</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Monitoring.Grains.Interfaces.Models;
 
-namespace Monitoring.Gateway.Json;
+namespace Monitoring.Grains.Interfaces.Json;
 
 /// <summary>A <see cref="HealthStatus"/> as the contract writes it: <c>up</c>, <c>degraded</c> or <c>down</c>.</summary>
 public sealed class HealthStatusConverter : JsonConverter<HealthStatus>

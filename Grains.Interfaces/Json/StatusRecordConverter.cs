@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Monitoring.Grains.Interfaces.Models;
 
-namespace Monitoring.Gateway.Json;
+namespace Monitoring.Grains.Interfaces.Json;
 
 /// <summary>
 /// Writes a service-status record; <c>details</c> is stored as JSON text and written as the object it is,
@@ -39,6 +39,7 @@ public sealed class StatusRecordConverter : JsonConverter<StatusRecord>
         writer.WriteString("trigger", value.Trigger);
         writer.WritePropertyName("checked_at");
         Time.Write(writer, value.CheckedAt, options);
+        writer.WriteBoolean("in_maintenance", value.InMaintenance);
         writer.WriteEndObject();
     }
 

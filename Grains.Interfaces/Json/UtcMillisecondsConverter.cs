@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Monitoring.Gateway.Json;
+namespace Monitoring.Grains.Interfaces.Json;
 
 /// <summary>Writes times as the contract wants them: UTC, millisecond precision, with a Z.</summary>
 public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>

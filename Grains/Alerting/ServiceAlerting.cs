@@ -1,0 +1,220 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.Feed;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Services;
+
+namespace Monitoring.Grains.Alerting;
+
+/// <summary>
+/// A service's incidents, kept by its grain: each committed result goes through <see cref="IncidentTracker"/> in
+/// <c>checked_at</c> order and every change is written (with its deliveries) before the next result is taken.
+/// The tracker is rebuilt lazily, with the first result after an activation, from the open incident row and the
+/// results stored after the last one it counted; so a failover, a restart or a result whose decision was never
+/// written is decided from what PostgreSQL holds, and a result counted once is never counted again.
+/// Created in a grain turn: its work runs on the grain, one step at a time.
+/// </summary>
+internal sealed partial class ServiceAlerting(long serviceId, IncidentStore store, FeedPublisher feed, TimeProvider time, ILogger logger)
+{
+    private const int MaxWriteAttempts = 8;
+
+    private IncidentTrackerState? state;
+    private IncidentRow? open;
+    private Task tail = Task.CompletedTask;
+
+    /// <summary>Counts a committed result of the service as <paramref name="config"/> describes it.</summary>
+    public void Observe(StatusRecord record, ServiceConfig config) =>
+        Enqueue(() => CountAsync(new TrackedCheck(record.CheckedAt, record.Status, record.Error, record.InMaintenance), config));
+
+    /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
+    public void Disable(ServiceConfig config) => Enqueue(async () =>
+    {
+        await EnsureRebuiltAsync(config);
+        var step = IncidentTracker.Disable(state!, time.GetUtcNow().ToMilliseconds());
+        await ApplyAsync(step, config);
+    });
+
+    /// <summary>Sets or clears the acknowledgement of one of the service's incidents, after the changes queued before it.</summary>
+    public Task<IncidentRow?> AcknowledgeAsync(long incidentId, bool acknowledged)
+    {
+        var done = new TaskCompletionSource<IncidentRow?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(async () =>
+        {
+            try
+            {
+                var row = await store.AcknowledgeAsync(serviceId, incidentId, acknowledged);
+                if (row is not null)
+                {
+                    if (open?.Id == row.Id)
+                    {
+                        open = row;
+                    }
+
+                    Publish(FeedEventKind.IncidentPatched, row);
+                }
+
+                done.TrySetResult(row);
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        });
+        return done.Task;
+    }
+
+    /// <summary>Waits for the queued steps (a deactivation lets them finish), at most until <paramref name="cancellationToken"/>.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tail.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Enqueue(Func<Task> step)
+    {
+        var previous = tail;
+        tail = RunAfterAsync(previous, step);
+    }
+
+    private async Task RunAfterAsync(Task previous, Func<Task> step)
+    {
+        await previous;
+        try
+        {
+            await step();
+        }
+        catch (Exception ex)
+        {
+            // Given up after retries: forget the tracker, so the next result rebuilds it from what is stored.
+            state = null;
+            open = null;
+            LogStepFailed(logger, serviceId, ex.Message);
+        }
+    }
+
+    private async Task CountAsync(TrackedCheck check, ServiceConfig config)
+    {
+        await EnsureRebuiltAsync(config);
+        await ApplyAsync(IncidentTracker.Apply(state!, RulesOf(config), check), config);
+        await RemindIfDueAsync(check, config);
+    }
+
+    private async Task EnsureRebuiltAsync(ServiceConfig config)
+    {
+        if (state is not null)
+        {
+            return;
+        }
+
+        var history = await WithRetriesAsync(() => store.LoadHistoryAsync(serviceId));
+        open = history.Open;
+        state = IncidentTrackerState.Empty with
+        {
+            Open = history.Open?.ToOpen(),
+            LastCheckedAt = history.CountedUntil,
+        };
+
+        var rules = RulesOf(config);
+        foreach (var check in history.Uncounted)
+        {
+            await ApplyAsync(IncidentTracker.Apply(state, rules, check), config);
+        }
+    }
+
+    private async Task ApplyAsync(IncidentStep step, ServiceConfig config)
+    {
+        var countedUntil = step.State.LastCheckedAt ?? time.GetUtcNow();
+        switch (step.Change)
+        {
+            case IncidentChange.Opened:
+                var (row, created) = await WithRetriesAsync(() => store.OpenAsync(Target(config), step.Incident!, countedUntil));
+                open = row;
+                state = step.State with { Open = row.ToOpen() };
+                if (created)
+                {
+                    Publish(FeedEventKind.IncidentCreated, row);
+                }
+
+                return;
+            case IncidentChange.Updated when open is { } current:
+                var updated = await WithRetriesAsync(() => store.UpdateAsync(current.Id, step.Incident!, countedUntil));
+                Adopt(step, updated);
+                return;
+            case IncidentChange.Resolved when open is { } resolving:
+                var resolved = await WithRetriesAsync(() => store.ResolveAsync(Target(config), resolving.Id, step.ResolvedAt!.Value, step.ResolvedReason!, countedUntil));
+                open = null;
+                state = step.State;
+                if (resolved is not null)
+                {
+                    Publish(FeedEventKind.IncidentPatched, resolved);
+                }
+
+                return;
+            default:
+                state = step.State;
+                return;
+        }
+    }
+
+    /// <summary>An update answered: the incident still open (keep counting) or gone (another writer closed it: rebuild next time).</summary>
+    private void Adopt(IncidentStep step, IncidentRow? updated)
+    {
+        if (updated is null)
+        {
+            state = null;
+            open = null;
+            return;
+        }
+
+        open = updated;
+        state = step.State;
+        Publish(FeedEventKind.IncidentPatched, updated);
+    }
+
+    private async Task RemindIfDueAsync(TrackedCheck check, ServiceConfig config)
+    {
+        if (open is not { Suppressed: false, AcknowledgedAt: null } current || check.InMaintenance || config.RenotifyMinutes is not { } minutes
+            || current.LastNotifiedAt is not { } notified || time.GetUtcNow() < notified.AddMinutes(minutes))
+        {
+            return;
+        }
+
+        open = await WithRetriesAsync(() => store.RemindAsync(Target(config), current.Id)) ?? current;
+    }
+
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> write)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (Exception ex) when (attempt < MaxWriteAttempts)
+            {
+                LogWriteRetried(logger, serviceId, attempt, ex.Message);
+                await Task.Delay(delay, time);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private void Publish(FeedEventKind kind, IncidentRow row) => feed.Publish(new FeedEvent(kind, Incident: row.ToRecord()));
+
+    private static AlertingTarget Target(ServiceConfig config) => new(config.Id, config.ClientId, config.AlertChannelIds, config.DependsOnServiceId);
+
+    private static IncidentRules RulesOf(ServiceConfig config) =>
+        new(config.FailureThreshold, config.SuccessThreshold, config.AlertOn == "degraded" ? AlertOn.Degraded : AlertOn.Down);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident write of service {ServiceId} failed (attempt {Attempt}), trying again: {Reason}")]
+    private static partial void LogWriteRetried(ILogger logger, long serviceId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be written; they are rebuilt from stored results with the next one: {Reason}")]
+    private static partial void LogStepFailed(ILogger logger, long serviceId, string reason);
+}

@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitoring.Grains.Alerting;
+using Monitoring.Grains.Credentials;
+using Monitoring.Grains.Feed;
+using Monitoring.Grains.Interfaces.Models;
+
+namespace Monitoring.Grains.Delivery;
+
+/// <summary>
+/// Sends the outbox, on every silo: claims due deliveries with a lease, attempts each through its channel's
+/// <see cref="IChannelSender"/>, and stores the outcome (sent, a retry by <see cref="RetrySchedule"/>, or failed).
+/// Nothing is held only in memory: a silo that dies mid-attempt leaves a claim that expires, and another silo
+/// sends the delivery with the same identity. An outcome that cannot be stored is retried until it is.
+/// </summary>
+public sealed partial class DeliveryDispatcher(
+    DeliveryStore store,
+    IEnumerable<IChannelSender> senders,
+    CredentialProtector protector,
+    DeliverySignal signal,
+    FeedPublisher feed,
+    TimeProvider time,
+    IOptions<DeliveryOptions> options,
+    ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IChannelSender> byType = senders.ToDictionary(s => s.Type, StringComparer.Ordinal);
+    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentAttempts, options.Value.MaxConcurrentAttempts);
+    private readonly CancellationTokenSource stopping = new();
+    private bool claimFailing;
+
+    /// <summary>Names this silo's claims: machine, process and a per-start id.</summary>
+    public string Owner { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 200);
+
+    /// <summary>Claims and attempts one delivery now (a channel test); answers it as stored afterwards.</summary>
+    public async Task<DeliveryRow?> AttemptNowAsync(long deliveryId)
+    {
+        var claimed = await store.ClaimAsync(Owner, options.Value.Lease, 1, deliveryId);
+        if (claimed.Count == 0)
+        {
+            return await store.LoadAsync(deliveryId);
+        }
+
+        return await AttemptAsync(claimed[0]) ?? await store.LoadAsync(deliveryId);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var link = stoppingToken.Register(stopping.Cancel);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = slots.CurrentCount;
+            var claimed = 0;
+            if (free > 0)
+            {
+                claimed = await ClaimAndStartAsync(free);
+            }
+
+            if (claimed == 0 || claimed < free)
+            {
+                try
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Let attempts in flight finish and store their outcome (bounded by the attempt timeout).
+        for (var i = 0; i < options.Value.MaxConcurrentAttempts; i++)
+        {
+            await slots.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    private async Task<int> ClaimAndStartAsync(int free)
+    {
+        IReadOnlyList<DeliveryRow> claimed;
+        try
+        {
+            claimed = await store.ClaimAsync(Owner, options.Value.Lease, free);
+            claimFailing = false;
+        }
+        catch (Exception ex)
+        {
+            if (!claimFailing)
+            {
+                LogClaimFailed(logger, ex.Message);
+            }
+
+            claimFailing = true;
+            return 0;
+        }
+
+        foreach (var delivery in claimed)
+        {
+            await slots.WaitAsync();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await AttemptAsync(delivery);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            });
+        }
+
+        return claimed.Count;
+    }
+
+    /// <summary>One attempt of a claimed delivery; answers the stored row, or null when it was no longer ours.</summary>
+    private async Task<DeliveryRow?> AttemptAsync(DeliveryRow delivery)
+    {
+        AttemptResult result;
+        try
+        {
+            result = await SendAsync(delivery);
+        }
+        catch (Exception ex)
+        {
+            // Whatever a receiver does is answered by the sender; a throw is ours (a bug or PostgreSQL away): retried.
+            LogAttemptFailed(logger, delivery.Id, ex);
+            result = AttemptResult.NoAnswer($"the attempt could not be made: {ex.GetType().Name}: {ex.Message}");
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = Outcome(delivery, result, now);
+        var finished = await StoreOutcomeAsync(delivery, outcome);
+        if (finished is { DisabledChannel: { } channel })
+        {
+            LogChannelDisabled(logger, channel.Id);
+            feed.Publish(new FeedEvent(FeedEventKind.ChannelPatched, Channel: channel.ToRecord()));
+        }
+
+        if (finished is { Delivery: { } stored })
+        {
+            LogAttempted(logger, stored.Id, stored.Event, stored.ChannelId, stored.State, stored.Attempts, stored.LastStatusCode, stored.LastError);
+        }
+
+        return finished?.Delivery;
+    }
+
+    private async Task<AttemptResult> SendAsync(DeliveryRow delivery)
+    {
+        var records = await store.LoadRecordsAsync(delivery);
+        if (records is null)
+        {
+            return new AttemptResult(false, null, "the channel was removed", Final: true);
+        }
+
+        var channel = records.Channel;
+        if (!byType.TryGetValue(channel.Type, out var sender))
+        {
+            return new AttemptResult(false, null, $"no sender for channel type {channel.Type}", Final: true);
+        }
+
+        string? url, secret;
+        try
+        {
+            url = channel.UrlCiphertext is { } sealedUrl ? protector.Unprotect(sealedUrl, ChannelRow.UrlContext(channel.Id), $"channel {channel.Id}") : channel.Url;
+            secret = channel.SecretCiphertext is { } sealedSecret ? protector.Unprotect(sealedSecret, ChannelRow.SecretContext(channel.Id), $"channel {channel.Id}") : null;
+        }
+        catch (CredentialException ex)
+        {
+            return AttemptResult.NoAnswer($"the channel's secret cannot be decrypted: {ex.Message}");
+        }
+
+        var notification = new Notification(delivery, channel, url, secret, records.Client, records.Service, records.Incident, records.Status);
+        return await sender.SendAsync(notification, stopping.Token);
+    }
+
+    private static DeliveryOutcome Outcome(DeliveryRow delivery, AttemptResult result, DateTimeOffset now)
+    {
+        if (result.Accepted)
+        {
+            return new DeliveryOutcome("sent", result.StatusCode, null, null, now, false);
+        }
+
+        var next = result.Final ? null : RetrySchedule.NextAttempt(delivery.Attempts, delivery.CreatedAt, now, result.RetryAfter);
+        return next is null
+            ? new DeliveryOutcome("failed", result.StatusCode, result.Error, null, null, result.DisableChannel)
+            : new DeliveryOutcome("pending", result.StatusCode, result.Error, next, null, false);
+    }
+
+    /// <summary>Stores the outcome, trying again (1 s, 2 s, … 30 s) while PostgreSQL is away, for at most 10 minutes.</summary>
+    private async Task<(DeliveryRow Delivery, ChannelRow? DisabledChannel)?> StoreOutcomeAsync(DeliveryRow delivery, DeliveryOutcome outcome)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        var giveUpAt = time.GetUtcNow() + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return await store.FinishAsync(delivery.Id, Owner, outcome);
+            }
+            catch (Exception ex) when (time.GetUtcNow() < giveUpAt)
+            {
+                LogStoreRetried(logger, delivery.Id, outcome.State, ex.Message);
+                await Task.Delay(delay, time);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[^max..];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) to channel {ChannelId}: {State} after {Attempts} attempt(s), status {StatusCode}, error {Error}")]
+    private static partial void LogAttempted(ILogger logger, long deliveryId, string @event, long channelId, string state, int attempts, int? statusCode, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {ChannelId} answered 410 Gone: disabled")]
+    private static partial void LogChannelDisabled(ILogger logger, long channelId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Due deliveries could not be claimed; trying again: {Reason}")]
+    private static partial void LogClaimFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An attempt of delivery {DeliveryId} failed inside the dispatcher")]
+    private static partial void LogAttemptFailed(ILogger logger, long deliveryId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outcome ({State}) of delivery {DeliveryId} could not be stored; trying again: {Reason}")]
+    private static partial void LogStoreRetried(ILogger logger, long deliveryId, string state, string reason);
+}
