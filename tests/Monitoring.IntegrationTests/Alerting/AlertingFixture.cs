@@ -36,9 +36,19 @@ public sealed class AlertingFixture : IAsyncLifetime
             ["SMTP_URL"] = $"smtp://127.0.0.1:{Smtp.Port}?tls=none",
             ["SMTP_FROM"] = "Monitoring <alerts@monitoring.test>",
             ["Alerting:PollInterval"] = "00:00:00.200",
+            ["API_KEYS"] = $"{InProcessFleet.AdminKey}, {ScopedKey}:1",
         });
         Http = Fleet.Http();
+
+        // The database is new: the first client gets id 1, the one ScopedKey names.
+        ScopedClientId = await Http.CreateClientAsync("scoped client");
+        Assert.Equal(1, ScopedClientId);
     }
+
+    /// <summary>An API key scoped to <see cref="ScopedClientId"/>.</summary>
+    public const string ScopedKey = "alerting-scoped-key";
+
+    public long ScopedClientId { get; private set; }
 
     public async Task DisposeAsync()
     {

@@ -16,6 +16,9 @@ public sealed record ReceivedMail(string From, IReadOnlyList<string> To, string 
     }
 
     public string Body => Data.Split("\r\n\r\n", 2) is [_, var body] ? body : string.Empty;
+
+    /// <summary>The message as a mail client reads it (encoded words and transfer encodings decoded, by MimeKit).</summary>
+    public MimeKit.MimeMessage Parse() => MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Data)));
 }
 
 /// <summary>
