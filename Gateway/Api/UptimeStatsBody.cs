@@ -16,6 +16,7 @@ public sealed record UptimeStatsBody(
     double? UptimePercentage,
     double? HealthyPercentage,
     double? AvgResponseTimeMs,
+    long MaintenanceChecks,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UptimeBucketBody>? Buckets)
 {
     public static UptimeStatsBody Of(UptimeReport report) => new(
@@ -30,6 +31,7 @@ public sealed record UptimeStatsBody(
         report.Counts.UptimePercentage,
         report.Counts.HealthyPercentage,
         report.Counts.AverageResponseTimeMs,
+        report.MaintenanceChecks,
         report.Buckets?.Select(UptimeBucketBody.Of).ToList());
 }
 
@@ -41,7 +43,8 @@ public sealed record UptimeBucketBody(
     long DegradedChecks,
     long DownChecks,
     double? UptimePercentage,
-    double? AvgResponseTimeMs)
+    double? AvgResponseTimeMs,
+    long MaintenanceChecks)
 {
     public static UptimeBucketBody Of(UptimeBucket bucket) => new(
         bucket.Start,
@@ -50,5 +53,6 @@ public sealed record UptimeBucketBody(
         bucket.Counts.Degraded,
         bucket.Counts.Down,
         bucket.Counts.UptimePercentage,
-        bucket.Counts.AverageResponseTimeMs);
+        bucket.Counts.AverageResponseTimeMs,
+        bucket.MaintenanceChecks);
 }

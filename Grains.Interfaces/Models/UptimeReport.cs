@@ -8,7 +8,11 @@ public sealed record UptimeReport(
     [property: Id(2)] DateTimeOffset From,
     [property: Id(3)] DateTimeOffset To,
     [property: Id(4)] UptimeCounts Counts,
-    [property: Id(5)] IReadOnlyList<UptimeBucket>? Buckets);
+    [property: Id(5)] IReadOnlyList<UptimeBucket>? Buckets)
+{
+    /// <summary>Results of the period taken in a maintenance window: counted here, in none of <see cref="Counts"/>.</summary>
+    [Id(6)] public long MaintenanceChecks { get; init; }
+}
 
 /// <summary>Counts of one interval and the sum of their response times.</summary>
 [GenerateSerializer, Immutable, Alias("uptime-counts")]
@@ -33,4 +37,7 @@ public readonly record struct UptimeCounts(
 }
 
 [GenerateSerializer, Immutable, Alias("uptime-bucket")]
-public sealed record UptimeBucket([property: Id(0)] DateTimeOffset Start, [property: Id(1)] UptimeCounts Counts);
+public sealed record UptimeBucket([property: Id(0)] DateTimeOffset Start, [property: Id(1)] UptimeCounts Counts)
+{
+    [Id(2)] public long MaintenanceChecks { get; init; }
+}

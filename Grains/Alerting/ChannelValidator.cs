@@ -77,7 +77,7 @@ public static partial class ChannelValidator
         ApplySecret(current, fields, creating, kind, ref secret, ref generated, errors);
         ApplyRecipients(fields, creating, kind, ref next, errors);
 
-        if (kind == ChannelTypes.Email && !smtpConfigured)
+        if (creating && kind == ChannelTypes.Email && !smtpConfigured)
         {
             errors["type"] = "email channels need the SMTP settings: set SMTP_URL (smtp://user:pass@host:587?tls=starttls) and SMTP_FROM on the silos";
         }

@@ -171,7 +171,7 @@ public sealed partial class DeliveryDispatcher(
             return AttemptResult.NoAnswer($"the channel's secret cannot be decrypted: {ex.Message}");
         }
 
-        var notification = new Notification(delivery, channel, url, secret, records.Client, records.Service, records.Incident, records.Status);
+        var notification = new Notification(delivery, channel, url, secret, records.Client, records.Service, records.Incident, records.Status, time.GetUtcNow());
         return await sender.SendAsync(notification, stopping.Token);
     }
 

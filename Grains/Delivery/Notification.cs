@@ -5,7 +5,8 @@ namespace Monitoring.Grains.Delivery;
 
 /// <summary>
 /// Everything one attempt of a delivery sends: the delivery, its channel with the secrets decrypted for this
-/// attempt only, and the records the notice is about as REST returns them now (null for a test).
+/// attempt only, and the records the notice is about as REST returns them now (null for a test); <c>At</c> is when
+/// the attempt is made (an open incident's "so far" counts to it).
 /// </summary>
 public sealed record Notification(
     DeliveryRow Delivery,
@@ -15,7 +16,8 @@ public sealed record Notification(
     ClientRecord? Client,
     ServiceRecord? Service,
     IncidentRecord? Incident,
-    StatusRecord? Status)
+    StatusRecord? Status,
+    DateTimeOffset? At = null)
 {
     public string Event => Delivery.Event;
 

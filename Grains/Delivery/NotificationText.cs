@@ -76,7 +76,7 @@ public static class NotificationText
 
     /// <summary>How long the incident lasted (resolved) or has lasted so far.</summary>
     public static string Lasted(Notification n) => n.Incident is { } incident
-        ? DurationText.Of((incident.ResolvedAt ?? DateTimeOffset.UtcNow) - incident.StartedAt)
+        ? DurationText.Of((incident.ResolvedAt ?? n.At ?? DateTimeOffset.UtcNow) - incident.StartedAt)
         : "an unknown time";
 
     private static string SeverityWord(Notification n) => n.Incident?.Severity == Interfaces.Models.HealthStatus.Degraded ? "degraded" : "down";

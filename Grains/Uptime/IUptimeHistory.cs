@@ -10,4 +10,17 @@ public interface IUptimeHistory
 
     /// <summary>The same, grouped by UTC hour (hours without results are left out).</summary>
     Task<IReadOnlyDictionary<DateTimeOffset, UptimeCounts>> SumByHourAsync(long serviceId, DateTimeOffset from, DateTimeOffset until);
+
+    /// <summary>
+    /// The results taken in a maintenance window (which the sums leave out): how many have <paramref name="from"/> ≤
+    /// checked_at ≤ <paramref name="to"/>, and with a <paramref name="bucket"/> width how many fall in each UTC bucket
+    /// between <paramref name="bucketsFrom"/> and <paramref name="bucketsUntil"/> (buckets without any are left out).
+    /// </summary>
+    Task<MaintenanceCounts> MaintenanceChecksAsync(long serviceId, DateTimeOffset from, DateTimeOffset to, TimeSpan? bucket, DateTimeOffset bucketsFrom, DateTimeOffset bucketsUntil);
+}
+
+/// <summary>Maintenance results of a period and per bucket start.</summary>
+public sealed record MaintenanceCounts(long Total, IReadOnlyDictionary<DateTimeOffset, long> ByBucket)
+{
+    public static MaintenanceCounts None { get; } = new(0, new Dictionary<DateTimeOffset, long>());
 }

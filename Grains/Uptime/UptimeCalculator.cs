@@ -25,7 +25,11 @@ public sealed class UptimeCalculator(IUptimeHistory history)
             UptimeBucketSize.Day => await DayBucketsAsync(serviceId, window, from, to),
             _ => null,
         };
-        return new UptimeReport(serviceId, query.Period, from, to, totals, buckets);
+        var width = query.Bucket switch { UptimeBucketSize.Hour => Hour, UptimeBucketSize.Day => Day, _ => (TimeSpan?)null };
+        var maintenance = await history.MaintenanceChecksAsync(serviceId, from, to, width,
+            buckets is { Count: > 0 } ? buckets[0].Start : from, buckets is { Count: > 0 } ? buckets[^1].Start + width!.Value : to);
+        buckets = buckets?.Select(b => b with { MaintenanceChecks = maintenance.ByBucket.GetValueOrDefault(b.Start) }).ToList();
+        return new UptimeReport(serviceId, query.Period, from, to, totals, buckets) { MaintenanceChecks = maintenance.Total };
     }
 
     private async Task<UptimeCounts> SumAsync(long serviceId, UptimeWindow window, DateTimeOffset from, DateTimeOffset to)

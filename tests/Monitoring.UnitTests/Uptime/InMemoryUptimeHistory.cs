@@ -23,6 +23,13 @@ internal sealed class InMemoryUptimeHistory(long expectedServiceId, IReadOnlyLis
         return Task.FromResult(hours);
     }
 
+    /// <summary>These rows are never in a maintenance window (the maintenance arithmetic is proven against PostgreSQL).</summary>
+    public Task<MaintenanceCounts> MaintenanceChecksAsync(long serviceId, DateTimeOffset from, DateTimeOffset to, TimeSpan? bucket, DateTimeOffset bucketsFrom, DateTimeOffset bucketsUntil)
+    {
+        Assert.Equal(expectedServiceId, serviceId);
+        return Task.FromResult(MaintenanceCounts.None);
+    }
+
     public static UptimeCounts Sum(IEnumerable<CheckRow> rows)
     {
         var list = rows.ToList();
