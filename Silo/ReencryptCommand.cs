@@ -7,8 +7,9 @@ namespace Monitoring.Silo;
 
 /// <summary>
 /// <c>reencrypt-credentials</c>: after a key rotation (silos running with the new ENCRYPTION_KEY and the old
-/// one as ENCRYPTION_KEY_PREVIOUS), asks every service that stores a password to re-encrypt it under the
-/// current key. It goes through the grains, the only writers of their rows, as a cluster client.
+/// one as ENCRYPTION_KEY_PREVIOUS), asks every service that stores a password, and every alert channel that stores
+/// a secret (signing secret, routing key, chat URL), to re-encrypt it under the current key. It goes through the
+/// grains, the writers of those rows, as a cluster client.
 /// </summary>
 public static class ReencryptCommand
 {
@@ -43,7 +44,26 @@ public static class ReencryptCommand
             rotated += results.Count(changed => changed);
         }
 
-        Console.WriteLine($"re-encrypted {rotated} of {ids.Count} stored password(s) under the current ENCRYPTION_KEY");
+        var channelIds = new List<long>();
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var command = dataSource.CreateCommand("SELECT id FROM alert_channels WHERE url_ciphertext IS NOT NULL OR secret_ciphertext IS NOT NULL ORDER BY id"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                channelIds.Add(reader.GetInt64(0));
+            }
+        }
+
+        var channels = grains.GetGrain<IAlertChannelsGrain>(0);
+        var rotatedChannels = 0;
+        foreach (var chunk in channelIds.Chunk(32))
+        {
+            var results = await Task.WhenAll(chunk.Select(channels.ReencryptAsync));
+            rotatedChannels += results.Count(changed => changed);
+        }
+
+        Console.WriteLine($"re-encrypted {rotated} of {ids.Count} stored password(s) and {rotatedChannels} of {channelIds.Count} alert channel(s) with secrets under the current ENCRYPTION_KEY");
         await host.StopAsync();
         return 0;
     }

@@ -29,6 +29,7 @@ public sealed class ChannelApiTests(AlertingFixture fixture)
         var stored = await ScalarAsync($"SELECT secret_ciphertext FROM alert_channels WHERE id = {id}");
         Assert.StartsWith("v1:", stored);
         Assert.DoesNotContain(secret["whsec_".Length..], stored);
+        Assert.DoesNotContain(fixture.Fleet.Logs.Lines, line => line.Contains(secret["whsec_".Length..], StringComparison.Ordinal));
 
         // A given secret replaces it; a malformed one is a 400 that names the field.
         var patched = await fixture.Http.PatchJsonAsync($"/alert-channels/{id}", new { secret = "whsec_" + Convert.ToBase64String(new byte[24]) });
@@ -64,6 +65,7 @@ public sealed class ChannelApiTests(AlertingFixture fixture)
         var received = Assert.Single(fixture.Receiver.Accepted(key));
         using var body = JsonDocument.Parse(received.Body);
         Assert.True(body.RootElement.TryGetProperty(property, out _), received.Body);
+        Assert.DoesNotContain(fixture.Fleet.Logs.Lines, line => line.Contains("T0K3N", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -85,6 +87,7 @@ public sealed class ChannelApiTests(AlertingFixture fixture)
         Assert.Equal("R0UTING-KEY-0123456789", body.RootElement.GetProperty("routing_key").GetString());
         Assert.Equal("trigger", body.RootElement.GetProperty("event_action").GetString());
         Assert.Equal($"monitoring-test-{delivery.GetProperty("id").GetInt64()}", body.RootElement.GetProperty("dedup_key").GetString());
+        Assert.DoesNotContain(fixture.Fleet.Logs.Lines, line => line.Contains("R0UTING", StringComparison.Ordinal));
 
         var (_, defaulted) = await fixture.Http.PostJsonAsync("/alert-channels", new { client_id = client, name = "pd default", type = "pagerduty", secret = "k" });
         Assert.Equal("https://events.pagerduty.com/v2/enqueue", defaulted.GetProperty("url").GetString());
