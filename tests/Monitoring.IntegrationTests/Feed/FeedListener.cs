@@ -12,6 +12,9 @@ public sealed class FeedListener : IAsyncDisposable
     [
         "clients created", "clients patched", "clients removed",
         "client-services created", "client-services patched", "client-services removed", "service-status created",
+        "incidents created", "incidents patched",
+        "alert-channels created", "alert-channels patched", "alert-channels removed",
+        "maintenance-windows created", "maintenance-windows patched", "maintenance-windows removed",
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Record)> events = new();
