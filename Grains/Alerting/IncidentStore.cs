@@ -32,7 +32,12 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
 
     static IncidentStore() => DapperSetup.Ensure();
 
-    public async Task<IncidentHistory> LoadHistoryAsync(long serviceId)
+    /// <summary>
+    /// The open incident and the results after the last one counted (after the latest resolve when none is open),
+    /// at most <see cref="MaxReplayed"/>; without an open incident only the newest <paramref name="failureThreshold"/>
+    /// matter (the trailing bad streak), so no more are read.
+    /// </summary>
+    public async Task<IncidentHistory> LoadHistoryAsync(long serviceId, int failureThreshold)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var open = await connection.QuerySingleOrDefaultAsync<IncidentRow>(
@@ -43,7 +48,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
             SELECT checked_at, status, error, in_maintenance FROM service_status
             WHERE service_id = @serviceId AND (@countedUntil::timestamptz IS NULL OR checked_at > @countedUntil)
             ORDER BY checked_at DESC LIMIT @limit
-            """, new { serviceId, countedUntil, limit = MaxReplayed });
+            """, new { serviceId, countedUntil, limit = open is null ? Math.Clamp(failureThreshold, 1, MaxReplayed) : MaxReplayed });
         var uncounted = rows.Reverse().Select(r => new TrackedCheck(r.CheckedAt, HealthStatusNames.FromWire(r.Status), r.Error, r.InMaintenance)).ToList();
         return new IncidentHistory(open, countedUntil, uncounted);
     }

@@ -111,7 +111,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             return;
         }
 
-        var history = await WithRetriesAsync(() => store.LoadHistoryAsync(serviceId));
+        var history = await WithRetriesAsync(() => store.LoadHistoryAsync(serviceId, config.FailureThreshold));
         open = history.Open;
         state = IncidentTrackerState.Empty with
         {

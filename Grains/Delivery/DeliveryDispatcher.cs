@@ -29,6 +29,9 @@ public sealed partial class DeliveryDispatcher(
     private readonly CancellationTokenSource stopping = new();
     private bool claimFailing;
 
+    // Set when a claim filled every free slot: more may be due, so a slot freed wakes the loop at once.
+    private volatile bool moreDue;
+
     /// <summary>Names this silo's claims: machine, process and a per-start id.</summary>
     public string Owner { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 200);
 
@@ -56,7 +59,8 @@ public sealed partial class DeliveryDispatcher(
                 claimed = await ClaimAndStartAsync(free);
             }
 
-            if (claimed == 0 || claimed < free)
+            moreDue = free > 0 && claimed == free;
+            if (claimed == 0 || claimed < free || slots.CurrentCount == 0)
             {
                 try
                 {
@@ -107,6 +111,10 @@ public sealed partial class DeliveryDispatcher(
                 finally
                 {
                     slots.Release();
+                    if (moreDue)
+                    {
+                        signal.Raise();
+                    }
                 }
             });
         }

@@ -362,6 +362,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         config = null;
         timer.Disarm();
         await checks.CancelAsync();
+
+        // An incident write still under way finishes first, so the delete below takes its row too.
+        await alerting.WaitAsync(CancellationToken.None);
         if (wasConfigured)
         {
             await services.Store.DeleteAsync(Id);

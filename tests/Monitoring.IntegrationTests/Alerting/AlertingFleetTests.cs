@@ -96,7 +96,9 @@ public sealed class AlertingFleetTests
 
         fleet.StartSilo();
         await Eventually.IsTrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the new silo");
-        (await http.PatchJsonAsync($"/client-services/{recovering}", new { endpoint_url = target.Reply(200) })).Status.Equals(HttpStatusCode.OK);
+        // Until the fleet has declared the killed silo dead, a call may still be routed to it and time out: retried.
+        await Eventually.IsTrueAsync(async () => (await http.PatchJsonAsync($"/client-services/{recovering}", new { endpoint_url = target.Reply(200) })).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(90), "the patch on the new silo");
         await Eventually.IsTrueAsync(async () => (await http.PostJsonAsync($"/client-services/{recovering}/check", null)).Status == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "a check on the new silo");
         await http.PostJsonAsync($"/client-services/{failing}/check", null);
 
