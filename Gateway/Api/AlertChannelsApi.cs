@@ -12,77 +12,19 @@ public static class AlertChannelsApi
     public static IEndpointRouteBuilder MapAlertChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/alert-channels").RequireAuthorization();
-        channels.MapGet("/", FindAsync);
-        channels.MapGet("/{id}", GetAsync);
-        channels.MapPost("/", CreateAsync);
-        channels.MapPatch("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, replace: false));
-        channels.MapPut("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, replace: true));
-        channels.MapDelete("/{id}", RemoveAsync);
+        channels.MapFind(Resource.AlertChannels, (query, find, scope) => query.FindChannelsAsync(find, scope), ApiJson.Context.PageAlertChannelRecord);
+        channels.MapGetOne(Resource.AlertChannels, (grains, id, scope) => Channels(grains).GetAsync(id, scope), ApiJson.Context.AlertChannelRecord);
+        channels.MapWrites(
+            FieldsBinding.Channel,
+            (grains, fields, scope) => Channels(grains).CreateAsync(fields, scope),
+            (grains, id, fields, replace, scope) => Channels(grains).ChangeAsync(id, fields, replace, scope),
+            (grains, id, scope) => Channels(grains).RemoveAsync(id, scope),
+            ApiJson.Context.AlertChannelRecord);
         channels.MapPost("/{id}/test", TestAsync);
         return app;
     }
 
-    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!QueryReading.TryRead(request, Resource.AlertChannels, out var query, out var error))
-        {
-            return error!;
-        }
-
-        var page = await grains.GetGrain<IQueryGrain>(0).FindChannelsAsync(query, CallerScope.ClientId(user));
-        return ApiResponses.Page(page, ApiJson.Context.PageAlertChannelRecord, query.Select);
-    }
-
-    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!RequestIds.TryParse(id, out var channelId, out var error) || !QueryReading.TryReadSelect(request, Resource.AlertChannels, out var select, out error))
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IAlertChannelsGrain>(0).GetAsync(channelId, CallerScope.ClientId(user));
-        return outcome.Failure is { } failure ? Errors.ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, ApiJson.Context.AlertChannelRecord, select);
-    }
-
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.Channel);
-        if (fields is null)
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IAlertChannelsGrain>(0).CreateAsync(fields, CallerScope.ClientId(user));
-        return ApiResponses.From(outcome, ApiJson.Context.AlertChannelRecord, StatusCodes.Status201Created);
-    }
-
-    private static async Task<IResult> ChangeAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, bool replace)
-    {
-        if (!RequestIds.TryParse(id, out var channelId, out var idError))
-        {
-            return idError!;
-        }
-
-        var (fields, error) = await JsonBody.ReadFieldsAsync(request, FieldsBinding.Channel);
-        if (fields is null)
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IAlertChannelsGrain>(0).ChangeAsync(channelId, fields, replace, CallerScope.ClientId(user));
-        return ApiResponses.From(outcome, ApiJson.Context.AlertChannelRecord);
-    }
-
-    private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!RequestIds.TryParse(id, out var channelId, out var error))
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IAlertChannelsGrain>(0).RemoveAsync(channelId, CallerScope.ClientId(user));
-        return ApiResponses.From(outcome, ApiJson.Context.AlertChannelRecord);
-    }
+    private static IAlertChannelsGrain Channels(IGrainFactory grains) => grains.GetGrain<IAlertChannelsGrain>(0);
 
     private static async Task<IResult> TestAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -91,7 +33,7 @@ public static class AlertChannelsApi
             return error!;
         }
 
-        var outcome = await grains.GetGrain<IAlertChannelsGrain>(0).TestAsync(channelId, CallerScope.ClientId(user));
+        var outcome = await Channels(grains).TestAsync(channelId, CallerScope.ClientId(user));
         return ApiResponses.From(outcome, ApiJson.Context.DeliveryRecord, StatusCodes.Status201Created);
     }
 }

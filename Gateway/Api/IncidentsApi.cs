@@ -13,35 +13,13 @@ public static class IncidentsApi
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
         var incidents = app.MapGroup("/incidents").RequireAuthorization();
-        incidents.MapGet("/", FindAsync);
-        incidents.MapGet("/{id}", GetAsync);
+        incidents.MapFind(Resource.Incidents, (query, find, scope) => query.FindIncidentsAsync(find, scope), ApiJson.Context.PageIncidentRecord);
+        incidents.MapGetOne(Resource.Incidents,
+            async (grains, id, scope) => ResourceEndpoints.Found(await grains.GetGrain<IQueryGrain>(0).GetIncidentAsync(id, scope), id), ApiJson.Context.IncidentRecord);
         incidents.MapPatch("/{id}", PatchAsync);
-        incidents.MapMethods("/", ["POST", "PUT", "PATCH", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request, "incidents are opened and resolved by the checks"));
-        incidents.MapMethods("/{id}", ["POST", "PUT", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request, "incidents are opened and resolved by the checks; PATCH changes only acknowledged"));
+        incidents.MapNotAllowed("/", ["POST", "PUT", "PATCH", "DELETE"], "incidents are opened and resolved by the checks");
+        incidents.MapNotAllowed("/{id}", ["POST", "PUT", "DELETE"], "incidents are opened and resolved by the checks; PATCH changes only acknowledged");
         return app;
-    }
-
-    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!QueryReading.TryRead(request, Resource.Incidents, out var query, out var error))
-        {
-            return error!;
-        }
-
-        var page = await grains.GetGrain<IQueryGrain>(0).FindIncidentsAsync(query, CallerScope.ClientId(user));
-        return ApiResponses.Page(page, ApiJson.Context.PageIncidentRecord, query.Select);
-    }
-
-    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!RequestIds.TryParse(id, out var incidentId, out var error) || !QueryReading.TryReadSelect(request, Resource.Incidents, out var select, out error))
-        {
-            return error!;
-        }
-
-        return await grains.GetGrain<IQueryGrain>(0).GetIncidentAsync(incidentId, CallerScope.ClientId(user)) is { } record
-            ? ApiResponses.Record(record, ApiJson.Context.IncidentRecord, select)
-            : ErrorResults.NoRecord(incidentId);
     }
 
     private static async Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)

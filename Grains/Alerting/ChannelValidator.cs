@@ -27,21 +27,9 @@ public static partial class ChannelValidator
         string? secret = null;
         var generated = false;
 
-        if (fields.Name.IsSet || creating)
+        if (NameRule.Apply(fields.Name, creating, errors) is { } name)
         {
-            var name = fields.Name.Or(null)?.Trim();
-            if (string.IsNullOrEmpty(name))
-            {
-                errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
-            }
-            else if (TextLength.Of(name) > 200)
-            {
-                errors["name"] = "must be at most 200 characters";
-            }
-            else
-            {
-                next = next with { Name = name };
-            }
+            next = next with { Name = name };
         }
 
         if (creating)

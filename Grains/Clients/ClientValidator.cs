@@ -12,21 +12,9 @@ public static partial class ClientValidator
         var errors = new Dictionary<string, string>();
         var next = current;
 
-        if (fields.Name.IsSet || creating)
+        if (NameRule.Apply(fields.Name, creating, errors) is { } name)
         {
-            var name = fields.Name.Or(null)?.Trim();
-            if (string.IsNullOrEmpty(name))
-            {
-                errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
-            }
-            else if (TextLength.Of(name) > 200)
-            {
-                errors["name"] = "must be at most 200 characters";
-            }
-            else
-            {
-                next = next with { Name = name };
-            }
+            next = next with { Name = name };
         }
 
         if (fields.Description.IsSet)

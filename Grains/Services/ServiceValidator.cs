@@ -12,7 +12,7 @@ namespace Monitoring.Grains.Services;
 public static class ServiceValidator
 {
     public const int MaxUrlLength = 2048;
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = NameRule.MaxLength;
     public const int MaxUsernameLength = 200;
     public const int MaxPasswordLength = 1024;
     public const int MaxAlertChannels = 50;
@@ -26,21 +26,9 @@ public static class ServiceValidator
         var errors = new Dictionary<string, string>();
         var next = current;
 
-        if (fields.Name.IsSet || creating)
+        if (NameRule.Apply(fields.Name, creating, errors) is { } name)
         {
-            var name = fields.Name.Or(null)?.Trim();
-            if (string.IsNullOrEmpty(name))
-            {
-                errors["name"] = fields.Name.IsSet ? "must be a non-empty string" : "is required";
-            }
-            else if (TextLength.Of(name) > MaxNameLength)
-            {
-                errors["name"] = $"must be at most {MaxNameLength} characters";
-            }
-            else
-            {
-                next = next with { Name = name };
-            }
+            next = next with { Name = name };
         }
 
         if (fields.EndpointUrl.IsSet || creating)

@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Errors;
+using Monitoring.Grains.Interfaces;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Interfaces.Queries;
+
+namespace Monitoring.Gateway.Api;
+
+/// <summary>
+/// The routes every resource has, once: a Feathers find through the query grain, a get with <c>$select</c>, and
+/// create / patch / update / remove of a resource whose writes go through one grain call each. A route parses the
+/// id and body and answers the outcome; what is allowed is the grain's to decide.
+/// </summary>
+public static class ResourceEndpoints
+{
+    /// <summary><c>GET /</c>: a find of <paramref name="resource"/>, scoped to the caller's client.</summary>
+    public static RouteHandlerBuilder MapFind<T>(this RouteGroupBuilder group, Resource resource, Func<IQueryGrain, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info) =>
+        group.MapGet("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!QueryReading.TryRead(request, resource, out var query, out var error))
+            {
+                return error!;
+            }
+
+            var page = await find(grains.GetGrain<IQueryGrain>(0), query, CallerScope.ClientId(user));
+            return ApiResponses.Page(page, info, query.Select);
+        });
+
+    /// <summary><c>GET /{id}</c>: one record, with <c>$select</c>.</summary>
+    public static RouteHandlerBuilder MapGetOne<T>(this RouteGroupBuilder group, Resource resource, Func<IGrainFactory, long, long?, Task<Outcome<T>>> get, JsonTypeInfo<T> info) =>
+        group.MapGet("/{id}", async (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!RequestIds.TryParse(id, out var recordId, out var error) || !QueryReading.TryReadSelect(request, resource, out var select, out error))
+            {
+                return error!;
+            }
+
+            var outcome = await get(grains, recordId, CallerScope.ClientId(user));
+            return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, info, select);
+        });
+
+    /// <summary>A record read by the query grain, or the 404 of its id.</summary>
+    public static Outcome<T> Found<T>(T? record, long id)
+        where T : class =>
+        record is null ? Failure.NotFound($"No record found for id '{id}'") : Outcome<T>.Ok(record);
+
+    /// <summary>
+    /// <c>POST /</c>, <c>PATCH /{id}</c>, <c>PUT /{id}</c> (replace: true) and <c>DELETE /{id}</c> of a resource whose
+    /// bodies <paramref name="bind"/> reads; 201 for a create.
+    /// </summary>
+    public static void MapWrites<TFields, T>(
+        this RouteGroupBuilder group,
+        Func<JsonElement, (TFields Fields, IReadOnlyDictionary<string, string> Errors)> bind,
+        Func<IGrainFactory, TFields, long?, Task<Outcome<T>>> create,
+        Func<IGrainFactory, long, TFields, bool, long?, Task<Outcome<T>>> change,
+        Func<IGrainFactory, long, long?, Task<Outcome<T>>> remove,
+        JsonTypeInfo<T> info)
+        where TFields : class
+    {
+        group.MapPost("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            var (fields, error) = await JsonBody.ReadFieldsAsync(request, bind);
+            return fields is null ? error! : ApiResponses.From(await create(grains, fields, CallerScope.ClientId(user)), info, StatusCodes.Status201Created);
+        });
+        group.MapPatch("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, false));
+        group.MapPut("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, true));
+        group.MapDelete("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            RequestIds.TryParse(id, out var recordId, out var error) ? ApiResponses.From(await remove(grains, recordId, CallerScope.ClientId(user)), info) : error!);
+
+        async Task<IResult> ChangeAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, bool replace)
+        {
+            if (!RequestIds.TryParse(id, out var recordId, out var idError))
+            {
+                return idError!;
+            }
+
+            var (fields, error) = await JsonBody.ReadFieldsAsync(request, bind);
+            return fields is null ? error! : ApiResponses.From(await change(grains, recordId, fields, replace, CallerScope.ClientId(user)), info);
+        }
+    }
+
+    /// <summary>The 405 of methods a resource does not support on <paramref name="pattern"/>, with why.</summary>
+    public static void MapNotAllowed(this RouteGroupBuilder group, string pattern, string[] methods, string why) =>
+        group.MapMethods(pattern, methods, (HttpRequest request) => ReadOnly.NotAllowed(request, why));
+}
