@@ -117,7 +117,8 @@ public static class ServiceCollectionExtensions
 
     /// <summary>
     /// Incidents, channels, the delivery outbox and its dispatcher, maintenance windows. The dispatcher's HTTP client
-    /// reaches receivers anywhere (loopback included, unlike checks): channels are configured by the operators.
+    /// reaches receivers anywhere but the networks checks may not reach either (CHECK_DENIED_NETWORKS: cloud metadata
+    /// and link-local by default), so a channel cannot be used to probe them.
     /// </summary>
     private static void AddMonitoringAlerting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -136,10 +137,11 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.MaxConcurrentAttempts > 0, "Alerting:MaxConcurrentAttempts must be positive")
             .ValidateOnStart();
         services.AddHttpClient(Delivery.HttpAttempt.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                ConnectCallback = new GuardedConnector(sp.GetRequiredService<DeniedNetworks>()).ConnectAsync,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             })

@@ -37,6 +37,48 @@ public static class ApiResponses
         return TypedResults.Json(node, ApiJson.Context.JsonNode);
     }
 
+    /// <summary>
+    /// A page where some records may be shown only in part: <paramref name="visible"/> names the fields (besides id)
+    /// the caller may see of a record, or null for all of it.
+    /// </summary>
+    public static IResult Page<T>(Page<T> page, JsonTypeInfo<Page<T>> info, IReadOnlyList<string>? select, Func<T, IReadOnlyList<string>?> visible)
+    {
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(page, info)!;
+        var items = node["data"]!.AsArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (visible(page.Data[i]) is { } fields)
+            {
+                Project(items[i]!, fields);
+            }
+
+            if (select is not null)
+            {
+                Project(items[i]!, select);
+            }
+        }
+
+        return TypedResults.Json(node, ApiJson.Context.JsonNode);
+    }
+
+    /// <summary>A record shown only in part (<paramref name="visible"/> null: all of it), then <c>$select</c>ed.</summary>
+    public static IResult Record<T>(T record, JsonTypeInfo<T> info, IReadOnlyList<string>? select, IReadOnlyList<string>? visible)
+    {
+        if (visible is null)
+        {
+            return Record(record, info, select);
+        }
+
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(record, info)!;
+        Project(node, visible);
+        if (select is not null)
+        {
+            Project(node, select);
+        }
+
+        return TypedResults.Json(node, ApiJson.Context.JsonNode);
+    }
+
     public static IResult From<T>(Outcome<T> outcome, JsonTypeInfo<T> info, int status = StatusCodes.Status200OK) =>
         outcome.Failure is { } failure ? ErrorResults.From(failure) : Record(outcome.Value!, info, status: status);
 

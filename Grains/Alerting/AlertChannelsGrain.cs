@@ -14,7 +14,6 @@ namespace Monitoring.Grains.Alerting;
 [StatelessWorker]
 public sealed class AlertChannelsGrain(
     ChannelStore store,
-    DeliveryStore deliveries,
     DeliveryDispatcher dispatcher,
     CredentialProtector protector,
     FeedPublisher feed,
@@ -81,6 +80,16 @@ public sealed class AlertChannelsGrain(
                 Url = current.Type == ChannelTypes.PagerDuty ? ChannelTypes.PagerDutyEventsUrl : null,
             }
             : current;
+        if (replace && !fields.Name.IsSet)
+        {
+            return Failure.Invalid("name", "is required");
+        }
+
+        if (replace && current.Type == ChannelTypes.Email && !fields.EmailTo.IsSet)
+        {
+            return Failure.Invalid("email_to", "is required: 1 to 20 e-mail addresses");
+        }
+
         var typed = replace && !fields.Type.IsSet ? fields with { Type = current.Type } : fields;
         if (!ChannelValidator.TryApply(start, typed, creating: false, SmtpConfigured, out var change, out var invalid))
         {
@@ -133,8 +142,7 @@ public sealed class AlertChannelsGrain(
             return Failure.NotFound($"No record found for id '{id}'");
         }
 
-        var queued = await deliveries.InsertTestAsync(id, row.ClientId);
-        var attempted = await dispatcher.AttemptNowAsync(queued.Id) ?? queued;
+        var attempted = await dispatcher.TestAsync(id, row.ClientId);
         return Outcome<DeliveryRecord>.Ok(attempted.ToRecord());
     }
 

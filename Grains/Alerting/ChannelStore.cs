@@ -7,6 +7,7 @@ namespace Monitoring.Grains.Alerting;
 /// <summary>The SQL of alert_channels. Rows are read and written by column name (Dapper).</summary>
 public sealed class ChannelStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>The columns of alert_channels_view (the table with its latest attempt's outcome).</summary>
     public const string Columns =
         "id, client_id, name, type, url, url_ciphertext, secret_ciphertext, email_to, enabled, send_resolved, last_delivery_at, last_delivery_state, last_error, created_at, updated_at";
 
@@ -21,7 +22,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<ChannelRow?> LoadAsync(long id)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<ChannelRow>($"SELECT {Columns} FROM alert_channels WHERE id = @id", new { id });
+        return await connection.QuerySingleOrDefaultAsync<ChannelRow>($"SELECT {Columns} FROM alert_channels_view WHERE id = @id", new { id });
     }
 
     /// <summary>Inserts the row under its reserved id; null when its client does not exist.</summary>
@@ -30,11 +31,11 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         try
         {
-            return await connection.QuerySingleAsync<ChannelRow>($"""
+            await connection.ExecuteAsync("""
                 INSERT INTO alert_channels (id, client_id, name, type, url, url_ciphertext, secret_ciphertext, email_to, enabled, send_resolved)
                 VALUES (@Id, @ClientId, @Name, @Type, @Url, @UrlCiphertext, @SecretCiphertext, @EmailTo, @Enabled, @SendResolved)
-                RETURNING {Columns}
                 """, row);
+            return await connection.QuerySingleAsync<ChannelRow>($"SELECT {Columns} FROM alert_channels_view WHERE id = @Id", row);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -46,11 +47,12 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<ChannelRow?> UpdateAsync(ChannelRow row)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<ChannelRow>($"""
+        var updated = await connection.ExecuteAsync("""
             UPDATE alert_channels SET name = @Name, url = @Url, url_ciphertext = @UrlCiphertext, secret_ciphertext = @SecretCiphertext,
                 email_to = @EmailTo, enabled = @Enabled, send_resolved = @SendResolved
-            WHERE id = @Id RETURNING {Columns}
+            WHERE id = @Id
             """, row);
+        return updated == 0 ? null : await connection.QuerySingleOrDefaultAsync<ChannelRow>($"SELECT {Columns} FROM alert_channels_view WHERE id = @Id", row);
     }
 
     /// <summary>Deletes the channel and its deliveries; false when it was gone.</summary>

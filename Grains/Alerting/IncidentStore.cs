@@ -30,6 +30,11 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
     private const string ToldChannels =
         "c.id IN (SELECT d.channel_id FROM alert_deliveries d WHERE d.incident_id = @IncidentId AND d.event = 'triggered' AND d.state <> 'cancelled')";
 
+    // A reminder is not queued behind a notice of the incident the channel has not taken yet (a receiver that is down
+    // would otherwise collect one per interval).
+    private const string NothingPending =
+        "NOT EXISTS (SELECT 1 FROM alert_deliveries p WHERE p.incident_id = @IncidentId AND p.channel_id = c.id AND p.state = 'pending')";
+
     static IncidentStore() => DapperSetup.Ensure();
 
     /// <summary>
@@ -46,7 +51,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
             "SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId", new { serviceId });
         var rows = await connection.QueryAsync<ResultRow>("""
             SELECT checked_at, status, error, in_maintenance FROM service_status
-            WHERE service_id = @serviceId AND (@countedUntil::timestamptz IS NULL OR checked_at > @countedUntil)
+            WHERE service_id = @serviceId AND (@countedUntil::timestamptz IS NULL OR checked_at > @countedUntil) AND NOT in_maintenance
             ORDER BY checked_at DESC LIMIT @limit
             """, new { serviceId, countedUntil, limit = open is null ? Math.Clamp(failureThreshold, 1, MaxReplayed) : MaxReplayed });
         var uncounted = rows.Reverse().Select(r => new TrackedCheck(r.CheckedAt, HealthStatusNames.FromWire(r.Status), r.Error, r.InMaintenance)).ToList();
@@ -148,7 +153,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
             WHERE id = @incidentId AND status = 'open' AND NOT suppressed AND acknowledged_at IS NULL
             RETURNING {IncidentRow.Columns}
             """, new { incidentId }, transaction);
-        var queued = row is null ? 0 : await QueueAsync(connection, transaction, target, incidentId, "reminder", "c.type <> 'pagerduty' AND " + ToldChannels);
+        var queued = row is null ? 0 : await QueueAsync(connection, transaction, target, incidentId, "reminder", "c.type <> 'pagerduty' AND " + ToldChannels + " AND " + NothingPending);
         await transaction.CommitAsync();
         Signal(queued);
         return row;

@@ -34,6 +34,17 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         await ApplyAsync(step, config);
     });
 
+    /// <summary>
+    /// A result was journaled instead of committed (PostgreSQL away): the tracker is rebuilt from the stored results
+    /// with the next committed one, which by then may include the replayed journal.
+    /// </summary>
+    public void Forget() => Enqueue(() =>
+    {
+        state = null;
+        open = null;
+        return Task.CompletedTask;
+    });
+
     /// <summary>Sets or clears the acknowledgement of one of the service's incidents, after the changes queued before it.</summary>
     public Task<IncidentRow?> AcknowledgeAsync(long incidentId, bool acknowledged)
     {

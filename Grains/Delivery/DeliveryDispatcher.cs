@@ -22,6 +22,7 @@ public sealed partial class DeliveryDispatcher(
     FeedPublisher feed,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    ILocalSiloDetails silo,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannelSender> byType = senders.ToDictionary(s => s.Type, StringComparer.Ordinal);
@@ -32,19 +33,17 @@ public sealed partial class DeliveryDispatcher(
     // Set when a claim filled every free slot: more may be due, so a slot freed wakes the loop at once.
     private volatile bool moreDue;
 
-    /// <summary>Names this silo's claims: machine, process and a per-start id.</summary>
-    public string Owner { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 200);
+    /// <summary>
+    /// Names this silo's claims as the membership table names the silo (<c>address:port@generation</c>), then the process
+    /// id: another silo takes a claim over only once this silo is dead in that table.
+    /// </summary>
+    public string Owner { get; } = $"{silo.SiloAddress.Endpoint.Address}:{silo.SiloAddress.Endpoint.Port}@{silo.SiloAddress.Generation}/{Environment.ProcessId}";
 
-    /// <summary>Claims and attempts one delivery now (a channel test); answers it as stored afterwards.</summary>
-    public async Task<DeliveryRow?> AttemptNowAsync(long deliveryId)
+    /// <summary>Queues a test of the channel claimed by this silo, attempts it at once and answers it as stored afterwards.</summary>
+    public async Task<DeliveryRow> TestAsync(long channelId, long? clientId)
     {
-        var claimed = await store.ClaimAsync(Owner, options.Value.Lease, 1, deliveryId);
-        if (claimed.Count == 0)
-        {
-            return await store.LoadAsync(deliveryId);
-        }
-
-        return await AttemptAsync(claimed[0]) ?? await store.LoadAsync(deliveryId);
+        var queued = await store.InsertTestAsync(channelId, clientId, Owner, options.Value.Lease);
+        return await AttemptAsync(queued) ?? await store.LoadAsync(queued.Id) ?? queued;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -196,7 +195,10 @@ public sealed partial class DeliveryDispatcher(
             : new DeliveryOutcome("pending", result.StatusCode, result.Error, next, null, false);
     }
 
-    /// <summary>Stores the outcome, trying again (1 s, 2 s, … 30 s) while PostgreSQL is away, for at most 10 minutes.</summary>
+    /// <summary>
+    /// Stores the outcome, trying again every second or two while PostgreSQL is away (the claim stays this silo's
+    /// meanwhile), for at most 10 minutes; then the claim is taken over five minutes after it expired.
+    /// </summary>
     private async Task<(DeliveryRow Delivery, ChannelRow? DisabledChannel)?> StoreOutcomeAsync(DeliveryRow delivery, DeliveryOutcome outcome)
     {
         var delay = TimeSpan.FromSeconds(1);
@@ -211,12 +213,18 @@ public sealed partial class DeliveryDispatcher(
             {
                 LogStoreRetried(logger, delivery.Id, outcome.State, ex.Message);
                 await Task.Delay(delay, time);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+            catch (Exception ex)
+            {
+                LogOutcomeLost(logger, delivery.Id, outcome.State, ex.Message);
+                return null;
             }
         }
     }
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[^max..];
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outcome ({State}) of delivery {DeliveryId} could not be stored for 10 minutes; its claim will be taken over: {Reason}")]
+    private static partial void LogOutcomeLost(ILogger logger, long deliveryId, string state, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) to channel {ChannelId}: {State} after {Attempts} attempt(s), status {StatusCode}, error {Error}")]
     private static partial void LogAttempted(ILogger logger, long deliveryId, string @event, long channelId, string state, int attempts, int? statusCode, string? error);

@@ -14,9 +14,15 @@ public sealed record DeliveryOutcome(string State, int? StatusCode, string? Erro
 /// The SQL of the outbox. A dispatcher claims due deliveries with a lease (<c>claimed_by</c>, <c>claimed_until</c>,
 /// under <c>FOR UPDATE SKIP LOCKED</c>, so two silos never claim one row), never one whose channel has an earlier
 /// delivery of the same incident still pending (per-channel order), and releases each with its outcome.
+/// An expired claim is taken over only when its holder is no longer a live member of the fleet (the Orleans
+/// membership table says so), or five minutes after it expired: a live holder that cannot store an outcome while
+/// PostgreSQL is away keeps its delivery, so a notice a receiver accepted is not sent again by another silo.
 /// </summary>
 public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>Orleans' SiloStatus.Dead in the membership table.</summary>
+    private const int DeadSilo = 6;
+
     static DeliveryStore() => DapperSetup.Ensure();
 
     public async Task<DeliveryRow?> LoadAsync(long id)
@@ -25,14 +31,15 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<DeliveryRow>($"SELECT {DeliveryRow.Columns} FROM alert_deliveries WHERE id = @id", new { id });
     }
 
-    /// <summary>Queues a <c>test</c> delivery to the channel, due now.</summary>
-    public async Task<DeliveryRow> InsertTestAsync(long channelId, long? clientId)
+    /// <summary>Queues a <c>test</c> delivery to the channel, already claimed by <paramref name="owner"/> (who attempts it at once).</summary>
+    public async Task<DeliveryRow> InsertTestAsync(long channelId, long? clientId, string owner, TimeSpan lease)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.QuerySingleAsync<DeliveryRow>($"""
-            INSERT INTO alert_deliveries (channel_id, client_id, event, next_attempt_at) VALUES (@channelId, @clientId, 'test', now())
+            INSERT INTO alert_deliveries (channel_id, client_id, event, next_attempt_at, attempts, claimed_by, claimed_until)
+            VALUES (@channelId, @clientId, 'test', now(), 1, @owner, now() + @lease)
             RETURNING {DeliveryRow.Columns}
-            """, new { channelId, clientId });
+            """, new { channelId, clientId, owner, lease });
     }
 
     /// <summary>
@@ -46,101 +53,96 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             WITH due AS (
                 SELECT d.id FROM alert_deliveries d
                 WHERE d.state = 'pending' AND d.next_attempt_at <= now()
-                  AND (d.claimed_until IS NULL OR d.claimed_until < now())
-                  AND (@onlyId::bigint IS NULL OR d.id = @onlyId)
-                  AND NOT EXISTS (
+                  AND (d.claimed_until IS NULL
+                       OR (d.claimed_until < now() AND NOT EXISTS (
+                              SELECT 1 FROM orleansmembershiptable m
+                              WHERE m.status <> {DeadSilo} AND d.claimed_by LIKE m.address || ':' || m.port || '@' || m.generation || '/%'))
+                       OR d.claimed_until < now() - interval '5 minutes')
+                  AND (d.incident_id IS NULL OR NOT EXISTS (
                       SELECT 1 FROM alert_deliveries e
-                      WHERE e.channel_id = d.channel_id AND e.incident_id IS NOT DISTINCT FROM d.incident_id
-                        AND e.state = 'pending' AND e.id < d.id)
+                      WHERE e.incident_id = d.incident_id AND e.channel_id = d.channel_id AND e.state = 'pending' AND e.id < d.id))
                 ORDER BY d.next_attempt_at, d.id
                 LIMIT @max
                 FOR UPDATE OF d SKIP LOCKED)
             UPDATE alert_deliveries d SET claimed_by = @owner, claimed_until = now() + @lease, attempts = d.attempts + 1
             FROM due WHERE d.id = due.id
-            RETURNING {string.Join(", ", DeliveryRow.Columns.Split(", ").Select(c => "d." + c))}
+            RETURNING {Prefixed("d")}
             """, new { owner, lease, max, onlyId });
         return rows.OrderBy(r => r.Id).ToList();
     }
 
     /// <summary>
-    /// Stores an attempt's outcome and the channel's latest delivery fields. A failed attempt is stored only by the
-    /// claim's owner (a silo whose lease ran out does not overwrite its successor); an accepted one always. A retry of
-    /// a triggered or reminder notice whose incident has resolved meanwhile becomes <c>cancelled</c>.
-    /// Answers the delivery, and the channel when it changed (a 410 disabled it); null when the row was not ours.
+    /// Stores an attempt's outcome (and when it was made: the channel's latest outcome is read from its latest attempt,
+    /// so deliveries to one channel never queue on its row). A failed attempt is stored only by the claim's owner (a
+    /// silo whose claim was taken over does not overwrite its successor); an accepted one always. A retry of a
+    /// triggered or reminder notice whose incident has resolved meanwhile becomes <c>cancelled</c>. A 410 disables the
+    /// channel. Answers the delivery, and the channel when it was disabled; null when the row was not ours.
     /// </summary>
     public async Task<(DeliveryRow Delivery, ChannelRow? DisabledChannel)?> FinishAsync(long id, string owner, DeliveryOutcome outcome)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>($"""
             UPDATE alert_deliveries d SET
                 state = CASE WHEN @State = 'pending' AND d.event IN ('triggered', 'reminder')
                               AND EXISTS (SELECT 1 FROM incidents i WHERE i.id = d.incident_id AND i.status = 'resolved')
                              THEN 'cancelled' ELSE @State END,
                 last_status_code = @StatusCode, last_error = @Error, next_attempt_at = @NextAttemptAt, sent_at = @SentAt,
-                claimed_by = NULL, claimed_until = NULL
+                last_attempt_at = now(), claimed_by = NULL, claimed_until = NULL
             WHERE d.id = @id AND d.state = 'pending' AND (d.claimed_by = @owner OR @State = 'sent')
-            RETURNING {string.Join(", ", DeliveryRow.Columns.Split(", ").Select(c => "d." + c))}
-            """, new { id, owner, outcome.State, outcome.StatusCode, outcome.Error, outcome.NextAttemptAt, outcome.SentAt }, transaction);
-        if (row is null)
+            RETURNING {Prefixed("d")}
+            """, new { id, owner, outcome.State, outcome.StatusCode, outcome.Error, outcome.NextAttemptAt, outcome.SentAt });
+        if (row is null || !outcome.DisableChannel)
         {
-            await transaction.CommitAsync();
-            return null;
+            return row is null ? null : (row, null);
         }
 
-        var channel = await connection.QuerySingleOrDefaultAsync<ChannelRow>($"""
-            UPDATE alert_channels SET last_delivery_at = now(), last_delivery_state = @State, last_error = @Error,
-                enabled = enabled AND NOT @DisableChannel
-            WHERE id = @ChannelId
-            RETURNING {ChannelStore.Columns}
-            """, new { row.State, outcome.Error, outcome.DisableChannel, row.ChannelId }, transaction);
-        await transaction.CommitAsync();
-        return (row, outcome.DisableChannel ? channel : null);
+        await connection.ExecuteAsync("UPDATE alert_channels SET enabled = false WHERE id = @ChannelId", new { row.ChannelId });
+        var channel = await connection.QuerySingleOrDefaultAsync<ChannelRow>($"SELECT {ChannelStore.Columns} FROM alert_channels_view WHERE id = @ChannelId", new { row.ChannelId });
+        return (row, channel);
     }
 
-    /// <summary>The delivery's channel and the records it is about, as they are now (null when the channel is gone).</summary>
+    /// <summary>The delivery's channel and the records it is about, as they are now, in one round trip (null when the channel is gone).</summary>
     public async Task<NotificationRecords?> LoadRecordsAsync(DeliveryRow delivery)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        var channel = await connection.QuerySingleOrDefaultAsync<ChannelRow>($"SELECT {ChannelStore.Columns} FROM alert_channels WHERE id = @ChannelId", new { delivery.ChannelId });
-        if (channel is null)
-        {
-            return null;
-        }
+        await using var batch = new NpgsqlBatch(connection);
+        Add(batch, $"SELECT {ChannelStore.Columns} FROM alert_channels_view WHERE id = $1", delivery.ChannelId);
+        Add(batch, $"SELECT {ClientStore.Select("c")} FROM clients c WHERE c.id = coalesce($1, (SELECT client_id FROM alert_channels WHERE id = $2))", delivery.ClientId, delivery.ChannelId);
+        Add(batch, $"SELECT {ServiceRows.Select} FROM client_services s {ServiceRows.LatestJoin} WHERE s.id = $1", delivery.ServiceId);
+        Add(batch, $"SELECT {QueryGrain.StatusColumns} FROM service_status t WHERE t.service_id = $1 ORDER BY t.checked_at DESC LIMIT 1", delivery.ServiceId);
+        Add(batch, $"SELECT {IncidentRow.Columns} FROM incidents WHERE id = $1", delivery.IncidentId);
+        await using var reader = await batch.ExecuteReaderAsync();
 
-        ClientRecord? client = null;
-        if ((delivery.ClientId ?? channel.ClientId) is { } clientId)
-        {
-            await using var command = new NpgsqlCommand($"SELECT {ClientStore.Select("c")} FROM clients c WHERE c.id = $1", connection);
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = clientId });
-            await using var reader = await command.ExecuteReaderAsync();
-            client = await reader.ReadAsync() ? ClientStore.Read(reader) : null;
-        }
-
+        var channel = await reader.ReadAsync() ? reader.GetRowParser<ChannelRow>()(reader) : null;
+        await reader.NextResultAsync();
+        var client = await reader.ReadAsync() ? ClientStore.Read(reader) : null;
+        await reader.NextResultAsync();
         ServiceRecord? service = null;
-        StatusRecord? status = null;
-        if (delivery.ServiceId is { } serviceId)
+        if (await reader.ReadAsync())
         {
-            await using (var reader = await connection.ExecuteReaderAsync($"SELECT {ServiceRows.Select} FROM client_services s {ServiceRows.LatestJoin} WHERE s.id = @serviceId", new { serviceId }))
-            {
-                if (await reader.ReadAsync())
-                {
-                    var (config, runtime) = ServiceRows.Parser(reader)(reader);
-                    service = config.ToRecord(runtime);
-                }
-            }
-
-            await using var command = new NpgsqlCommand($"SELECT {QueryGrain.StatusColumns} FROM service_status t WHERE t.service_id = $1 ORDER BY t.checked_at DESC LIMIT 1", connection);
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = serviceId });
-            await using var statusReader = await command.ExecuteReaderAsync();
-            status = await statusReader.ReadAsync() ? QueryGrain.ReadStatus(statusReader) : null;
+            var (config, runtime) = ServiceRows.Parser(reader)(reader);
+            service = config.ToRecord(runtime);
         }
 
-        var incident = delivery.IncidentId is { } incidentId
-            ? (await connection.QuerySingleOrDefaultAsync<IncidentRow>($"SELECT {IncidentRow.Columns} FROM incidents WHERE id = @incidentId", new { incidentId }))?.ToRecord()
-            : null;
-        return new NotificationRecords(channel, client, service, incident, status);
+        await reader.NextResultAsync();
+        var status = await reader.ReadAsync() ? QueryGrain.ReadStatus(reader) : null;
+        await reader.NextResultAsync();
+        var incident = await reader.ReadAsync() ? reader.GetRowParser<IncidentRow>()(reader).ToRecord() : null;
+        return channel is null ? null : new NotificationRecords(channel, client, service, incident, status);
     }
+
+    private static void Add(NpgsqlBatch batch, string sql, params long?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = (object?)value ?? DBNull.Value });
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+
+    private static string Prefixed(string alias) => string.Join(", ", DeliveryRow.Columns.Split(", ").Select(c => $"{alias}.{c}"));
 }
 
 /// <summary>What a delivery is about, read for one attempt.</summary>

@@ -34,8 +34,6 @@ public sealed class EmailSender(SmtpConfiguration mail) : IChannelSender
             }
 
             await client.SendAsync(message, timeout.Token);
-            await client.DisconnectAsync(true, timeout.Token);
-            return AttemptResult.Sent(250);
         }
         catch (SmtpCommandException ex)
         {
@@ -50,6 +48,17 @@ public sealed class EmailSender(SmtpConfiguration mail) : IChannelSender
         {
             return AttemptResult.NoAnswer($"SMTP: {ex.Message}");
         }
+
+        // Accepted: whatever the goodbye does, the message is the server's now and is not sent again.
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception)
+        {
+        }
+
+        return AttemptResult.Sent(250);
     }
 
     /// <summary>The message of one delivery: stable Message-ID <c>&lt;dlv_42@sender-domain&gt;</c>.</summary>

@@ -34,6 +34,10 @@ public sealed class HttpAttempt(IHttpClientFactory clients, TimeProvider time)
         {
             return AttemptResult.NoAnswer($"no answer within {AttemptTimeout.TotalSeconds:0} s");
         }
+        catch (HttpRequestException ex) when (ex.InnerException is Checking.DeniedAddressException denied)
+        {
+            return new AttemptResult(false, null, denied.Message, Final: true);
+        }
         catch (HttpRequestException ex)
         {
             return AttemptResult.NoAnswer(ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);

@@ -16,7 +16,7 @@ public sealed class SlackSender(HttpAttempt http) : IChannelSender
         var fields = new JsonArray();
         foreach (var (label, value) in NotificationText.Facts(n).Take(10))
         {
-            fields.Add(new JsonObject { ["type"] = "mrkdwn", ["text"] = $"*{label}*\n{Escape(value)}" });
+            fields.Add(new JsonObject { ["type"] = "mrkdwn", ["text"] = Trim($"*{label}*\n{Escape(value)}", 2000) });
         }
 
         var body = new JsonObject
@@ -25,7 +25,7 @@ public sealed class SlackSender(HttpAttempt http) : IChannelSender
             ["blocks"] = new JsonArray
             {
                 new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Trim(NotificationText.Subject(n), 150) } },
-                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Escape(NotificationText.Summary(n)) } },
+                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Trim(Escape(NotificationText.Summary(n)), 3000) } },
                 new JsonObject { ["type"] = "section", ["fields"] = fields },
             },
         };

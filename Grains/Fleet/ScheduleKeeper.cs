@@ -103,7 +103,11 @@ public sealed partial class ScheduleKeeper(
         LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
     }
 
-    /// <summary>The enabled services' ids; retried while PostgreSQL is away (the grains that are active keep checking meanwhile).</summary>
+    /// <summary>
+    /// The enabled services' ids, and disabled ones with an incident still open (their activation resolves it as
+    /// <c>disabled</c>: the silo that disabled them died before it could); retried while PostgreSQL is away (the grains
+    /// that are active keep checking meanwhile).
+    /// </summary>
     private async Task<IReadOnlyList<long>> EnabledServicesAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
@@ -112,7 +116,7 @@ public sealed partial class ScheduleKeeper(
             try
             {
                 var ids = new List<long>();
-                await using var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE enabled");
+                await using var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE enabled OR id IN (SELECT service_id FROM incidents WHERE status = 'open')");
                 await using var reader = await command.ExecuteReaderAsync(stoppingToken);
                 while (await reader.ReadAsync(stoppingToken))
                 {

@@ -67,6 +67,19 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
                 }
             }
 
+            // Incidents resolved, and deliveries finished, before the cutoff go with the history they are about
+            // (deleting an incident deletes its deliveries).
+            foreach (var sql in new[]
+            {
+                "DELETE FROM alert_deliveries WHERE state <> 'pending' AND created_at < $1",
+                "DELETE FROM incidents WHERE status = 'resolved' AND resolved_at < $1",
+            })
+            {
+                await using var alerting = new NpgsqlCommand(sql, connection);
+                alerting.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
+                await alerting.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             // A replay record only matters while its journal file could still be around: a week is plenty.
             await using (var replays = new NpgsqlCommand("DELETE FROM status_journal_replays WHERE replayed_at < now() - interval '7 days'", connection))
             {

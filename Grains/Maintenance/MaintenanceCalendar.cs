@@ -17,7 +17,7 @@ public sealed partial class MaintenanceCalendar(NpgsqlDataSource dataSource, ILo
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
     private volatile FrozenDictionary<long, MaintenanceRule[]> byClient = FrozenDictionary<long, MaintenanceRule[]>.Empty;
-    private (long Count, DateTimeOffset? Latest, long IdSum) fingerprint = (-1, null, 0);
+    private string? fingerprint;
     private readonly SemaphoreSlim reloading = new(1, 1);
     private bool failing;
 

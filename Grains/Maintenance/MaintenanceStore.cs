@@ -60,13 +60,14 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
         return serviceIds.Except(found).ToArray();
     }
 
-    /// <summary>Changes when any window is added, changed or removed: the calendar reloads only then.</summary>
-    internal static async Task<(long Count, DateTimeOffset? Latest, long IdSum)> FingerprintAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleAsync<(long, DateTime?, decimal)>(new CommandDefinition(
-            "SELECT count(*), max(updated_at), coalesce(sum(id), 0) FROM maintenance_windows", cancellationToken: cancellationToken));
-        return (row.Item1, row.Item2 is { } latest ? new DateTimeOffset(DateTime.SpecifyKind(latest, DateTimeKind.Utc)) : null, (long)row.Item3);
-    }
+    /// <summary>
+    /// Changes when any window is added, changed or removed (a digest of every id and updated_at, so an edit that
+    /// commits after a later one is not missed): the calendar reloads only then. Windows are few; this reads them all.
+    /// </summary>
+    internal static Task<string> FingerprintAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT count(*) || '/' || md5(coalesce(string_agg(id::text || ':' || updated_at::text, ',' ORDER BY id), '')) FROM maintenance_windows",
+            cancellationToken: cancellationToken));
 
     internal static async Task<IReadOnlyList<MaintenanceRule>> LoadRulesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

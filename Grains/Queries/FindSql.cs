@@ -36,7 +36,7 @@ public sealed class FindSql
         var conditions = new List<string>();
         if (scopeClientId is { } scope)
         {
-            conditions.Add(resource.SharedRowsVisible
+            conditions.Add(resource.SharedRowsVisible && OnlyUses(query, resource.SharedFields)
                 ? $"({resource.ScopeColumn} = {sql.Add(scope, NpgsqlDbType.Bigint)} OR {resource.ScopeColumn} IS NULL)"
                 : $"{resource.ScopeColumn} = {sql.Add(scope, NpgsqlDbType.Bigint)}");
         }
@@ -49,6 +49,23 @@ public sealed class FindSql
         sql.Where = conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
         sql.OrderBy = sql.Order(query.Sort.Count > 0 ? query.Sort : resource.DefaultSort);
         return sql;
+    }
+
+    /// <summary>
+    /// Whether the query filters and sorts on <paramref name="fields"/> only. A client-scoped find that touches another
+    /// field leaves shared rows out: what a scoped key may not read of them it may not search by either.
+    /// </summary>
+    private static bool OnlyUses(FindQuery query, IReadOnlySet<string> fields)
+    {
+        return query.Sort.All(k => fields.Contains(k.Field)) && (query.Filter is null || Check(query.Filter));
+
+        bool Check(FilterNode node) => node switch
+        {
+            AllOf all => all.Nodes.All(Check),
+            AnyOf any => any.Nodes.All(Check),
+            Comparison comparison => fields.Contains(comparison.Field),
+            _ => false,
+        };
     }
 
     /// <summary>Copies of the parameters for a second command (a parameter belongs to one command).</summary>

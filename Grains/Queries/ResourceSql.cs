@@ -62,7 +62,7 @@ public sealed class ResourceSql
     /// <summary>A client-scoped find sees its client's channels and the shared ones (client_id null).</summary>
     public static readonly ResourceSql AlertChannels = new(
         Resource.AlertChannels,
-        "alert_channels c",
+        "alert_channels_view c",
         join: null,
         scopeColumn: "c.client_id",
         idColumn: "c.id",
@@ -73,6 +73,7 @@ public sealed class ResourceSql
         }))
     {
         SharedRowsVisible = true,
+        SharedFields = new HashSet<string>(["id", "name", "type", "client_id"], StringComparer.Ordinal),
     };
 
     public static readonly ResourceSql AlertDeliveries = new(
@@ -126,6 +127,9 @@ public sealed class ResourceSql
 
     /// <summary>Whether rows with a null scope column (shared ones) are visible to every client-scoped caller too.</summary>
     public bool SharedRowsVisible { get; private init; }
+
+    /// <summary>The fields a client-scoped caller may read, filter and sort by on shared rows.</summary>
+    public IReadOnlySet<string> SharedFields { get; private init; } = new HashSet<string>();
 
     public string IdColumn { get; }
 

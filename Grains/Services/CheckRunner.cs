@@ -12,7 +12,8 @@ namespace Monitoring.Grains.Services;
 /// keeps track of the ones in flight. A check counts as done when its row is committed; only then is the
 /// grain told (<c>onCommitted</c>). Created from a grain turn, so its continuations run on the grain.
 /// </summary>
-internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependencies services, ILogger logger, Action<StatusRecord> onCommitted)
+/// <remarks><c>onJournaled</c> is told when a scheduled result went to the journal instead (it is stored later, not through <c>onCommitted</c>).</remarks>
+internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependencies services, ILogger logger, Action<StatusRecord> onCommitted, Action onJournaled)
 {
     // Created with the first check: most grains spend their life between checks, and memory per service counts.
     private List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)>? inFlight;
@@ -104,6 +105,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
         {
             // Safe on this silo's disk; stored (and counted by SQL) when the journal is replayed.
+            onJournaled();
             return null;
         }
         catch (ResultNotStoredException ex) when (trigger == CheckTrigger.Schedule)

@@ -50,7 +50,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         this.logger = logger;
         var id = this.GetPrimaryKeyLong();
         uptime = new UptimeTracker(id, state, services, logger);
-        checks = new CheckRunner(id, services, logger, OnCommitted);
+        checks = new CheckRunner(id, services, logger, OnCommitted, () => alerting!.Forget());
         alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
         // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check that
@@ -90,6 +90,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         await uptime.LoadAsync();
         await ApplyScheduleAsync(previous: null, resuming: true);
+        if (!config.Enabled)
+        {
+            // An incident left open by a disable whose resolve was never written (its silo died) resolves now.
+            alerting.Disable(config);
+        }
 
         // Last: an activation that failed above never reaches OnDeactivateAsync, which removes the id.
         services.Local.Add(Id);
@@ -202,8 +207,12 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
                 return NotFound<StatusRecord>();
             }
 
-            // Answer once the result's incident decision is written too: a read after the answer sees it.
-            await alerting.WaitAsync(CancellationToken.None);
+            // Answer once the result's incident decision is written too (a read after the answer sees it), but not
+            // later than 10 s: while PostgreSQL struggles the decision goes on in the background.
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                await alerting.WaitAsync(bound.Token);
+            }
             return Outcome<StatusRecord>.Ok(record);
         }
         catch (ResultNotStoredException ex)

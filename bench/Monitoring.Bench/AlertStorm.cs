@@ -80,8 +80,9 @@ public static class AlertStorm
         await SwitchAsync(http, stub, group, down: true);
         var flipped = DateTimeOffset.UtcNow;
 
-        var opened = $"SELECT count(*) FROM incidents WHERE started_at >= '{flipped.AddSeconds(-2):O}'";
-        await WaitAsync(context, $"{opened.Replace("count(*)", "count(*) >=", StringComparison.Ordinal)} {incidents}", interval * 3 + TimeSpan.FromSeconds(60), "every incident opened");
+        var since = flipped.AddSeconds(-2).ToString("O");
+        var opened = $"SELECT count(*) FROM incidents WHERE started_at >= '{since}'";
+        await WaitAsync(context, $"SELECT count(*) >= {incidents} FROM incidents WHERE started_at >= '{since}'", interval * 3 + TimeSpan.FromSeconds(60), "every incident opened");
         var expected = isIndependent ? incidents : 1;
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
         JsonElement received;
@@ -100,7 +101,6 @@ public static class AlertStorm
         await Task.Delay(TimeSpan.FromSeconds(3));
         received = await http.GetFromJsonAsync<JsonElement>($"{stub}/received");
         var lagDuring = await LagAsync(context.Database, others, flipped, done);
-        var since = flipped.AddSeconds(-2).ToString("O");
         var confirmedFirst = await context.Scalar<DateTime>($"SELECT min(confirmed_at) FROM incidents WHERE started_at >= '{since}'");
         var confirmedLast = await context.Scalar<DateTime>($"SELECT max(confirmed_at) FROM incidents WHERE started_at >= '{since}'");
         var suppressed = await context.Scalar<long>($"SELECT count(*) FROM incidents WHERE started_at >= '{since}' AND suppressed");

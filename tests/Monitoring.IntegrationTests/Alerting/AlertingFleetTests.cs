@@ -39,7 +39,7 @@ public sealed class AlertingFleetTests
         await Eventually.IsTrueAsync(async () => receiver.Received(key).Count == 1, TimeSpan.FromSeconds(15), "the first attempt to reach the receiver");
 
         var claimedBy = await ScalarAsync<string>(database, "SELECT claimed_by FROM alert_deliveries");
-        var holder = silos.Single(s => claimedBy.Contains($"/{s.Pid}/", StringComparison.Ordinal));
+        var holder = silos.Single(s => claimedBy.EndsWith($"/{s.Pid}", StringComparison.Ordinal));
         holder.Kill();
         var killedAt = DateTimeOffset.UtcNow;
         receiver.Answer(key, 200);

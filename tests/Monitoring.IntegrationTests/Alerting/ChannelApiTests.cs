@@ -178,10 +178,17 @@ public sealed class ChannelApiTests(AlertingFixture fixture)
         var (_, seen) = await scoped.GetJsonAsync($"/alert-channels/{sharedId}");
         Assert.Equal("ops shared", seen.GetProperty("name").GetString());
         Assert.Equal("webhook", seen.GetProperty("type").GetString());
-        Assert.Equal(JsonValueKind.Null, seen.GetProperty("url").ValueKind);
-        var (_, page) = await scoped.GetJsonAsync("/alert-channels?$limit=200");
-        Assert.Contains(page.GetProperty("data").EnumerateArray(), c => c.GetProperty("id").GetInt64() == sharedId && c.GetProperty("url").ValueKind == JsonValueKind.Null);
+        Assert.Equal(["id", "client_id", "name", "type"], seen.EnumerateObject().Select(p => p.Name));
+        var (_, page) = await scoped.GetJsonAsync("/alert-channels?$limit=100&$sort[id]=-1");
+        var listed = Assert.Single(page.GetProperty("data").EnumerateArray(), c => c.GetProperty("id").GetInt64() == sharedId);
+        Assert.Equal(["id", "client_id", "name", "type"], listed.EnumerateObject().Select(p => p.Name));
         Assert.DoesNotContain("ops-shared", page.ToString());
+
+        // A scoped key cannot search shared channels by what it may not read of them.
+        var (_, byUrl) = await scoped.GetJsonAsync($"/alert-channels?url[$like]=%25ops-shared%25");
+        Assert.Equal(0, byUrl.GetProperty("total").GetInt32());
+        var (_, byName) = await scoped.GetJsonAsync("/alert-channels?name=ops%20shared");
+        Assert.True(byName.GetProperty("total").GetInt32() >= 1);
 
         (await scoped.PatchJsonAsync($"/alert-channels/{sharedId}", new { name = "mine now" })).AssertFeathersError(403, "Forbidden");
         (await scoped.DeleteJsonAsync($"/alert-channels/{sharedId}")).AssertFeathersError(403, "Forbidden");
