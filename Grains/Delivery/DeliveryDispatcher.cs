@@ -30,8 +30,11 @@ public sealed partial class DeliveryDispatcher(
     private readonly CancellationTokenSource stopping = new();
     private bool claimFailing;
 
-    // Set when a claim filled every free slot: more may be due, so a slot freed wakes the loop at once.
+    // Set when a claim filled every free slot: more may be due, so freed slots wake the loop at once (a quarter of
+    // them at a time, so that claims stay batches).
     private volatile bool moreDue;
+
+    private int RefillAt => Math.Max(1, options.Value.MaxConcurrentAttempts / 4);
 
     /// <summary>
     /// Names this silo's claims as the membership table names the silo (<c>address:port@generation</c>), then the process
@@ -58,7 +61,12 @@ public sealed partial class DeliveryDispatcher(
                 claimed = await ClaimAndStartAsync(free);
             }
 
-            moreDue = free > 0 && claimed == free;
+            if (free > 0)
+            {
+                // With every slot busy nothing was claimed, and whether more is due is still what the last claim said.
+                moreDue = claimed == free;
+            }
+
             if (claimed == 0 || claimed < free || slots.CurrentCount == 0)
             {
                 try
@@ -109,8 +117,8 @@ public sealed partial class DeliveryDispatcher(
                 }
                 finally
                 {
-                    slots.Release();
-                    if (moreDue)
+                    // Refill in batches: one claim per freed slot would cost a query per delivery.
+                    if (slots.Release() + 1 >= RefillAt && moreDue)
                     {
                         signal.Raise();
                     }

@@ -93,7 +93,8 @@ CREATE TABLE alert_deliveries (
     created_at       timestamptz(3) NOT NULL DEFAULT now()
 );
 
-CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at) WHERE state = 'pending';
+-- The claim's order (next_attempt_at, id) with LIMIT: an ordered index scan, not a sort of every due row.
+CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX alert_deliveries_incident ON alert_deliveries (incident_id, channel_id, id);
 CREATE INDEX alert_deliveries_channel ON alert_deliveries (channel_id, id);
 CREATE INDEX alert_deliveries_client ON alert_deliveries (client_id, id);
