@@ -61,10 +61,10 @@ public sealed class JournalFleetTests
             TimeSpan.FromSeconds(30), "the journal to be emptied");
     }
 
-    /// <summary>How many of the hits have a stored result of the service checked within half a second before them.</summary>
+    /// <summary>How many of the hits have a stored result of the service checked before them, one result per hit (<see cref="HitMatching"/>).</summary>
     private static async Task<int> CountNearAsync(TestDatabase database, long service, List<DateTimeOffset> hits)
     {
         var stored = await database.ScalarAsync<DateTime[]>("SELECT coalesce(array_agg(checked_at), '{}') FROM service_status WHERE service_id = $1", service);
-        return hits.Count(hit => stored.Any(checkedAt => hit - new DateTimeOffset(checkedAt, TimeSpan.Zero) is var lag && lag >= TimeSpan.FromMilliseconds(-5) && lag < TimeSpan.FromMilliseconds(500)));
+        return HitMatching.CountMatched(hits, stored.Select(checkedAt => new DateTimeOffset(checkedAt, TimeSpan.Zero)));
     }
 }
