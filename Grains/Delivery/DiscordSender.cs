@@ -19,12 +19,12 @@ public sealed class DiscordSender(HttpAttempt http, TimeProvider time) : IChanne
         var description = NotificationText.Summary(n) + "\n\n" + string.Join("\n", NotificationText.Facts(n).Select(f => $"**{f.Label}:** {f.Value}"));
         var body = new JsonObject
         {
-            ["content"] = Trim(NotificationText.Subject(n), 2000),
+            ["content"] = NotificationText.Clip(NotificationText.Subject(n), 2000),
             ["embeds"] = new JsonArray
             {
                 new JsonObject
                 {
-                    ["title"] = Trim(NotificationText.Subject(n), 256),
+                    ["title"] = NotificationText.Clip(NotificationText.Subject(n), 256),
                     ["description"] = description.Length <= 4000 ? description : description[..3999] + "…",
                     ["color"] = Color(n),
                     ["timestamp"] = JsonSerializer.SerializeToNode(now, RecordJson.Options),
@@ -34,8 +34,6 @@ public sealed class DiscordSender(HttpAttempt http, TimeProvider time) : IChanne
         return body.ToJsonString();
     }
 
-    /// <summary>Discord's limits: content 2,000 characters, an embed's title 256 (a longer one is a 400).</summary>
-    private static string Trim(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>Red for down, amber for degraded, green for resolved, blue for tests and reminders (as 0xRRGGBB integers).</summary>
     private static int Color(Notification n) => n.Event switch

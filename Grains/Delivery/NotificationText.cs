@@ -74,6 +74,12 @@ public static class NotificationText
     public static string PlainText(Notification n) =>
         Summary(n) + "\n\n" + string.Join("\n", Facts(n).Select(f => $"{f.Label}: {f.Value}")) + "\n";
 
+    /// <summary>
+    /// <paramref name="text"/> cut to <paramref name="max"/> characters with an ellipsis: receivers refuse longer fields
+    /// (Discord: a title of 256, content of 2,000; Slack: a section of 3,000; PagerDuty: a summary of 1,024).
+    /// </summary>
+    public static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
     /// <summary>How long the incident lasted (resolved) or has lasted so far.</summary>
     public static string Lasted(Notification n) => n.Incident is { } incident
         ? DurationText.Of((incident.ResolvedAt ?? n.At ?? DateTimeOffset.UtcNow) - incident.StartedAt)

@@ -37,7 +37,7 @@ public sealed class PagerDutySender(HttpAttempt http, TimeProvider time) : IChan
             ["dedup_key"] = DedupKey(n),
             ["payload"] = new JsonObject
             {
-                ["summary"] = Trim($"{NotificationText.Subject(n)}: {NotificationText.Summary(n)}", 1024),
+                ["summary"] = NotificationText.Clip($"{NotificationText.Subject(n)}: {NotificationText.Summary(n)}", 1024),
                 ["source"] = n.Service?.EndpointUrl ?? "monitoring",
                 ["severity"] = n.Event == "test" ? "info" : n.Incident?.Severity == HealthStatus.Degraded ? "warning" : "critical",
                 ["timestamp"] = JsonSerializer.SerializeToNode(now, RecordJson.Options),
@@ -47,5 +47,4 @@ public sealed class PagerDutySender(HttpAttempt http, TimeProvider time) : IChan
         return body.ToJsonString();
     }
 
-    private static string Trim(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

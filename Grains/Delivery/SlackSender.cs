@@ -16,7 +16,7 @@ public sealed class SlackSender(HttpAttempt http) : IChannelSender
         var fields = new JsonArray();
         foreach (var (label, value) in NotificationText.Facts(n).Take(10))
         {
-            fields.Add(new JsonObject { ["type"] = "mrkdwn", ["text"] = Trim($"*{label}*\n{Escape(value)}", 2000) });
+            fields.Add(new JsonObject { ["type"] = "mrkdwn", ["text"] = NotificationText.Clip($"*{label}*\n{Escape(value)}", 2000) });
         }
 
         var body = new JsonObject
@@ -24,8 +24,8 @@ public sealed class SlackSender(HttpAttempt http) : IChannelSender
             ["text"] = $"{NotificationText.Subject(n)}: {NotificationText.Summary(n)}",
             ["blocks"] = new JsonArray
             {
-                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Trim(NotificationText.Subject(n), 150) } },
-                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Trim(Escape(NotificationText.Summary(n)), 3000) } },
+                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = NotificationText.Clip(NotificationText.Subject(n), 150) } },
+                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = NotificationText.Clip(Escape(NotificationText.Summary(n)), 3000) } },
                 new JsonObject { ["type"] = "section", ["fields"] = fields },
             },
         };
@@ -35,5 +35,4 @@ public sealed class SlackSender(HttpAttempt http) : IChannelSender
     /// <summary>Slack's mrkdwn escapes: &amp;, &lt; and &gt;.</summary>
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    private static string Trim(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
