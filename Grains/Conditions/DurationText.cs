@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Monitoring.Grains.Conditions;
+
+/// <summary>Durations as Gatus (Go) writes them: numbers with units, <c>48h</c>, <c>30m</c>, <c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>.</summary>
+public static class DurationText
+{
+    public static bool TryParse(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var i = 0;
+        var total = 0.0;
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        while (i < text.Length)
+        {
+            var start = i;
+            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
+            {
+                i++;
+            }
+
+            if (i == start || !double.TryParse(text[start..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return false;
+            }
+
+            var unitStart = i;
+            while (i < text.Length && char.IsAsciiLetter(text[i]))
+            {
+                i++;
+            }
+
+            var milliseconds = text[unitStart..i] switch
+            {
+                "h" => 3_600_000.0,
+                "m" => 60_000.0,
+                "s" => 1_000.0,
+                "ms" => 1.0,
+                "us" => 0.001,
+                "ns" => 0.000001,
+                _ => double.NaN,
+            };
+            if (double.IsNaN(milliseconds))
+            {
+                return false;
+            }
+
+            total += number * milliseconds;
+        }
+
+        if (total > TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(total);
+        return true;
+    }
+}
