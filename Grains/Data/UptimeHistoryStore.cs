@@ -68,6 +68,13 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
         return results;
     }
 
+    public async Task<bool> HasMaintenanceResultsAsync(long serviceId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM service_status WHERE service_id = $1 AND in_maintenance)").With(serviceId);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<MaintenanceCounts> MaintenanceChecksAsync(long serviceId, DateTimeOffset from, DateTimeOffset to, TimeSpan? bucket, DateTimeOffset bucketsFrom, DateTimeOffset bucketsUntil)
     {
         var unit = bucket == TimeSpan.FromDays(1) ? "day" : "hour";

@@ -21,6 +21,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     private long changesSnapshotted;
     private DateTimeOffset lastSnapshotAt;
 
+    // Whether the service has results taken in a maintenance window: asked once per activation, then kept.
+    private bool? maintenanceSeen;
+
     /// <summary>Starts an empty window (a new service).</summary>
     public void StartEmpty() => window = new UptimeWindow();
 
@@ -49,6 +52,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         lastSnapshotAt = now;
     }
 
+    /// <summary>A result taken in a maintenance window was stored (true), or results may have been stored unseen (null: ask again).</summary>
+    public void NoteMaintenance(bool? seen) => maintenanceSeen = seen ?? (maintenanceSeen == true ? true : null);
+
     /// <summary>Counts a committed result.</summary>
     public void Add(DateTimeOffset checkedAt, HealthStatus status, int responseTimeMs)
     {
@@ -60,7 +66,8 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     public async Task<UptimeReport> ReportAsync(UptimeQuery query)
     {
         window ??= await RebuildAsync();
-        return await services.Calculator.ReportAsync(serviceId, window, query, services.Time.GetUtcNow().ToMilliseconds());
+        maintenanceSeen ??= await services.History.HasMaintenanceResultsAsync(serviceId);
+        return await services.Calculator.ReportAsync(serviceId, window, query, services.Time.GetUtcNow().ToMilliseconds(), maintenanceSeen.Value);
     }
 
     /// <summary>Writes a snapshot when the last one is older than the interval (staggered by service) and anything changed.</summary>

@@ -11,6 +11,9 @@ public interface IUptimeHistory
     /// <summary>The same, grouped by UTC hour (hours without results are left out).</summary>
     Task<IReadOnlyDictionary<DateTimeOffset, UptimeCounts>> SumByHourAsync(long serviceId, DateTimeOffset from, DateTimeOffset until);
 
+    /// <summary>Whether any result of the service was taken in a maintenance window (most never were: their reports skip the count).</summary>
+    Task<bool> HasMaintenanceResultsAsync(long serviceId);
+
     /// <summary>
     /// The results taken in a maintenance window (which the sums leave out): how many have <paramref name="from"/> ≤
     /// checked_at ≤ <paramref name="to"/>, and with a <paramref name="bucket"/> width how many fall in each UTC bucket

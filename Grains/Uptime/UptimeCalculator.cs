@@ -15,7 +15,11 @@ public sealed class UptimeCalculator(IUptimeHistory history)
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
-    public async Task<UptimeReport> ReportAsync(long serviceId, UptimeWindow window, UptimeQuery query, DateTimeOffset to)
+    /// <summary>
+    /// The service's figures over <c>[to − period, to]</c>; <paramref name="countMaintenance"/> false (the service has no
+    /// result taken in a maintenance window) skips counting them.
+    /// </summary>
+    public async Task<UptimeReport> ReportAsync(long serviceId, UptimeWindow window, UptimeQuery query, DateTimeOffset to, bool countMaintenance = true)
     {
         var from = to - query.Length;
         var totals = await SumAsync(serviceId, window, from, to);
@@ -26,7 +30,7 @@ public sealed class UptimeCalculator(IUptimeHistory history)
             _ => null,
         };
         var width = query.Bucket switch { UptimeBucketSize.Hour => Hour, UptimeBucketSize.Day => Day, _ => (TimeSpan?)null };
-        var maintenance = await history.MaintenanceChecksAsync(serviceId, from, to, width,
+        var maintenance = !countMaintenance ? MaintenanceCounts.None : await history.MaintenanceChecksAsync(serviceId, from, to, width,
             buckets is { Count: > 0 } ? buckets[0].Start : from, buckets is { Count: > 0 } ? buckets[^1].Start + width!.Value : to);
         buckets = buckets?.Select(b => b with { MaintenanceChecks = maintenance.ByBucket.GetValueOrDefault(b.Start) }).ToList();
         return new UptimeReport(serviceId, query.Period, from, to, totals, buckets) { MaintenanceChecks = maintenance.Total };

@@ -30,6 +30,8 @@ internal sealed class InMemoryUptimeHistory(long expectedServiceId, IReadOnlyLis
         return Task.FromResult(MaintenanceCounts.None);
     }
 
+    public Task<bool> HasMaintenanceResultsAsync(long serviceId) => Task.FromResult(false);
+
     public static UptimeCounts Sum(IEnumerable<CheckRow> rows)
     {
         var list = rows.ToList();
