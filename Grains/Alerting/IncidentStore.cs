@@ -44,18 +44,27 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
     /// </summary>
     public async Task<IncidentHistory> LoadHistoryAsync(long serviceId, int failureThreshold)
     {
+        // One round trip: this runs with the first result of every activation.
         await using var connection = await dataSource.OpenConnectionAsync();
-        var open = await connection.QuerySingleOrDefaultAsync<IncidentRow>(
-            $"SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open'", new { serviceId });
-        var countedUntil = open?.LastCheckedAt ?? await connection.ExecuteScalarAsync<DateTimeOffset?>(
-            "SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId", new { serviceId });
-        var rows = await connection.QueryAsync<ResultRow>("""
-            SELECT checked_at, status, error, in_maintenance FROM service_status
-            WHERE service_id = @serviceId AND (@countedUntil::timestamptz IS NULL OR checked_at > @countedUntil) AND NOT in_maintenance
-            ORDER BY checked_at DESC LIMIT @limit
-            """, new { serviceId, countedUntil, limit = open is null ? Math.Clamp(failureThreshold, 1, MaxReplayed) : MaxReplayed });
-        var uncounted = rows.Reverse().Select(r => new TrackedCheck(r.CheckedAt, HealthStatusNames.FromWire(r.Status), r.Error, r.InMaintenance)).ToList();
-        return new IncidentHistory(open, countedUntil, uncounted);
+        await using var read = await connection.QueryMultipleAsync($"""
+            SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open';
+            WITH since AS (
+                SELECT coalesce(
+                    (SELECT last_checked_at FROM incidents WHERE service_id = @serviceId AND status = 'open'),
+                    (SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId)) AS counted_until,
+                    EXISTS (SELECT 1 FROM incidents WHERE service_id = @serviceId AND status = 'open') AS is_open)
+            SELECT since.counted_until, r.checked_at, r.status, r.error, r.in_maintenance
+            FROM since LEFT JOIN LATERAL (
+                SELECT checked_at, status, error, in_maintenance FROM service_status
+                WHERE service_id = @serviceId AND (since.counted_until IS NULL OR checked_at > since.counted_until) AND NOT in_maintenance
+                ORDER BY checked_at DESC
+                LIMIT CASE WHEN since.is_open THEN @replayed ELSE @failureThreshold END) r ON true;
+            """, new { serviceId, replayed = MaxReplayed, failureThreshold = Math.Clamp(failureThreshold, 1, MaxReplayed) });
+        var open = await read.ReadSingleOrDefaultAsync<IncidentRow>();
+        var rows = (await read.ReadAsync<ResultRow>()).ToList();
+        var uncounted = rows.Where(r => r.CheckedAt is not null).Reverse()
+            .Select(r => new TrackedCheck(r.CheckedAt!.Value, HealthStatusNames.FromWire(r.Status!), r.Error, r.InMaintenance ?? false)).ToList();
+        return new IncidentHistory(open, rows.FirstOrDefault()?.CountedUntil, uncounted);
     }
 
     /// <summary>
@@ -190,13 +199,15 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
 
     private sealed class ResultRow
     {
-        public DateTimeOffset CheckedAt { get; init; }
+        public DateTimeOffset? CountedUntil { get; init; }
 
-        public string Status { get; init; } = "up";
+        public DateTimeOffset? CheckedAt { get; init; }
+
+        public string? Status { get; init; }
 
         public string? Error { get; init; }
 
-        public bool InMaintenance { get; init; }
+        public bool? InMaintenance { get; init; }
     }
 }
 

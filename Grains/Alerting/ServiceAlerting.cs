@@ -23,8 +23,23 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     private Task tail = Task.CompletedTask;
 
     /// <summary>Counts a committed result of the service as <paramref name="config"/> describes it.</summary>
-    public void Observe(StatusRecord record, ServiceConfig config) =>
-        Enqueue(() => CountAsync(new TrackedCheck(record.CheckedAt, record.Status, record.Error, record.InMaintenance), config));
+    public void Observe(StatusRecord record, ServiceConfig config)
+    {
+        var check = new TrackedCheck(record.CheckedAt, record.Status, record.Error, record.InMaintenance);
+
+        // Most results change nothing: with nothing queued before them they are counted here, without a queued step.
+        if (tail.IsCompleted && state is { } current)
+        {
+            var step = IncidentTracker.Apply(current, RulesOf(config), check);
+            if (step.Change == IncidentChange.None && !ReminderDue(check, config))
+            {
+                state = step.State;
+                return;
+            }
+        }
+
+        Enqueue(() => CountAsync(check, config));
+    }
 
     /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
     public void Disable(ServiceConfig config) => Enqueue(async () =>
@@ -46,32 +61,31 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     });
 
     /// <summary>Sets or clears the acknowledgement of one of the service's incidents, after the changes queued before it.</summary>
-    public Task<IncidentRow?> AcknowledgeAsync(long incidentId, bool acknowledged)
+    public async Task<IncidentRow?> AcknowledgeAsync(long incidentId, bool acknowledged)
     {
-        var done = new TaskCompletionSource<IncidentRow?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Enqueue(async () =>
+        var previous = tail;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        tail = done.Task;
+        try
         {
-            try
+            await previous;
+            var row = await store.AcknowledgeAsync(serviceId, incidentId, acknowledged);
+            if (row is not null)
             {
-                var row = await store.AcknowledgeAsync(serviceId, incidentId, acknowledged);
-                if (row is not null)
+                if (open?.Id == row.Id)
                 {
-                    if (open?.Id == row.Id)
-                    {
-                        open = row;
-                    }
-
-                    Publish(FeedEventKind.IncidentPatched, row);
+                    open = row;
                 }
 
-                done.TrySetResult(row);
+                Publish(FeedEventKind.IncidentPatched, row);
             }
-            catch (Exception ex)
-            {
-                done.TrySetException(ex);
-            }
-        });
-        return done.Task;
+
+            return row;
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
     }
 
     /// <summary>Waits for the queued steps (a deactivation lets them finish), at most until <paramref name="cancellationToken"/>.</summary>
@@ -189,14 +203,17 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
     private async Task RemindIfDueAsync(TrackedCheck check, ServiceConfig config)
     {
-        if (open is not { Suppressed: false, AcknowledgedAt: null } current || check.InMaintenance || config.RenotifyMinutes is not { } minutes
-            || current.LastNotifiedAt is not { } notified || time.GetUtcNow() < notified.AddMinutes(minutes))
+        if (ReminderDue(check, config))
         {
-            return;
+            var current = open!;
+            open = await WithRetriesAsync(() => store.RemindAsync(Target(config), current.Id)) ?? current;
         }
-
-        open = await WithRetriesAsync(() => store.RemindAsync(Target(config), current.Id)) ?? current;
     }
+
+    /// <summary>An open, notifying, unacknowledged incident whose last notice is <c>renotify_minutes</c> old, outside maintenance.</summary>
+    private bool ReminderDue(TrackedCheck check, ServiceConfig config) =>
+        open is { Suppressed: false, AcknowledgedAt: null, LastNotifiedAt: { } notified } && !check.InMaintenance
+        && config.RenotifyMinutes is { } minutes && time.GetUtcNow() >= notified.AddMinutes(minutes);
 
     private async Task<T> WithRetriesAsync<T>(Func<Task<T>> write)
     {

@@ -50,7 +50,12 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         this.logger = logger;
         var id = this.GetPrimaryKeyLong();
         uptime = new UptimeTracker(id, state, services, logger);
-        checks = new CheckRunner(id, services, logger, OnCommitted, () => alerting!.Forget());
+        checks = new CheckRunner(id, services, logger, OnCommitted, () =>
+        {
+            // A journaled result is stored later, unseen here: incidents and the maintenance count ask the table again.
+            alerting!.Forget();
+            uptime.NoteMaintenance(null);
+        });
         alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
         // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check that
@@ -351,7 +356,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             runtime = runtime with { LastStatus = record.Status, LastCheckedAt = record.CheckedAt, LastResponseTimeMs = record.ResponseTimeMs };
         }
 
-        if (!record.InMaintenance)
+        if (record.InMaintenance)
+        {
+            uptime.NoteMaintenance(true);
+        }
+        else
         {
             uptime.Add(record.CheckedAt, record.Status, record.ResponseTimeMs);
         }
