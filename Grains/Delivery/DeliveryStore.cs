@@ -44,9 +44,9 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due deliveries for <paramref name="owner"/> until now + <paramref name="lease"/>
-    /// and counts the attempt; with <paramref name="onlyId"/>, only that one.
+    /// and counts the attempt.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryRow>> ClaimAsync(string owner, TimeSpan lease, int max, long? onlyId = null)
+    public async Task<IReadOnlyList<DeliveryRow>> ClaimAsync(string owner, TimeSpan lease, int max)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var rows = await connection.QueryAsync<DeliveryRow>($"""
@@ -67,7 +67,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             UPDATE alert_deliveries d SET claimed_by = @owner, claimed_until = now() + @lease, attempts = d.attempts + 1
             FROM due WHERE d.id = due.id
             RETURNING {Prefixed("d")}
-            """, new { owner, lease, max, onlyId });
+            """, new { owner, lease, max });
         return rows.OrderBy(r => r.Id).ToList();
     }
 

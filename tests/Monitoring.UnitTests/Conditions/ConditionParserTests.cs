@@ -1,3 +1,4 @@
+using Monitoring.Grains;
 using Monitoring.Grains.Conditions;
 
 namespace Monitoring.UnitTests.Conditions;

@@ -1,3 +1,4 @@
+using Monitoring.Grains;
 using Monitoring.Grains.Delivery;
 
 namespace Monitoring.UnitTests.Delivery;

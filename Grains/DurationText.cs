@@ -1,10 +1,30 @@
 using System.Globalization;
 
-namespace Monitoring.Grains.Conditions;
+namespace Monitoring.Grains;
 
-/// <summary>Durations as Gatus (Go) writes them: numbers with units, <c>48h</c>, <c>30m</c>, <c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>.</summary>
+/// <summary>
+/// Durations as people and Go write them: <see cref="Of"/> for notices (<c>12s</c>, <c>4m 12s</c>, <c>1h 5m</c>,
+/// <c>2d 3h</c>), <see cref="TryParse"/> for conditions (<c>48h</c>, <c>30m</c>, <c>1h30m</c>, <c>500ms</c>, <c>1.5s</c>).
+/// </summary>
 public static class DurationText
 {
+    public static string Of(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero)
+        {
+            duration = TimeSpan.Zero;
+        }
+
+        var seconds = (long)duration.TotalSeconds;
+        var (d, h, m, s) = (seconds / 86400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+        return d > 0 ? Two(d, "d", h, "h")
+            : h > 0 ? Two(h, "h", m, "m")
+            : m > 0 ? Two(m, "m", s, "s")
+            : $"{s}s";
+    }
+
+    private static string Two(long a, string unitA, long b, string unitB) => b > 0 ? $"{a}{unitA} {b}{unitB}" : $"{a}{unitA}";
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
