@@ -44,15 +44,10 @@ public static class ReencryptCommand
             rotated += results.Count(changed => changed);
         }
 
-        var channelIds = new List<long>();
+        long[] channelIds;
         await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
-        await using (var command = dataSource.CreateCommand("SELECT id FROM alert_channels WHERE url_ciphertext IS NOT NULL OR secret_ciphertext IS NOT NULL ORDER BY id"))
-        await using (var reader = await command.ExecuteReaderAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                channelIds.Add(reader.GetInt64(0));
-            }
+            channelIds = await new Monitoring.Grains.Alerting.ChannelStore(dataSource).WithSecretsAsync();
         }
 
         var channels = grains.GetGrain<IAlertChannelsGrain>(0);
@@ -63,7 +58,7 @@ public static class ReencryptCommand
             rotatedChannels += results.Count(changed => changed);
         }
 
-        Console.WriteLine($"re-encrypted {rotated} of {ids.Count} stored password(s) and {rotatedChannels} of {channelIds.Count} alert channel(s) with secrets under the current ENCRYPTION_KEY");
+        Console.WriteLine($"re-encrypted {rotated} of {ids.Count} stored password(s) and {rotatedChannels} of {channelIds.Length} alert channel(s) with secrets under the current ENCRYPTION_KEY");
         await host.StopAsync();
         return 0;
     }

@@ -14,36 +14,14 @@ public static class ClientServicesApi
     public static IEndpointRouteBuilder MapClientServicesApi(this IEndpointRouteBuilder app)
     {
         var services = app.MapGroup("/client-services").RequireAuthorization();
-        services.MapGet("/", FindAsync);
-        services.MapGet("/{id}", GetAsync);
+        services.MapFind(Resource.ClientServices, (query, find, scope) => query.FindServicesAsync(find, scope), ApiJson.Context.PageServiceRecord);
+        services.MapGetOne(Resource.ClientServices, (grains, id, scope) => grains.GetGrain<IServiceMonitorGrain>(id).GetAsync(scope), ApiJson.Context.ServiceRecord);
         services.MapPost("/", CreateAsync);
         services.MapPatch("/{id}", PatchAsync);
         services.MapPut("/{id}", ReplaceAsync);
         services.MapDelete("/{id}", RemoveAsync);
         services.MapPost("/{id}/check", CheckAsync);
         return app;
-    }
-
-    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!QueryReading.TryRead(request, Resource.ClientServices, out var query, out var error))
-        {
-            return error!;
-        }
-
-        var page = await grains.GetGrain<IQueryGrain>(0).FindServicesAsync(query, CallerScope.ClientId(user));
-        return ApiResponses.Page(page, ApiJson.Context.PageServiceRecord, query.Select);
-    }
-
-    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!RequestIds.TryParse(id, out var serviceId, out var error) || !QueryReading.TryReadSelect(request, Resource.ClientServices, out var select, out error))
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).GetAsync(CallerScope.ClientId(user));
-        return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, ApiJson.Context.ServiceRecord, select);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)

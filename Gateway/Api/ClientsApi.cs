@@ -14,35 +14,13 @@ public static class ClientsApi
     public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
     {
         var clients = app.MapGroup("/clients").RequireAuthorization();
-        clients.MapGet("/", FindAsync);
-        clients.MapGet("/{id}", GetAsync);
+        clients.MapFind(Resource.Clients, (query, find, scope) => query.FindClientsAsync(find, scope), ApiJson.Context.PageClientRecord);
+        clients.MapGetOne(Resource.Clients, (grains, id, scope) => grains.GetGrain<IClientGrain>(id).GetAsync(scope), ApiJson.Context.ClientRecord);
         clients.MapPost("/", CreateAsync);
         clients.MapPatch("/{id}", PatchAsync);
         clients.MapPut("/{id}", ReplaceAsync);
         clients.MapDelete("/{id}", RemoveAsync);
         return app;
-    }
-
-    private static async Task<IResult> FindAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!QueryReading.TryRead(request, Resource.Clients, out var query, out var error))
-        {
-            return error!;
-        }
-
-        var page = await grains.GetGrain<IQueryGrain>(0).FindClientsAsync(query, CallerScope.ClientId(user));
-        return ApiResponses.Page(page, ApiJson.Context.PageClientRecord, query.Select);
-    }
-
-    private static async Task<IResult> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        if (!RequestIds.TryParse(id, out var clientId, out var error) || !QueryReading.TryReadSelect(request, Resource.Clients, out var select, out error))
-        {
-            return error!;
-        }
-
-        var outcome = await grains.GetGrain<IClientGrain>(clientId).GetAsync(CallerScope.ClientId(user));
-        return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, ApiJson.Context.ClientRecord, select);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)

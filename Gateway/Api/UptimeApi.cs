@@ -21,23 +21,10 @@ public static class UptimeApi
     {
         var uptime = app.MapGroup("/uptime-stats").RequireAuthorization();
         uptime.MapGet("/", GetAsync);
-        uptime.MapMethods("/", ["POST", "PUT", "PATCH", "DELETE"], NotAllowed);
-        uptime.MapMethods("/{id}", ["GET", "POST", "PUT", "PATCH", "DELETE"], NotAllowed);
+        // uptime-stats only finds: everything else is a Feathers MethodNotAllowed.
+        uptime.MapMethods("/", ["POST", "PUT", "PATCH", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request));
+        uptime.MapMethods("/{id}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request));
         return app;
-    }
-
-    /// <summary>uptime-stats only finds: everything else is a Feathers MethodNotAllowed.</summary>
-    private static IResult NotAllowed(HttpRequest request)
-    {
-        var method = request.Method switch
-        {
-            "GET" => "get",
-            "POST" => "create",
-            "PUT" => "update",
-            "PATCH" => "patch",
-            _ => "remove",
-        };
-        return ErrorResults.Error(405, $"Method `{method}` is not supported by this endpoint.");
     }
 
     private static async Task<IResult> GetAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)

@@ -63,9 +63,10 @@ public sealed class AlertChannelsGrain(
 
     public async Task<Outcome<AlertChannelRecord>> ChangeAsync(long id, AlertChannelFields fields, bool replace, long? scopeClientId)
     {
-        if (await WritableAsync(id, scopeClientId) is not { } current)
+        var (current, refused) = await WritableAsync(id, scopeClientId);
+        if (refused is not null)
         {
-            return await RefusalAsync(id, scopeClientId);
+            return refused;
         }
 
         if (fields.ClientId.IsSet && fields.ClientId.Value != current.ClientId)
@@ -113,9 +114,10 @@ public sealed class AlertChannelsGrain(
 
     public async Task<Outcome<AlertChannelRecord>> RemoveAsync(long id, long? scopeClientId)
     {
-        if (await WritableAsync(id, scopeClientId) is not { } current)
+        var (current, refused) = await WritableAsync(id, scopeClientId);
+        if (refused is not null)
         {
-            return await RefusalAsync(id, scopeClientId);
+            return refused;
         }
 
         // Services first: a service never names a channel that is gone (a crash in between leaves the channel, not a dangling id).
@@ -173,17 +175,21 @@ public sealed class AlertChannelsGrain(
         SecretCiphertext = change.NewSecret is { } secret ? protector.Protect(secret, ChannelRow.SecretContext(row.Id)) : row.SecretCiphertext,
     };
 
-    /// <summary>The channel when this caller may change it: its client's own, or any for a key that is not client-scoped.</summary>
-    private async Task<ChannelRow?> WritableAsync(long id, long? scopeClientId)
+    /// <summary>
+    /// The channel when this caller may change it (its client's own, or any for a key that is not client-scoped), else
+    /// why not: a shared channel is a 403 for a scoped key, another client's channel a 404 like a missing one.
+    /// </summary>
+    private async Task<(ChannelRow Row, Failure? Refused)> WritableAsync(long id, long? scopeClientId)
     {
         var row = await store.LoadAsync(id);
-        return row is not null && (scopeClientId is null || row.ClientId == scopeClientId) ? row : null;
+        return row switch
+        {
+            null => (null!, Failure.NotFound($"No record found for id '{id}'")),
+            _ when scopeClientId is null || row.ClientId == scopeClientId => (row, null),
+            { ClientId: null } => (row, Failure.Forbidden("Shared channels are changed only with a key that is not scoped to a client")),
+            _ => (row, Failure.NotFound($"No record found for id '{id}'")),
+        };
     }
-
-    private async Task<Failure> RefusalAsync(long id, long? scopeClientId) =>
-        scopeClientId is not null && await store.LoadAsync(id) is { ClientId: null }
-            ? Failure.Forbidden("Shared channels are changed only with a key that is not scoped to a client")
-            : Failure.NotFound($"No record found for id '{id}'");
 
     private static Outcome<AlertChannelRecord> NotFound(long id) => Failure.NotFound($"No record found for id '{id}'");
 }
