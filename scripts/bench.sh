@@ -11,7 +11,8 @@
 #     (a phase given 0 is left out: --services 20000 --cron '*/10 * * * * *' --outage 0 --after 0 --hang 0 measures take-over at scale)
 #     (two silos, default membership: steady, kill -9 of a silo, PostgreSQL stopped and started, a silo stopped
 #      with SIGTERM, a silo hung with SIGSTOP, a rolling restart of both silos)
-#   ./scripts/bench.sh alerts [--services 10000 --cron '*/30 * * * * *' --others 500] --json ...
+#   ./scripts/bench.sh alerts [--services 10000 --cron '*/30 * * * * *' --others 500 --drain 0] --json ...
+#     (--drain N first queues N deliveries at once and times the dispatcher alone; --services 0 runs only that)
 #     (services of one client on one target and one webhook channel, first all depending on one service that
 #      goes down, then independent and all going down: confirming check to last delivery, deliveries per second,
 #      and the scheduling lag of the other services, checked every second, before and during each storm)

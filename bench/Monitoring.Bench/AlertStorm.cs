@@ -19,7 +19,7 @@ public static class AlertStorm
 {
     private const string EverySecond = "* * * * * *";
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string cron, int background)
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string cron, int background, int drain)
     {
         var http = context.Fleet.Http;
         var stub = context.Fleet.StubUrl;
@@ -28,6 +28,12 @@ public static class AlertStorm
 
         var client = await PostAsync(http, "/clients", new { name = $"storm-{group}" });
         var channel = await PostAsync(http, "/alert-channels", new { client_id = client, name = "storm receiver", type = "webhook", url = $"{stub}/receive" });
+        var drained = drain > 0 ? await DrainAsync(context, client, channel, drain) : null;
+        if (services == 0)
+        {
+            return new Dictionary<string, object> { ["drain"] = drained! };
+        }
+
         var others = (await ServiceFactory.CreateAsync(http, $"{stub}/health", EverySecond, background)).Select(s => s.Id).ToList();
         var parent = await PostAsync(http, "/client-services", new
         {
@@ -67,6 +73,40 @@ public static class AlertStorm
             ["create_seconds"] = Math.Round(createSeconds, 1),
             ["dependent"] = dependent,
             ["independent"] = independent,
+            ["drain"] = drained ?? (object)"not run",
+        };
+    }
+
+    /// <summary>
+    /// The dispatcher alone: <paramref name="count"/> deliveries queued at once (test notices written straight into the
+    /// outbox, due now) and nothing else to do; from the insert to the last one accepted by the receiver.
+    /// </summary>
+    private static async Task<Dictionary<string, object>> DrainAsync(Context context, long client, long channel, int count)
+    {
+        var http = context.Fleet.Http;
+        var stub = context.Fleet.StubUrl;
+        (await http.PostAsync($"{stub}/received/reset", null)).EnsureSuccessStatusCode();
+        var watch = Stopwatch.StartNew();
+        await context.Execute($"INSERT INTO alert_deliveries (channel_id, client_id, event, next_attempt_at) SELECT {channel}, {client}, 'test', now() FROM generate_series(1, {count})");
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5);
+        JsonElement received;
+        do
+        {
+            await Task.Delay(50);
+            received = await http.GetFromJsonAsync<JsonElement>($"{stub}/received");
+        }
+        while (received.GetProperty("count").GetInt64() < count && DateTimeOffset.UtcNow < deadline);
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        var accepted = received.GetProperty("count").GetInt64();
+        Console.Error.WriteLine($"[alerts] drain: {accepted} of {count} in {seconds:0.0} s");
+        return new Dictionary<string, object>
+        {
+            ["queued"] = count,
+            ["accepted"] = accepted,
+            ["distinct_webhook_ids"] = received.GetProperty("distinct").GetInt64(),
+            ["seconds"] = Math.Round(seconds, 2),
+            ["deliveries_per_second"] = Math.Round(accepted / seconds, 1),
         };
     }
 

@@ -25,7 +25,7 @@ var result = scenario switch
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
-    "alerts" => await AlertStorm.RunAsync(context, Number("--services", 10_000), Option("--cron") ?? "*/30 * * * * *", Number("--others", 500)),
+    "alerts" => await AlertStorm.RunAsync(context, Number("--services", 10_000), Option("--cron") ?? "*/30 * * * * *", Number("--others", 500), Number("--drain", 0)),
     "faults" => await FaultTimeline.RunAsync(context, pgData, Number("--services", 500), Option("--cron") ?? "* * * * * *", new FaultTimeline.Phases(
         Number("--steady", 30), Number("--kill", 60), Number("--outage", 30), Number("--after", 60), Number("--stop", 45), Number("--hang", 60), Number("--roll", 75))),
     _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
