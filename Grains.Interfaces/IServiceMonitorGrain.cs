@@ -61,6 +61,18 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("drop-alert-channel")]
     Task DropAlertChannelAsync(long channelId);
 
+    /// <summary>
+    /// A heartbeat's job reported (monitors.md): stores the result (trigger <c>ping</c>), or records the start of a run.
+    /// True once stored or recorded; NotFound when the token is not this service's (a token replaced meanwhile) or the
+    /// service is not a heartbeat; Unavailable when the result could not be stored.
+    /// </summary>
+    [Alias("report-ping")]
+    Task<Outcome<bool>> ReportPingAsync(PingReport report);
+
+    /// <summary>Makes a new ping token for a heartbeat (the old one stops working) and answers the record with its ping_url.</summary>
+    [Alias("new-ping-token")]
+    Task<Outcome<ServiceRecord>> NewPingTokenAsync(long? scopeClientId);
+
     /// <summary>Re-encrypts the stored password under the current key; true when it changed.</summary>
     [Alias("reencrypt")]
     Task<bool> ReencryptCredentialsAsync();

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -72,25 +71,22 @@ public static class ServiceCollectionExtensions
             return new ResultJournal(folder, history.JournalMaxBytes);
         });
 
-        services.AddHttpClient(HttpHealthChecker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                UseProxy = sp.GetRequiredService<IOptions<CheckOptions>>().Value.UseProxy,
-                AutomaticDecompression = DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-                MaxConnectionsPerServer = int.MaxValue,
-                ConnectCallback = new GuardedConnector(sp.GetRequiredService<DeniedNetworks>()).ConnectAsync,
+        // Two clients, as certificate validation is a setting of the handler: one verifies, one (tls_verify false)
+        // accepts any certificate. Both connect through the deny list and record every certificate they see.
+        services.AddSingleton<GuardedConnector>();
+        services.AddSingleton(_ => new CertificateCache());
+        foreach (var (name, verify) in new[] { (HttpHealthChecker.ClientName, true), (HttpHealthChecker.InsecureClientName, false) })
+        {
+            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .ConfigurePrimaryHttpMessageHandler(sp => HealthCheckHandler.Create(
+                    sp.GetRequiredService<IOptions<CheckOptions>>().Value, sp.GetRequiredService<GuardedConnector>(), sp.GetRequiredService<CertificateCache>(), verify))
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+                .RemoveAllLoggers();
+        }
 
-                // Monitored endpoints get the request they always got: no trace headers of ours.
-                ActivityHeadersPropagator = null,
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
         services.AddSingleton<CheckConcurrencyLimiter>();
         services.AddSingleton<HttpHealthChecker>();
+        services.AddSingleton<TcpHealthChecker>();
 
         services.AddSingleton(sp => new HistoryMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<StatusWriter>();
@@ -109,6 +105,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();
 
         services.AddMonitoringAlerting(configuration);
+        services.AddSingleton<Heartbeats.HeartbeatStore>();
 
         // Exceptions that Orleans cannot carry to the gateway are turned into one it can, and logged here.
         services.AddSingleton<IIncomingGrainCallFilter, GrainFaultFilter>();

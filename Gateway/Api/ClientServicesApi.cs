@@ -14,14 +14,31 @@ public static class ClientServicesApi
     public static IEndpointRouteBuilder MapClientServicesApi(this IEndpointRouteBuilder app)
     {
         var services = app.MapGroup("/client-services").RequireAuthorization();
-        services.MapFind(Resource.ClientServices, (query, find, scope) => query.FindServicesAsync(find, scope), ApiJson.Context.PageServiceRecord);
-        services.MapGetOne(Resource.ClientServices, (grains, id, scope) => grains.GetGrain<IServiceMonitorGrain>(id).GetAsync(scope), ApiJson.Context.ServiceRecord);
+        services.MapFind(Resource.ClientServices, (query, find, scope) => query.FindServicesAsync(find, scope), ApiJson.Context.PageServiceRecord,
+            (context, page) => Urls(context).Complete(page));
+        services.MapGetOne(Resource.ClientServices, (grains, id, scope) => grains.GetGrain<IServiceMonitorGrain>(id).GetAsync(scope), ApiJson.Context.ServiceRecord,
+            (context, record) => Urls(context).Complete(record));
         services.MapPost("/", CreateAsync);
         services.MapPatch("/{id}", PatchAsync);
         services.MapPut("/{id}", ReplaceAsync);
         services.MapDelete("/{id}", RemoveAsync);
         services.MapPost("/{id}/check", CheckAsync);
+        services.MapPost("/{id}/ping-token", NewPingTokenAsync);
         return app;
+    }
+
+    private static PingUrls Urls(HttpContext context) => context.RequestServices.GetRequiredService<PingUrls>();
+
+    /// <summary>A heartbeat's new token (monitors.md): the old one stops working; 201 with the record and its new ping_url.</summary>
+    private static async Task<IResult> NewPingTokenAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!RequestIds.TryParse(id, out var serviceId, out var error))
+        {
+            return error!;
+        }
+
+        var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).NewPingTokenAsync(CallerScope.ClientId(user));
+        return ApiResponses.From(Urls(request.HttpContext).Complete(outcome), ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -40,7 +57,7 @@ public static class ClientServicesApi
         }
 
         var outcome = await grains.GetGrain<IClientGrain>(clientId).CreateServiceAsync(fields);
-        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
+        return ApiResponses.From(Urls(request.HttpContext).Complete(outcome), ApiJson.Context.ServiceRecord, StatusCodes.Status201Created);
     }
 
     private static Task<IResult> PatchAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
@@ -65,10 +82,10 @@ public static class ClientServicesApi
 
         var grain = grains.GetGrain<IServiceMonitorGrain>(serviceId);
         var outcome = replace ? await grain.ReplaceAsync(fields, CallerScope.ClientId(user)) : await grain.PatchAsync(fields, CallerScope.ClientId(user));
-        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
+        return ApiResponses.From(Urls(request.HttpContext).Complete(outcome), ApiJson.Context.ServiceRecord);
     }
 
-    private static async Task<IResult> RemoveAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> RemoveAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!RequestIds.TryParse(id, out var serviceId, out var error))
         {
@@ -76,7 +93,7 @@ public static class ClientServicesApi
         }
 
         var outcome = await grains.GetGrain<IServiceMonitorGrain>(serviceId).RemoveAsync(CallerScope.ClientId(user));
-        return ApiResponses.From(outcome, ApiJson.Context.ServiceRecord);
+        return ApiResponses.From(Urls(request.HttpContext).Complete(outcome), ApiJson.Context.ServiceRecord);
     }
 
     private static async Task<IResult> CheckAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

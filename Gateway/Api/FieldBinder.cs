@@ -94,6 +94,38 @@ public sealed class FieldBinder(JsonElement body)
         return texts.ToArray();
     });
 
+    /// <summary>An object whose values are strings (such as request headers), in the order given.</summary>
+    public Optional<KeyValuePair<string, string>[]?> TextMap(string name) => Bind<KeyValuePair<string, string>[]?>(name, value =>
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return Wrong<KeyValuePair<string, string>[]?>(name, "must be an object whose values are strings");
+        }
+
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var property in value.EnumerateObject())
+        {
+            string key;
+            try
+            {
+                key = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                return Wrong<KeyValuePair<string, string>[]?>(name, "must have names that are valid text");
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String || TextOf(name, property.Value) is not { } text)
+            {
+                return Wrong<KeyValuePair<string, string>[]?>(name, "must be an object whose values are strings");
+            }
+
+            pairs.Add(KeyValuePair.Create(key, text));
+        }
+
+        return pairs.ToArray();
+    });
+
     /// <summary>A time (ISO 8601 with an offset or Z).</summary>
     public Optional<DateTimeOffset?> Time(string name) => Bind<DateTimeOffset?>(name, value =>
         value.ValueKind == JsonValueKind.String

@@ -11,6 +11,7 @@ public static class FieldsBinding
     private static readonly string[] ServiceReadOnly =
     [
         "id", "has_basic_auth_password", "last_status", "last_checked_at", "next_check_at", "last_response_time_ms", "created_at", "updated_at",
+        "ping_url", "tls_expires_at",
     ];
 
     private static readonly string[] ChannelReadOnly =
@@ -123,6 +124,14 @@ public static class FieldsBinding
             AlertOn = binder.Text("alert_on"),
             RenotifyMinutes = binder.Integer("renotify_minutes"),
             DependsOnServiceId = binder.Id("depends_on_service_id"),
+            Type = binder.Text("type"),
+            RequestBody = binder.Text("request_body"),
+            RequestHeaders = binder.TextMap("request_headers"),
+            FollowRedirects = binder.Boolean("follow_redirects"),
+            TlsVerify = binder.Boolean("tls_verify"),
+            TlsExpiryDays = binder.Integer("tls_expiry_days"),
+            Conditions = binder.TextList("conditions"),
+            GraceSeconds = binder.Integer("grace_seconds"),
         };
         binder.RejectUnknown(ServiceReadOnly);
         return (fields, binder.Errors);

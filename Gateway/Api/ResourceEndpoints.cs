@@ -17,7 +17,10 @@ namespace Monitoring.Gateway.Api;
 public static class ResourceEndpoints
 {
     /// <summary><c>GET /</c>: a find of <paramref name="resource"/>, scoped to the caller's client.</summary>
-    public static RouteHandlerBuilder MapFind<T>(this RouteGroupBuilder group, Resource resource, Func<IQueryGrain, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info) =>
+    /// <remarks><paramref name="complete"/>, when given, finishes each page before it is written (what only the gateway knows).</remarks>
+    public static RouteHandlerBuilder MapFind<T>(
+        this RouteGroupBuilder group, Resource resource, Func<IQueryGrain, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info,
+        Func<HttpContext, Page<T>, Page<T>>? complete = null) =>
         group.MapGet("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (!QueryReading.TryRead(request, resource, out var query, out var error))
@@ -26,11 +29,13 @@ public static class ResourceEndpoints
             }
 
             var page = await find(grains.GetGrain<IQueryGrain>(0), query, CallerScope.ClientId(user));
-            return ApiResponses.Page(page, info, query.Select);
+            return ApiResponses.Page(complete is null ? page : complete(request.HttpContext, page), info, query.Select);
         });
 
     /// <summary><c>GET /{id}</c>: one record, with <c>$select</c>.</summary>
-    public static RouteHandlerBuilder MapGetOne<T>(this RouteGroupBuilder group, Resource resource, Func<IGrainFactory, long, long?, Task<Outcome<T>>> get, JsonTypeInfo<T> info) =>
+    public static RouteHandlerBuilder MapGetOne<T>(
+        this RouteGroupBuilder group, Resource resource, Func<IGrainFactory, long, long?, Task<Outcome<T>>> get, JsonTypeInfo<T> info,
+        Func<HttpContext, T, T>? complete = null) =>
         group.MapGet("/{id}", async (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (!RequestIds.TryParse(id, out var recordId, out var error) || !QueryReading.TryReadSelect(request, resource, out var select, out error))
@@ -39,7 +44,8 @@ public static class ResourceEndpoints
             }
 
             var outcome = await get(grains, recordId, CallerScope.ClientId(user));
-            return outcome.Failure is { } failure ? ErrorResults.From(failure) : ApiResponses.Record(outcome.Value!, info, select);
+            return outcome.Failure is { } failure ? ErrorResults.From(failure)
+                : ApiResponses.Record(complete is null ? outcome.Value! : complete(request.HttpContext, outcome.Value!), info, select);
         });
 
     /// <summary>A record read by the query grain, or the 404 of its id.</summary>

@@ -25,13 +25,13 @@ public sealed partial class FeathersErrorMiddleware(RequestDelegate next, ILogge
         }
         catch (Exception ex) when (IsUnavailable(ex) && !context.Response.HasStarted)
         {
-            LogUnavailable(logger, context.Request.Method, context.Request.Path, ex.GetType().Name, ex.Message);
+            LogUnavailable(logger, context.Request.Method, Api.PingApi.Redact(context.Request.Path), ex.GetType().Name, ex.Message);
             await ErrorResults.WriteAsync(context, FeathersError.Of(503, "The service is temporarily unavailable (cluster or database unreachable); try again"));
             return;
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            LogUnexpected(logger, context.Request.Method, context.Request.Path, ex);
+            LogUnexpected(logger, context.Request.Method, Api.PingApi.Redact(context.Request.Path), ex);
             await ErrorResults.WriteAsync(context, FeathersError.Of(500, "Internal server error"));
             return;
         }

@@ -11,7 +11,7 @@ namespace Monitoring.Gateway.Feed;
 /// The hub connections of this gateway, and the observer the silos push event batches to: each event is
 /// serialized once (the same JSON as REST) and queued for every connection allowed to see it.
 /// </summary>
-public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger) : IFeedObserver
+public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls) : IFeedObserver
 {
     private readonly ConcurrentDictionary<string, FeedConnection> connections = new();
     private long dropped;
@@ -62,10 +62,10 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
         return Task.CompletedTask;
     }
 
-    private static JsonElement Serialize(FeedEvent feedEvent) => feedEvent switch
+    private JsonElement Serialize(FeedEvent feedEvent) => feedEvent switch
     {
         { Client: { } client } => JsonSerializer.SerializeToElement(client, ApiJson.Context.ClientRecord),
-        { Service: { } service } => JsonSerializer.SerializeToElement(service, ApiJson.Context.ServiceRecord),
+        { Service: { } service } => JsonSerializer.SerializeToElement(pingUrls.Complete(service), ApiJson.Context.ServiceRecord),
         { Incident: { } incident } => JsonSerializer.SerializeToElement(incident, ApiJson.Context.IncidentRecord),
         { Channel: { } channel } => JsonSerializer.SerializeToElement(channel, ApiJson.Context.AlertChannelRecord),
         { Window: { } window } => JsonSerializer.SerializeToElement(window, ApiJson.Context.MaintenanceWindowRecord),

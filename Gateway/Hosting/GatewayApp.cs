@@ -28,6 +28,17 @@ public static class GatewayApp
         configure?.Invoke(builder.Configuration);
         logging?.Invoke(builder.Logging);
 
+        // ASP.NET Core's request lines (Information) carry the path, and a ping's path carries its token, a secret: no
+        // provider gets them, whatever the configuration says (a rule per provider outranks a provider's general rule).
+        builder.Services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            const string RequestLines = "Microsoft.AspNetCore.Hosting.Diagnostics";
+            foreach (var provider in options.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
+            {
+                options.Rules.Add(new LoggerFilterRule(provider, RequestLines, LogLevel.Warning, null));
+            }
+        });
+
         var settings = GatewaySettings.Read(builder.Configuration);
         await SchemaState.EnsureMigratedAsync(settings.Database.ConnectionString);
 
@@ -56,14 +67,19 @@ public static class GatewayApp
         builder.AddMonitoringTelemetry(
             "monitoring-gateway",
             metrics: meters => meters.AddAspNetCoreInstrumentation(),
-            tracing: traces => traces.AddAspNetCoreInstrumentation());
+            // A ping's path holds its token, a secret: reports are not traced.
+            tracing: traces => traces.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/ping")));
+        builder.Services.AddSingleton<PingUrls>();
+        builder.Services.AddPingRateLimit(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<FeathersErrorMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<ClusterReadiness>();
+        app.UseRateLimiter();
         app.MapHealthApi();
+        app.MapPingApi();
         app.MapClientsApi();
         app.MapClientServicesApi();
         app.MapServiceStatusApi();

@@ -40,6 +40,26 @@ public sealed class StatusRecordConverter : JsonConverter<StatusRecord>
         writer.WritePropertyName("checked_at");
         Time.Write(writer, value.CheckedAt, options);
         writer.WriteBoolean("in_maintenance", value.InMaintenance);
+        writer.WritePropertyName("tls_expires_at");
+        if (value.TlsExpiresAt is { } expires)
+        {
+            Time.Write(writer, expires, options);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WritePropertyName("condition_results");
+        if (value.ConditionResultsJson is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(value.ConditionResultsJson, skipInputValidation: true);
+        }
+
         writer.WriteEndObject();
     }
 

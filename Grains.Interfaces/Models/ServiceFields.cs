@@ -22,4 +22,14 @@ public sealed record ServiceFields
     [Id(15)] public Optional<string?> AlertOn { get; init; }
     [Id(16)] public Optional<int?> RenotifyMinutes { get; init; }
     [Id(17)] public Optional<long?> DependsOnServiceId { get; init; }
+    [Id(18)] public Optional<string?> Type { get; init; }
+    [Id(19)] public Optional<string?> RequestBody { get; init; }
+
+    /// <summary>Request headers in the order given; null removes them.</summary>
+    [Id(20)] public Optional<KeyValuePair<string, string>[]?> RequestHeaders { get; init; }
+    [Id(21)] public Optional<bool?> FollowRedirects { get; init; }
+    [Id(22)] public Optional<bool?> TlsVerify { get; init; }
+    [Id(23)] public Optional<int?> TlsExpiryDays { get; init; }
+    [Id(24)] public Optional<string[]?> Conditions { get; init; }
+    [Id(25)] public Optional<int?> GraceSeconds { get; init; }
 }

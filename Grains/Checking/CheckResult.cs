@@ -2,14 +2,19 @@ using Monitoring.Grains.Interfaces.Models;
 namespace Monitoring.Grains.Checking;
 
 /// <summary>A classified check: the fields of a service-status record that the check decides.</summary>
+/// <param name="TlsExpiresAt">The server certificate's notAfter (UTC) when the check saw one (tls_expires_at).</param>
 public sealed record CheckResult(
     HealthStatus Status,
     int? StatusCode,
     int ResponseTimeMs,
     string? ReportedStatus,
     string? Error,
-    string? DetailsJson)
+    string? DetailsJson,
+    DateTimeOffset? TlsExpiresAt = null)
 {
+    /// <summary>The conditions' outcomes as a JSON array of <c>{"condition", "success"}</c>, when the service has conditions.</summary>
+    public string? ConditionResultsJson { get; init; }
+
     /// <summary>Longest reported_status stored, in UTF-16 units.</summary>
     public const int MaxReportedStatusLength = 200;
 

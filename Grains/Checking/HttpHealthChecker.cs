@@ -8,13 +8,18 @@ using Microsoft.Extensions.Options;
 namespace Monitoring.Grains.Checking;
 
 /// <summary>
-/// Sends one health check through the silo's shared, pooled HTTP client: redirects are not followed,
-/// at most <see cref="CheckOptions.MaxBodyBytes"/> of the body are read, and every failure (timeout, DNS,
-/// refused, TLS) comes back as an observation, never as an exception.
+/// Sends one health check through the silo's shared, pooled HTTP clients (one verifying certificates, one not):
+/// redirects are followed only when asked, hop by hop (see <see cref="HealthCheckRequest"/>), at most
+/// <see cref="CheckOptions.MaxBodyBytes"/> of the final body are read, and every failure (timeout, DNS, refused,
+/// TLS) comes back as an observation, never as an exception.
 /// </summary>
-public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurrencyLimiter limiter, IOptions<CheckOptions> options, TimeProvider time)
+public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurrencyLimiter limiter, IOptions<CheckOptions> options, TimeProvider time, CertificateCache certificates)
 {
+    /// <summary>The named HTTP client of checks that verify the server certificate.</summary>
     public const string ClientName = "health-checks";
+
+    /// <summary>The named HTTP client of checks with tls_verify false: any server certificate is accepted (and still read).</summary>
+    public const string InsecureClientName = "health-checks-insecure";
 
     public async Task<HttpObservation> CheckAsync(HealthCheckRequest request, CancellationToken cancellationToken)
     {
@@ -24,29 +29,44 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
         var started = time.GetTimestamp();
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
+        var client = clients.CreateClient(request.TlsVerify ? ClientName : InsecureClientName);
+        var url = request.Endpoint;
+        var method = request.Method;
+        var body = request.Body;
+        HttpRequestMessage? message = null;
+        HttpResponseMessage? response = null;
         try
         {
-            using var message = new HttpRequestMessage(request.Method, request.Endpoint);
-            message.Headers.UserAgent.ParseAdd(options.Value.UserAgent);
-            message.Headers.Accept.ParseAdd("application/json, */*;q=0.8");
-            if (request.Username is not null || request.Password is not null)
+            for (var redirects = 0; ; redirects++)
             {
-                var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{request.Username}:{request.Password}"));
-                message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+                message = Compose(request, url, method, body);
+                response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+                if (!request.FollowRedirects || redirects == HealthCheckRequest.MaxRedirects || NextHop(response, url, method) is not { } next)
+                {
+                    break;
+                }
+
+                response.Dispose();
+                message.Dispose();
+                (url, method) = (next.Url, next.Method);
+                body = next.KeepsBody ? body : null;
             }
 
-            using var response = await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             var status = (int)response.StatusCode;
+            var headers = HeadersOf(response);
+            var notAfter = url.Scheme == Uri.UriSchemeHttps ? certificates.Find(url.IdnHost, url.Port) : null;
             try
             {
-                var body = await ReadPrefixAsync(response.Content, options.Value.MaxBodyBytes, linked.Token);
-                return new HttpObservation(status, Elapsed(), BodyText.ToUtf8(body, response.Content.Headers.ContentType?.CharSet));
+                var content = await ReadPrefixAsync(response.Content, options.Value.MaxBodyBytes, linked.Token);
+                return new HttpObservation(status, Elapsed(), BodyText.ToUtf8(content, response.Content.Headers.ContentType?.CharSet),
+                    Headers: headers, CertificateNotAfter: notAfter);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The answer came, its body did not decode (a lying Content-Encoding, a cut chunked stream):
                 // keep the status code and say why the body is missing.
-                return new HttpObservation(status, Elapsed(), ReadOnlyMemory<byte>.Empty, BodyError: $"body could not be read: {Innermost(ex).Message}");
+                return new HttpObservation(status, Elapsed(), ReadOnlyMemory<byte>.Empty, BodyError: $"body could not be read: {TransportFailures.Innermost(ex).Message}",
+                    Headers: headers, CertificateNotAfter: notAfter);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -56,12 +76,114 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
         }
         catch (HttpRequestException ex)
         {
-            return HttpObservation.Failed(Classify(ex), Elapsed(), Describe(ex));
+            return HttpObservation.Failed(Classify(ex), Elapsed(), TransportFailures.Describe(ex));
         }
         catch (IOException ex)
         {
             return HttpObservation.Failed(ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset } ? TransportFailure.ConnectionReset : TransportFailure.Other, Elapsed(), ex.Message);
         }
+        finally
+        {
+            response?.Dispose();
+            message?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One hop's request: our User-Agent and Accept unless the check sets its own, the check's headers and Basic Auth
+    /// only while <paramref name="url"/> is on the endpoint's origin (scheme, host and port), the body when it is still sent.
+    /// </summary>
+    private HttpRequestMessage Compose(HealthCheckRequest request, Uri url, HttpMethod method, string? body)
+    {
+        var message = new HttpRequestMessage(method, url);
+        var sameOrigin = SameOrigin(url, request.Endpoint);
+        string? contentType = null;
+        List<KeyValuePair<string, string>>? contentHeaders = null;
+        foreach (var (name, value) in request.Headers ?? [])
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                // It describes the body, so it goes wherever the body goes.
+                contentType ??= value;
+            }
+            else if (sameOrigin && !name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                && !message.Headers.TryAddWithoutValidation(name, value))
+            {
+                // A content header (Content-Language, …): only with a body.
+                (contentHeaders ??= []).Add(new(name, value));
+            }
+        }
+
+        if (!message.Headers.Contains("User-Agent"))
+        {
+            message.Headers.UserAgent.ParseAdd(options.Value.UserAgent);
+        }
+
+        if (!message.Headers.Contains("Accept"))
+        {
+            message.Headers.Accept.ParseAdd("application/json, */*;q=0.8");
+        }
+
+        if (sameOrigin && (request.Username is not null || request.Password is not null))
+        {
+            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{request.Username}:{request.Password}"));
+            message.Headers.Remove("Authorization");
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+        }
+
+        if (body is not null)
+        {
+            message.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType ?? HealthCheckRequest.DefaultContentType);
+            foreach (var (name, value) in contentHeaders ?? [])
+            {
+                message.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>
+    /// Where a redirect answer leads: 301, 302, 303, 307 or 308 with a Location (relative to <paramref name="url"/>)
+    /// on http or https; 303, and 301 or 302 after a POST, become a GET without body (a HEAD stays a HEAD). Null for
+    /// any other answer, which is then the final one.
+    /// </summary>
+    private static (Uri Url, HttpMethod Method, bool KeepsBody)? NextHop(HttpResponseMessage response, Uri url, HttpMethod method)
+    {
+        if (response.Headers.Location is not { } location || !Uri.TryCreate(url, location, out var next)
+            || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
+        {
+            return null;
+        }
+
+        return (int)response.StatusCode switch
+        {
+            303 when method != HttpMethod.Head => (next, HttpMethod.Get, false),
+            301 or 302 when method == HttpMethod.Post => (next, HttpMethod.Get, false),
+            301 or 302 or 303 or 307 or 308 => (next, method, true),
+            _ => null,
+        };
+    }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+
+    private static Dictionary<string, string> HeadersOf(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in new[] { response.Headers.NonValidated, response.Content.Headers.NonValidated })
+        {
+            foreach (var (name, values) in group)
+            {
+                var joined = values.ToString();
+                headers[name] = headers.TryGetValue(name, out var earlier) ? $"{earlier}, {joined}" : joined;
+            }
+        }
+
+        return headers;
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadPrefixAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
@@ -90,8 +212,7 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
 
     private static TransportFailure Classify(HttpRequestException ex)
     {
-        var socket = FindInner<SocketException>(ex);
-        if (FindInner<DeniedAddressException>(ex) is not null)
+        if (TransportFailures.FindInner<DeniedAddressException>(ex) is not null)
         {
             return TransportFailure.Denied;
         }
@@ -100,51 +221,10 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
         {
             HttpRequestError.NameResolutionError => TransportFailure.NameResolution,
             HttpRequestError.SecureConnectionError => TransportFailure.Tls,
-            _ when FindInner<AuthenticationException>(ex) is not null => TransportFailure.Tls,
-            _ => socket?.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => TransportFailure.ConnectionRefused,
-                SocketError.ConnectionReset or SocketError.ConnectionAborted => TransportFailure.ConnectionReset,
-                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => TransportFailure.NameResolution,
-                SocketError.HostUnreachable or SocketError.NetworkUnreachable => TransportFailure.Unreachable,
-                SocketError.TimedOut => TransportFailure.Timeout,
-                _ => ex.HttpRequestError == HttpRequestError.ResponseEnded ? TransportFailure.ConnectionReset : TransportFailure.Other,
-            },
+            _ when TransportFailures.FindInner<AuthenticationException>(ex) is not null => TransportFailure.Tls,
+            _ => TransportFailures.FindInner<SocketException>(ex)?.SocketErrorCode is { } code && TransportFailures.FromSocketError(code) is not TransportFailure.Other and var failure
+                ? failure
+                : ex.HttpRequestError == HttpRequestError.ResponseEnded ? TransportFailure.ConnectionReset : TransportFailure.Other,
         };
-    }
-
-    private static string Describe(HttpRequestException ex)
-    {
-        if (FindInner<DeniedAddressException>(ex) is { } denied)
-        {
-            return denied.Message;
-        }
-
-        var message = Innermost(ex).Message;
-        return message.Length <= 200 ? message : message[..200];
-    }
-
-    private static Exception Innermost(Exception ex)
-    {
-        while (ex.InnerException is not null)
-        {
-            ex = ex.InnerException;
-        }
-
-        return ex;
-    }
-
-    private static T? FindInner<T>(Exception ex)
-        where T : Exception
-    {
-        for (var current = ex.InnerException; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 }

@@ -62,6 +62,14 @@ public static class ConditionParser
             return false;
         }
 
+        if (right[0] is '=' or '<' or '>' or '!')
+        {
+            // "=== 200" or "=> 5": a mistyped operator, not a value that starts with '='.
+            var at = text.IndexOf(right[0], opAt + opLength);
+            error = $"has '{right[0]}' at character {at + 1} right after the operator {text.Substring(opAt, opLength)}: expected one of ==, !=, <, <=, >, >=";
+            return false;
+        }
+
         if (!TryParseRight(right, op, opAt + opLength + 1, out var kind, out var values, out error))
         {
             return false;

@@ -19,6 +19,7 @@ internal static class DapperSetup
             SqlMapper.Settings.ApplyNullValues = true;
             DefaultTypeMap.MatchNamesWithUnderscores = true;
             SqlMapper.AddTypeHandler(new UtcOffsetHandler());
+            SqlMapper.AddTypeHandler(new HeaderListHandler());
         }
     }
 
@@ -27,6 +28,18 @@ internal static class DapperSetup
         public override DateTimeOffset Parse(object value) => ToUtc(value);
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.UtcDateTime;
+    }
+
+    /// <summary>Request headers travel as jsonb (a text parameter would not be cast to it).</summary>
+    private sealed class HeaderListHandler : SqlMapper.TypeHandler<Monitors.HeaderList?>
+    {
+        public override Monitors.HeaderList? Parse(object value) => value is string json ? Monitors.HeaderList.FromJson(json) : null;
+
+        public override void SetValue(IDbDataParameter parameter, Monitors.HeaderList? value)
+        {
+            ((Npgsql.NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb;
+            parameter.Value = value is null ? DBNull.Value : value.ToJson();
+        }
     }
 
     private static DateTimeOffset ToUtc(object value) => value switch

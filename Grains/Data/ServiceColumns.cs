@@ -17,6 +17,8 @@ internal static class ServiceColumns
         "id", "client_id", "name", "endpoint_url", "method", "expected_status_code", "timeout_ms", "degraded_threshold_ms",
         "cron_schedule", "cron_timezone", "enabled", "basic_auth_username", "basic_auth_password",
         "alert_channel_ids", "failure_threshold", "success_threshold", "alert_on", "renotify_minutes", "depends_on_service_id",
+        "type", "request_body", "request_headers", "follow_redirects", "tls_verify", "tls_expiry_days", "conditions", "grace_seconds",
+        "ping_token_hash", "ping_token_ciphertext",
     ];
 
     /// <summary>Set by PostgreSQL, read back.</summary>

@@ -10,10 +10,11 @@ internal static class ServiceRows
 {
     /// <summary>The config's columns (alias s) and the latest result's (alias latest), named as the properties they fill.</summary>
     public static readonly string Select = ServiceColumns.Select("s")
-        + """, latest.status AS "LastStatus", latest.checked_at AS "LastCheckedAt", latest.response_time_ms AS "LastResponseTimeMs" """;
+        + """, latest.status AS "LastStatus", latest.checked_at AS "LastCheckedAt", latest.response_time_ms AS "LastResponseTimeMs", o.tls_expires_at AS "TlsExpiresAt", o.run_started_at AS "RunStartedAt" """;
 
-    /// <summary>Joins each row of client_services s with its latest result (one index probe per row).</summary>
+    /// <summary>Joins each row of client_services s with its observations (o) and its latest result (one index probe per row).</summary>
     public const string LatestJoin = """
+        LEFT JOIN service_observations o ON o.service_id = s.id
         LEFT JOIN LATERAL (
             SELECT st.status, st.checked_at, st.response_time_ms FROM service_status st
             WHERE st.service_id = s.id ORDER BY st.checked_at DESC LIMIT 1) latest ON true
@@ -29,8 +30,12 @@ internal static class ServiceRows
             var parsed = config(row);
             var result = latest(row);
             return (
-                parsed with { Method = SharedText.Of(parsed.Method), CronSchedule = SharedText.Of(parsed.CronSchedule), CronTimezone = SharedText.Of(parsed.CronTimezone) },
-                new ServiceRuntime(result.LastStatus is { } status ? HealthStatusNames.FromWire(status) : null, result.LastCheckedAt, result.LastResponseTimeMs, null));
+                parsed with { Method = SharedText.Of(parsed.Method), Type = SharedText.Of(parsed.Type), CronSchedule = SharedText.Of(parsed.CronSchedule), CronTimezone = SharedText.Of(parsed.CronTimezone) },
+                new ServiceRuntime(result.LastStatus is { } status ? HealthStatusNames.FromWire(status) : null, result.LastCheckedAt, result.LastResponseTimeMs, null)
+                {
+                    TlsExpiresAt = result.TlsExpiresAt,
+                    RunStartedAt = result.RunStartedAt,
+                });
         };
     }
 
@@ -41,5 +46,9 @@ internal static class ServiceRows
         public DateTimeOffset? LastCheckedAt { get; init; }
 
         public int? LastResponseTimeMs { get; init; }
+
+        public DateTimeOffset? TlsExpiresAt { get; init; }
+
+        public DateTimeOffset? RunStartedAt { get; init; }
     }
 }

@@ -151,14 +151,20 @@ public sealed class ResultJournal : IDisposable
 
     private sealed record JournalEntry(
         long? Id, long ServiceId, long ClientId, string Status, int? StatusCode, int ResponseTimeMs,
-        string? ReportedStatus, string? Error, string? Details, string Trigger, DateTimeOffset CheckedAt, bool InMaintenance = false)
+        string? ReportedStatus, string? Error, string? Details, string Trigger, DateTimeOffset CheckedAt, bool InMaintenance = false,
+        DateTimeOffset? TlsExpiresAt = null, string? ConditionResults = null)
     {
         public static JournalEntry From(StatusDraft draft, long? id) => new(
             id, draft.ServiceId, draft.ClientId, draft.Result.Status.ToWire(), draft.Result.StatusCode, draft.Result.ResponseTimeMs,
-            draft.Result.ReportedStatus, draft.Result.Error, draft.Result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance);
+            draft.Result.ReportedStatus, draft.Result.Error, draft.Result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance,
+            draft.Result.TlsExpiresAt, draft.Result.ConditionResultsJson);
 
         public StatusDraft ToDraft() => new(
-            ServiceId, ClientId, new CheckResult(HealthStatusNames.FromWire(Status), StatusCode, ResponseTimeMs, ReportedStatus, Error, Details), Trigger, CheckedAt, InMaintenance);
+            ServiceId, ClientId, new CheckResult(HealthStatusNames.FromWire(Status), StatusCode, ResponseTimeMs, ReportedStatus, Error, Details)
+            {
+                TlsExpiresAt = TlsExpiresAt,
+                ConditionResultsJson = ConditionResults,
+            }, Trigger, CheckedAt, InMaintenance);
     }
 }
 

@@ -14,7 +14,7 @@ namespace Monitoring.Grains.History;
 internal static class StatusCopy
 {
     private const string Copy = """
-        COPY service_status (id, service_id, client_id, status, status_code, response_time_ms, reported_status, error, details, trigger, checked_at, in_maintenance)
+        COPY service_status (id, service_id, client_id, status, status_code, response_time_ms, reported_status, error, details, trigger, checked_at, in_maintenance, tls_expires_at, condition_results)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -39,6 +39,8 @@ internal static class StatusCopy
             await importer.WriteAsync(draft.Trigger, NpgsqlDbType.Varchar, cancellationToken);
             await importer.WriteAsync(draft.CheckedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(draft.InMaintenance, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(importer, result.TlsExpiresAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, result.ConditionResultsJson, NpgsqlDbType.Jsonb, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);

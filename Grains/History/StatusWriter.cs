@@ -263,12 +263,12 @@ public sealed partial class StatusWriter(
             nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
         }
 
-        // Manual checks, and hand-overs past the memory bound, complete now (the result is safe on disk): a
+        // Manual checks and pings, and hand-overs past the memory bound, complete now (the result is safe on disk): a
         // caller of the API should not wait for the outage to end. The rest wait for the replay and its events.
         var waiting = new List<Pending>(batch.Count);
         foreach (var pending in batch)
         {
-            if (pending.Draft.Trigger == Services.CheckTrigger.Manual || Volatile.Read(ref waitingOnJournal) + waiting.Count >= options.Value.BufferCapacity)
+            if (pending.Draft.Trigger is Services.CheckTrigger.Manual or Services.CheckTrigger.Ping || Volatile.Read(ref waitingOnJournal) + waiting.Count >= options.Value.BufferCapacity)
             {
                 pending.Completion.TrySetException(new ResultJournaledException("PostgreSQL is unreachable; the result is kept on the silo's disk and stored when it is back"));
             }
@@ -390,7 +390,7 @@ public sealed partial class StatusWriter(
             metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalMilliseconds);
             batch[i].Completion.TrySetResult(new StatusRecord(
                 ids[i], draft.ServiceId, draft.ClientId, result.Status, result.StatusCode, result.ResponseTimeMs,
-                result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance));
+                result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance, result.TlsExpiresAt, result.ConditionResultsJson));
         }
     }
 

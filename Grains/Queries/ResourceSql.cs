@@ -31,8 +31,19 @@ public sealed class ResourceSql
             ["last_status"] = "latest.status",
             ["last_checked_at"] = "latest.checked_at",
             ["last_response_time_ms"] = "latest.response_time_ms",
+            ["tls_expires_at"] = "o.tls_expires_at",
+
+            // A field that does not apply to the type reads as null, as the API shows it (the row keeps a default).
+            ["method"] = "(CASE WHEN s.type = 'http' THEN s.method END)",
+            ["expected_status_code"] = "(CASE WHEN s.type = 'http' THEN s.expected_status_code END)",
+            ["follow_redirects"] = "(CASE WHEN s.type = 'http' THEN s.follow_redirects END)",
+            ["tls_verify"] = "(CASE WHEN s.type <> 'heartbeat' THEN s.tls_verify END)",
+            ["tls_expiry_days"] = "(CASE WHEN s.type <> 'heartbeat' THEN s.tls_expiry_days END)",
+            ["degraded_threshold_ms"] = "(CASE WHEN s.type <> 'heartbeat' THEN s.degraded_threshold_ms END)",
+            ["basic_auth_username"] = "(CASE WHEN s.type = 'http' THEN s.basic_auth_username END)",
+            ["grace_seconds"] = "(CASE WHEN s.type = 'heartbeat' THEN s.grace_seconds END)",
         }),
-        joinedFields: ["last_status", "last_checked_at", "last_response_time_ms"]);
+        joinedFields: ["last_status", "last_checked_at", "last_response_time_ms", "tls_expires_at"]);
 
     /// <summary>
     /// Default order checked_at, id: served by the (service_id, checked_at) and (client_id, checked_at)

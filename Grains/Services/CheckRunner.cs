@@ -4,6 +4,7 @@ using Monitoring.Grains.Credentials;
 using Monitoring.Grains.Data;
 using Monitoring.Grains.History;
 using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Monitors;
 
 namespace Monitoring.Grains.Services;
 
@@ -77,8 +78,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         CheckResult result;
         try
         {
-            var observation = await services.Checker.CheckAsync(RequestFor(snapshot), cancellation);
-            result = HealthClassifier.Classify(observation, snapshot.ExpectedStatusCode, snapshot.DegradedThresholdMs, snapshot.TimeoutMs);
+            result = snapshot.IsTcp ? await CheckTcpAsync(snapshot, cancellation) : await CheckHttpAsync(snapshot, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -118,12 +118,41 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         return record;
     }
 
+    /// <summary>An HTTP check: the rules of api.md, the certificate's expiry, then the conditions (monitors.md).</summary>
+    private async Task<CheckResult> CheckHttpAsync(ServiceConfig snapshot, CancellationToken cancellation)
+    {
+        var observation = await services.Checker.CheckAsync(RequestFor(snapshot), cancellation);
+        var now = services.Time.GetUtcNow();
+        var result = HealthClassifier.Classify(observation, snapshot.ExpectedStatusCode, snapshot.DegradedThresholdMs, snapshot.TimeoutMs, snapshot.TlsExpiryDays, now)
+            with { TlsExpiresAt = observation.CertificateNotAfter?.ToMilliseconds() };
+        return ConditionStep.Apply(result, observation, snapshot.Conditions, now);
+    }
+
+    /// <summary>A TCP (or TLS) check: connect (and handshake) within the timeout; the certificate's expiry for tls://.</summary>
+    private async Task<CheckResult> CheckTcpAsync(ServiceConfig snapshot, CancellationToken cancellation)
+    {
+        if (!TcpCheckRequest.TryParse(snapshot.EndpointUrl, TimeSpan.FromMilliseconds(snapshot.TimeoutMs), snapshot.TlsVerify, out var request, out var error))
+        {
+            return new CheckResult(HealthStatus.Down, null, 0, null, $"endpoint_url is not a tcp endpoint: {error}", null);
+        }
+
+        var observation = await services.TcpChecker.CheckAsync(request, cancellation);
+        return HealthClassifier.ClassifyTcp(observation, snapshot.DegradedThresholdMs, snapshot.TimeoutMs, snapshot.TlsExpiryDays, services.Time.GetUtcNow())
+            with { TlsExpiresAt = observation.CertificateNotAfter?.ToMilliseconds() };
+    }
+
     private HealthCheckRequest RequestFor(ServiceConfig snapshot) => new(
-        new Uri(snapshot.EndpointUrl),
-        snapshot.Method == "HEAD" ? HttpMethod.Head : HttpMethod.Get,
+        new Uri(snapshot.EndpointUrl!),
+        snapshot.Method switch { "HEAD" => HttpMethod.Head, "POST" => HttpMethod.Post, _ => HttpMethod.Get },
         TimeSpan.FromMilliseconds(snapshot.TimeoutMs),
         snapshot.BasicAuthUsername,
-        snapshot.PasswordCiphertext is { } cipher ? services.Protector.Unprotect(cipher, snapshot.Id) : null);
+        snapshot.PasswordCiphertext is { } cipher ? services.Protector.Unprotect(cipher, snapshot.Id) : null)
+    {
+        Body = snapshot.Method == "POST" ? snapshot.RequestBody : null,
+        Headers = snapshot.RequestHeaders?.Items,
+        FollowRedirects = snapshot.FollowRedirects,
+        TlsVerify = snapshot.TlsVerify,
+    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled check of service {ServiceId} ran but was not stored: {Reason}")]
     private static partial void LogNotStored(ILogger logger, long serviceId, string reason);

@@ -5,4 +5,7 @@ public static class CheckTrigger
 {
     public const string Schedule = "schedule";
     public const string Manual = "manual";
+
+    /// <summary>A heartbeat's job reported (monitors.md).</summary>
+    public const string Ping = "ping";
 }

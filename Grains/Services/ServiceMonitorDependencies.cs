@@ -26,4 +26,6 @@ public sealed record ServiceMonitorDependencies(
     Fleet.MembershipConfirmation Membership,
     Alerting.IncidentStore Incidents,
     Alerting.ChannelStore Channels,
-    Maintenance.MaintenanceCalendar Maintenance);
+    Maintenance.MaintenanceCalendar Maintenance,
+    Heartbeats.HeartbeatStore Heartbeats,
+    TcpHealthChecker TcpChecker);

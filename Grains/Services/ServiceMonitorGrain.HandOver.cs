@@ -10,12 +10,19 @@ namespace Monitoring.Grains.Services;
 public sealed partial class ServiceMonitorGrain
 {
     private const string LastStartedKey = "last-started-occurrence";
+    private const string HeartbeatThroughKey = "heartbeat-through";
+    private const string LastReportKey = "last-report";
 
     /// <summary>A grain whose next check is due sooner than this moves right after it (see <see cref="HandOverAsync"/>).</summary>
     private static readonly TimeSpan MoveAfterNextCheckWithin = TimeSpan.FromSeconds(2);
 
     /// <summary>The schedule position carried over by a migration, read before <see cref="OnActivateAsync"/>.</summary>
     private DateTimeOffset? handedOverOccurrence;
+
+    /// <summary>A heartbeat's decided-through time and latest report, carried over by a migration.</summary>
+    private DateTimeOffset? handedOverHeartbeatThrough;
+
+    private DateTimeOffset? handedOverLastReport;
 
     /// <summary>Where to move once the next scheduled check has started; null when no hand-over waits.</summary>
     private SiloAddress? pendingMove;
@@ -61,14 +68,31 @@ public sealed partial class ServiceMonitorGrain
     private void MoveTo(SiloAddress target) =>
         GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = target });
 
-    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext) =>
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
         dehydrationContext.TryAddValue(LastStartedKey, lastStartedOccurrence);
+        dehydrationContext.TryAddValue(HeartbeatThroughKey, heartbeatThrough);
+        if (lastReportAt is { } reported)
+        {
+            dehydrationContext.TryAddValue(LastReportKey, reported);
+        }
+    }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
     {
         if (rehydrationContext.TryGetValue(LastStartedKey, out DateTimeOffset occurrence))
         {
             handedOverOccurrence = occurrence;
+        }
+
+        if (rehydrationContext.TryGetValue(HeartbeatThroughKey, out DateTimeOffset through))
+        {
+            handedOverHeartbeatThrough = through;
+        }
+
+        if (rehydrationContext.TryGetValue(LastReportKey, out DateTimeOffset reported))
+        {
+            handedOverLastReport = reported;
         }
     }
 }

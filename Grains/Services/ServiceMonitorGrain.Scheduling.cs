@@ -23,11 +23,14 @@ public sealed partial class ServiceMonitorGrain
             // No such service (or removed): nothing to keep this activation for.
             DeactivateOnIdle();
         }
-        else if (config.Enabled && timer.Armed is null)
+        else if (config.Enabled && !Scheduled)
         {
             await ApplyScheduleAsync(previous: null, resuming: true);
         }
     }
+
+    /// <summary>Whether a timer is armed for the next check or deadline.</summary>
+    private bool Scheduled => timer.Armed is not null || deadlineTimer.Armed is not null;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -44,7 +47,7 @@ public sealed partial class ServiceMonitorGrain
             // A wake-up left from before the service was disabled (its removal failed): it is not needed.
             await UnregisterWakeUpAsync();
         }
-        else if (timer.Armed is null)
+        else if (!Scheduled)
         {
             await ApplyScheduleAsync(previous: null, resuming: true);
         }
@@ -61,6 +64,8 @@ public sealed partial class ServiceMonitorGrain
         if (config is null || !config.Enabled)
         {
             timer.Disarm();
+            deadlineTimer.Disarm();
+            heartbeat = null;
             cursor = null;
             runtime = runtime with { NextCheckAt = null };
             if (previous is null or { Enabled: true })
@@ -71,7 +76,7 @@ public sealed partial class ServiceMonitorGrain
             return;
         }
 
-        if (previous is not null && previous.SchedulesLike(config) && timer.Armed is not null)
+        if (previous is not null && previous.SchedulesLike(config) && Scheduled)
         {
             return;
         }
@@ -84,6 +89,16 @@ public sealed partial class ServiceMonitorGrain
             ensuringWakeUp = EnsureWakeUpAsync();
         }
 
+        if (config.IsHeartbeat)
+        {
+            timer.Disarm();
+            cursor = null;
+            await ApplyHeartbeatScheduleAsync(previous, resuming);
+            return;
+        }
+
+        deadlineTimer.Disarm();
+        heartbeat = null;
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.MaxSpread));
         var now = services.Time.GetUtcNow();
         Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));

@@ -32,6 +32,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     private readonly UptimeTracker uptime;
     private readonly CheckRunner checks;
     private readonly CheckTimer timer;
+
+    /// <summary>A heartbeat's deadlines (not interleaved with calls, unlike <see cref="timer"/>: a report in flight is stored first).</summary>
+    private readonly CheckTimer deadlineTimer;
     private readonly ServiceAlerting alerting;
 
     private ServiceConfig? config;
@@ -67,6 +70,13 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             Interleave = true,
             KeepAlive = true,
         }), services.Time);
+        deadlineTimer = new CheckTimer(dueIn => this.RegisterGrainTimer(OnDeadlineTimerAsync, new GrainTimerCreationOptions
+        {
+            DueTime = dueIn,
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = false,
+            KeepAlive = true,
+        }), services.Time);
     }
 
     private long Id => this.GetPrimaryKeyLong();
@@ -83,6 +93,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         config = stored.Config;
         runtime = stored.Runtime;
+        pingToken = TryReadPingToken(config);
+        heartbeatThrough = Max(Max(config.CreatedAt, config.UpdatedAt), Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, handedOverHeartbeatThrough ?? DateTimeOffset.MinValue));
+        lastReportAt = handedOverLastReport;
         lastStartedOccurrence = Max(Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt), handedOverOccurrence ?? DateTimeOffset.MinValue);
         if (handedOverOccurrence is null && services.Local.TargetFor(Id) is { } target)
         {
@@ -108,6 +121,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer.Disarm();
+        deadlineTimer.Disarm();
         try
         {
             await checks.WaitAsync(cancellationToken);
@@ -140,7 +154,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             return invalid!;
         }
 
-        draft = WithPassword(draft, PasswordChange.From(fields.BasicAuthPassword));
+        draft = WithPingToken(WithPassword(draft, PasswordChange.From(fields.BasicAuthPassword)), out var token);
         if (await CheckLinksAsync(draft, fields) is { } badLink)
         {
             return badLink;
@@ -162,6 +176,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             }
 
             config = inserted.Value!;
+            pingToken = token;
             services.Local.Add(Id);
             lastStartedOccurrence = services.Time.GetUtcNow();
             uptime.StartEmpty();
@@ -203,6 +218,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         if (!IsVisibleTo(scopeClientId))
         {
             return NotFound<StatusRecord>();
+        }
+
+        if (config!.IsHeartbeat)
+        {
+            return Failure.BadRequest($"Service {Id} is a heartbeat: there is nothing to call (its job reports to its ping_url)");
         }
 
         try
@@ -274,6 +294,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         var rotated = config with { PasswordCiphertext = services.Protector.Protect(services.Protector.Unprotect(stored, Id), Id) };
+        if (config.PingTokenCiphertext is { } token && !services.Protector.IsCurrent(token))
+        {
+            rotated = rotated with { PingTokenCiphertext = services.Protector.Protect(services.Protector.Unprotect(token, PingTokenContext(Id), $"service {Id}"), PingTokenContext(Id)) };
+        }
+
         config = await services.Store.UpdateAsync(rotated) ?? config;
         return true;
     }
@@ -293,14 +318,20 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         // A replace starts from the defaults (keeping identity and creation time); a patch from what is stored.
         var start = replace
-            ? new ServiceConfig { Id = Id, ClientId = previous.ClientId, Name = string.Empty, EndpointUrl = string.Empty, CreatedAt = previous.CreatedAt }
+            ? new ServiceConfig
+            {
+                Id = Id, ClientId = previous.ClientId, Name = string.Empty, EndpointUrl = string.Empty, CreatedAt = previous.CreatedAt,
+
+                // A heartbeat replaced as a heartbeat keeps its token (a PUT of what a GET gave must not break the job's URL).
+                PingTokenHash = previous.PingTokenHash, PingTokenCiphertext = previous.PingTokenCiphertext,
+            }
             : previous;
         if (!ServiceValidator.TryApply(start, fields, creating: replace, out var next, out var invalid, services.DeniedNetworks))
         {
             return invalid!;
         }
 
-        next = WithPassword(next, PasswordChange.From(fields.BasicAuthPassword));
+        next = WithPingToken(WithPassword(next, PasswordChange.From(fields.BasicAuthPassword)), out var token);
         if (await CheckLinksAsync(next, fields) is { } badLink)
         {
             return badLink;
@@ -331,6 +362,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         config = updated;
+        pingToken = token;
         if (previous.Enabled && !updated.Enabled)
         {
             alerting.Disable(updated);
@@ -365,6 +397,12 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             uptime.Add(record.CheckedAt, record.Status, record.ResponseTimeMs);
         }
 
+        if (record.TlsExpiresAt is { } expires && expires != runtime.TlsExpiresAt)
+        {
+            runtime = runtime with { TlsExpiresAt = expires };
+            _ = RememberCertificateAsync(expires);
+        }
+
         alerting.Observe(record, config);
         services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
@@ -379,6 +417,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         var wasConfigured = config is not null;
         config = null;
         timer.Disarm();
+        deadlineTimer.Disarm();
         await checks.CancelAsync();
 
         // An incident write still under way finishes first, so the delete below takes its row too.
@@ -445,11 +484,45 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     private bool IsVisibleTo(long? scopeClientId) => config is not null && (scopeClientId is null || scopeClientId == config.ClientId);
 
-    private ServiceRecord Record() => config!.ToRecord(runtime);
+    private ServiceRecord Record() => config!.ToRecord(runtime, pingToken);
+
+    private string? TryReadPingToken(ServiceConfig stored)
+    {
+        try
+        {
+            return ReadPingToken(stored);
+        }
+        catch (Credentials.CredentialException ex)
+        {
+            // The service still runs and stores reports; its ping_url shows again after a new token or the old key.
+            LogTokenUnreadable(logger, Id, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Keeps the certificate's notAfter beside the row (not in it: it is not config, and updated_at stays the user's).</summary>
+    private async Task RememberCertificateAsync(DateTimeOffset expires)
+    {
+        try
+        {
+            await services.Heartbeats.SetTlsExpiresAtAsync(Id, expires);
+        }
+        catch (Exception ex)
+        {
+            // The results carry it too; the next certificate change (or activation's next check) writes it again.
+            LogCertificateNotKept(logger, Id, ex.Message);
+        }
+    }
 
     private Outcome<T> NotFound<T>() => Failure.NotFound($"No record found for id '{Id}'");
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ping token of service {ServiceId} cannot be decrypted: {Reason}")]
+    private static partial void LogTokenUnreadable(ILogger logger, long serviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The certificate expiry of service {ServiceId} was not kept: {Reason}")]
+    private static partial void LogCertificateNotKept(ILogger logger, long serviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Undoing the failed create of service {ServiceId} failed too: {Reason}")]
     private static partial void LogUndoFailed(ILogger logger, long serviceId, string reason);

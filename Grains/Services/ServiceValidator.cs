@@ -1,6 +1,7 @@
 using System.Net;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Monitors;
 using Monitoring.Grains.Scheduling;
 
 namespace Monitoring.Grains.Services;
@@ -31,29 +32,24 @@ public static class ServiceValidator
             next = next with { Name = name };
         }
 
-        if (fields.EndpointUrl.IsSet || creating)
+        var type = MonitorRules.ApplyType(current, fields, ref next, errors);
+        var typeChanged = type != current.Type;
+        MonitorRules.RejectForeignFields(fields, type, errors);
+
+        if (type != MonitorTypes.Heartbeat && (fields.EndpointUrl.IsSet || creating || typeChanged))
         {
             var url = fields.EndpointUrl.Or(null)?.Trim();
             if (string.IsNullOrEmpty(url))
             {
-                errors["endpoint_url"] = fields.EndpointUrl.IsSet ? "must be an absolute http:// or https:// URL" : "is required";
+                errors["endpoint_url"] = fields.EndpointUrl.IsSet ? EndpointShape(type) : type == MonitorTypes.Http && !typeChanged ? "is required" : $"is required for a{(type == MonitorTypes.Http ? "n" : string.Empty)} {type} service";
             }
             else if (url.Length > MaxUrlLength)
             {
                 errors["endpoint_url"] = $"must be at most {MaxUrlLength} characters";
             }
-            else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+            else if (EndpointProblem(url, type, denied) is { } problem)
             {
-                errors["endpoint_url"] = "must be an absolute http:// or https:// URL";
-            }
-            else if (uri.UserInfo.Length > 0 || HasUserInfo(url))
-            {
-                errors["endpoint_url"] = "must not contain credentials (user:password@); send them as basic_auth_username and basic_auth_password";
-            }
-            else if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-                && IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var literal) && denied?.Match(literal) is { } network)
-            {
-                errors["endpoint_url"] = $"must not target {uri.IdnHost}: checks may not connect to the network {network}";
+                errors["endpoint_url"] = problem;
             }
             else
             {
@@ -61,23 +57,25 @@ public static class ServiceValidator
             }
         }
 
-        if (fields.Method.IsSet)
+        if (type == MonitorTypes.Http)
         {
-            var method = fields.Method.Value?.Trim().ToUpperInvariant();
-            if (method is "GET" or "HEAD")
-            {
-                next = next with { Method = SharedText.Of(method) };
-            }
-            else
-            {
-                errors["method"] = "must be GET or HEAD";
-            }
+            MonitorRules.ApplyHttp(fields, ref next, errors);
+            next = next with { Method = SharedText.Of(next.Method) };
+            SetInt(fields.ExpectedStatusCode, "expected_status_code", 100, 599, v => next = next with { ExpectedStatusCode = v }, errors);
         }
 
-        SetInt(fields.ExpectedStatusCode, "expected_status_code", 100, 599, v => next = next with { ExpectedStatusCode = v }, errors);
-        SetInt(fields.TimeoutMs, "timeout_ms", 100, 60000, v => next = next with { TimeoutMs = v }, errors);
+        if (type == MonitorTypes.Heartbeat)
+        {
+            MonitorRules.ApplyHeartbeat(fields, ref next, errors);
+        }
+        else
+        {
+            MonitorRules.ApplyTls(fields, ref next, errors);
+        }
 
-        if (fields.DegradedThresholdMs.IsSet)
+        SetInt(fields.TimeoutMs, "timeout_ms", 100, type == MonitorTypes.Heartbeat ? MonitorRules.MaxHeartbeatTimeoutMs : 60000, v => next = next with { TimeoutMs = v }, errors);
+
+        if (fields.DegradedThresholdMs.IsSet && type != MonitorTypes.Heartbeat)
         {
             switch (fields.DegradedThresholdMs.Value)
             {
@@ -150,7 +148,7 @@ public static class ServiceValidator
         SetInt(fields.SuccessThreshold, "success_threshold", 1, 100, v => next = next with { SuccessThreshold = v }, errors);
         ApplyAlerting(current, fields, ref next, errors);
 
-        if (fields.BasicAuthUsername.IsSet)
+        if (fields.BasicAuthUsername.IsSet && type == MonitorTypes.Http)
         {
             var username = fields.BasicAuthUsername.Value;
             if (username is not null && TextLength.Of(username) > MaxUsernameLength)
@@ -174,12 +172,13 @@ public static class ServiceValidator
 
         // A stored password goes wherever endpoint_url points: whoever moves the service to another origin
         // could read it from the next check. Moving it therefore takes the password again (or null).
-        if (current.PasswordCiphertext is not null && !fields.BasicAuthPassword.IsSet && !errors.ContainsKey("endpoint_url")
+        if (current.PasswordCiphertext is not null && next.PasswordCiphertext is not null && !fields.BasicAuthPassword.IsSet && !errors.ContainsKey("endpoint_url")
             && !SameOrigin(current.EndpointUrl, next.EndpointUrl))
         {
             errors["basic_auth_password"] = "is required when endpoint_url moves to another origin (scheme, host or port): send the password again, or null to remove it";
         }
 
+        MonitorRules.CheckCombination(next, fields, errors);
         result = next;
         failure = errors.Count == 0 ? null : Failure.ForFields(errors);
         return failure is null;
@@ -247,11 +246,45 @@ public static class ServiceValidator
     }
 
     /// <summary>Same scheme, host and effective port (http://a and http://a:80 are one origin).</summary>
-    public static bool SameOrigin(string a, string b) =>
-        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)
+    public static bool SameOrigin(string? a, string? b) =>
+        a is not null && b is not null && Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)
         && string.Equals(x.Scheme, y.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(x.IdnHost, y.IdnHost, StringComparison.OrdinalIgnoreCase)
         && x.Port == y.Port;
+
+    private static string EndpointShape(string type) =>
+        type == MonitorTypes.Tcp ? "must be tcp://host:port or tls://host:port" : "must be an absolute http:// or https:// URL";
+
+    /// <summary>Why <paramref name="url"/> cannot be the endpoint of a service of <paramref name="type"/>, or null.</summary>
+    private static string? EndpointProblem(string url, string type, DeniedNetworks? denied)
+    {
+        string host;
+        if (type == MonitorTypes.Tcp)
+        {
+            if (!TcpCheckRequest.TryParse(url, TimeSpan.Zero, true, out var endpoint, out var error))
+            {
+                return error;
+            }
+
+            host = endpoint.Host;
+        }
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        {
+            return EndpointShape(type);
+        }
+        else if (uri.UserInfo.Length > 0 || HasUserInfo(url))
+        {
+            return "must not contain credentials (user:password@); send them as basic_auth_username and basic_auth_password";
+        }
+        else
+        {
+            host = uri.IdnHost.Trim('[', ']');
+        }
+
+        return IPAddress.TryParse(host, out var literal) && denied?.Match(literal) is { } network
+            ? $"must not target {host}: checks may not connect to the network {network}"
+            : null;
+    }
 
     /// <summary>Whether the authority (between "//" and the next '/', '?' or '#') holds an '@'.</summary>
     private static bool HasUserInfo(string url)

@@ -37,7 +37,7 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
     [InlineData("endpoint_url", "\"/relative\"")]
     [InlineData("endpoint_url", "\"not a url\"")]
     [InlineData("endpoint_url", "42")]
-    [InlineData("method", "\"POST\"")]
+    [InlineData("method", "\"PUT\"")]
     [InlineData("expected_status_code", "99")]
     [InlineData("expected_status_code", "600")]
     [InlineData("expected_status_code", "\"two hundred\"")]

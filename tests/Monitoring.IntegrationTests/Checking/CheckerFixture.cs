@@ -16,6 +16,8 @@ public sealed class CheckerFixture : IAsyncLifetime
 
     public HttpHealthChecker Checker { get; private set; } = null!;
 
+    public TcpHealthChecker TcpChecker { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Target = await TargetServer.StartAsync();
@@ -29,6 +31,7 @@ public sealed class CheckerFixture : IAsyncLifetime
             .AddMonitoringGrains(configuration, new DatabaseSettings("Host=127.0.0.1;Database=unused"))
             .BuildServiceProvider();
         Checker = services.GetRequiredService<HttpHealthChecker>();
+        TcpChecker = services.GetRequiredService<TcpHealthChecker>();
     }
 
     public async Task DisposeAsync()
@@ -43,4 +46,8 @@ public sealed class CheckerFixture : IAsyncLifetime
         var observation = await Checker.CheckAsync(request, CancellationToken.None);
         return HealthClassifier.Classify(observation, expected, thresholdMs, timeoutMs);
     }
+
+    public Task<HttpObservation> ObserveAsync(HealthCheckRequest request) => Checker.CheckAsync(request, CancellationToken.None);
+
+    public Task<HttpObservation> ObserveAsync(TcpCheckRequest request) => TcpChecker.CheckAsync(request, CancellationToken.None);
 }

@@ -44,6 +44,8 @@ public sealed class ConditionParserTests
     [Theory]
     [InlineData("", "empty")]
     [InlineData("[STATUS] 200", "no operator")]
+    [InlineData("[STATUS] === 200", "'=' at character 12 right after the operator ==")]
+    [InlineData("[STATUS] !== 200", "'=' at character 12 right after the operator !=")]
     [InlineData("[STATUS] ==", "nothing after the operator at character 10")]
     [InlineData("[FOO] == 1", "placeholder at character 1")]
     [InlineData("200 == [STATUS]", "placeholder at character 1")]

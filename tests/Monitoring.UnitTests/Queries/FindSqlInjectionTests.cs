@@ -66,8 +66,8 @@ public sealed partial class FindSqlInjectionTests
         Assert.Equal(5, sql.Parameters.Count);
     }
 
-    // Only column references, operators, keywords and $n placeholders.
-    [GeneratedRegex(@"^(?:\s|\(|\)|,|AND|OR|NOT|IS|NULL|ANY|ASC|DESC|true|false|=|<>|<=|>=|<|>|\$\d+|(?:t|s|c|latest)\.[a-z_]+)*$")]
+    // Only column references, operators, keywords, $n placeholders and the fixed type names of the derived service fields.
+    [GeneratedRegex(@"^(?:\s|\(|\)|,|AND|OR|NOT|IS|NULL|ANY|ASC|DESC|CASE|WHEN|THEN|END|'http'|'heartbeat'|true|false|=|<>|<=|>=|<|>|\$\d+|(?:t|s|c|o|latest)\.[a-z_]+)*$")]
     private static partial Regex SafeSql();
 
     [GeneratedRegex(@"\$(\d+)")]

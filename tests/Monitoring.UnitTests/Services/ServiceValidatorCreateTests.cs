@@ -93,7 +93,7 @@ public sealed class ServiceValidatorCreateTests
         {
             Name = " ",
             EndpointUrl = "ftp://example.com",
-            Method = "POST",
+            Method = "PUT",
             ExpectedStatusCode = 99,
             TimeoutMs = 60_001,
             DegradedThresholdMs = 0,
@@ -112,7 +112,7 @@ public sealed class ServiceValidatorCreateTests
                 "cron_timezone", "cron_schedule", "enabled", "basic_auth_username", "basic_auth_password",
             ],
             failure!.Errors!.Keys);
-        Assert.StartsWith("name must be a non-empty string; endpoint_url must be an absolute http:// or https:// URL; method must be GET or HEAD; ", failure.Message);
+        Assert.StartsWith("name must be a non-empty string; endpoint_url must be an absolute http:// or https:// URL; method must be GET, HEAD or POST; ", failure.Message);
         Assert.Contains("; Invalid cron_timezone: unknown time zone 'Mars/Base' (use an IANA name such as UTC or Europe/Berlin); ", failure.Message);
         Assert.Contains("; Invalid cron_schedule: The given cron expression has an invalid format. Minutes: Value must be a number between 0 and 59 (all inclusive).; ", failure.Message);
         Assert.EndsWith("; basic_auth_password must be at most 1024 characters", failure.Message);
