@@ -73,7 +73,7 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("new-ping-token")]
     Task<Outcome<ServiceRecord>> NewPingTokenAsync(long? scopeClientId);
 
-    /// <summary>Re-encrypts the stored password under the current key; true when it changed.</summary>
+    /// <summary>Re-encrypts the stored password and ping token under the current key; true when either changed.</summary>
     [Alias("reencrypt")]
     Task<bool> ReencryptCredentialsAsync();
 }

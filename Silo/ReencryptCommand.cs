@@ -28,7 +28,7 @@ public static class ReencryptCommand
 
         var ids = new List<long>();
         await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
-        await using (var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE basic_auth_password IS NOT NULL ORDER BY id"))
+        await using (var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE basic_auth_password IS NOT NULL OR ping_token_ciphertext IS NOT NULL ORDER BY id"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

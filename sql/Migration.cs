@@ -7,6 +7,44 @@ namespace Monitoring.Sql;
 /// <summary>One numbered SQL file of sql/migrations, embedded in this assembly.</summary>
 public sealed record Migration(int Version, string Name, string Sql, string Checksum)
 {
+    /// <summary>The first line that makes a migration run statement by statement, outside a transaction (for CONCURRENTLY).</summary>
+    public const string NoTransactionMarker = "-- migration: no transaction";
+
+    /// <summary>Whether the file starts with <see cref="NoTransactionMarker"/>.</summary>
+    public bool OutsideTransaction => Sql.TrimStart().StartsWith(NoTransactionMarker, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The statements of a migration that runs outside a transaction: split at each ';' that ends a line; comment lines
+    /// are dropped. Such files hold plain statements only (no function bodies or quoted ';' at a line end).
+    /// </summary>
+    public IReadOnlyList<string> Statements()
+    {
+        var statements = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var line in Sql.ReplaceLineEndings("\n").Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith("--", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            current.AppendLine(line);
+            if (trimmed.EndsWith(';'))
+            {
+                statements.Add(current.ToString().Trim());
+                current.Clear();
+            }
+        }
+
+        if (current.ToString().Trim() is { Length: > 0 } rest)
+        {
+            statements.Add(rest);
+        }
+
+        return statements;
+    }
+
     private static readonly Lazy<IReadOnlyList<Migration>> All = new(LoadEmbedded);
 
     /// <summary>Every migration this build knows, in the order they apply.</summary>

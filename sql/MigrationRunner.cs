@@ -16,7 +16,7 @@ public sealed class MigrationRunner(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+        await LockAsync(connection, cancellationToken);
         try
         {
             await ExecuteAsync(connection, """
@@ -55,24 +55,57 @@ public sealed class MigrationRunner(string connectionString)
         }
     }
 
+    /// <summary>
+    /// Takes the runners' lock by polling, not by waiting in <c>pg_advisory_lock</c>: CREATE INDEX CONCURRENTLY (in the
+    /// lock holder) waits for every transaction open at its start, a blocked lock call included, which would deadlock.
+    /// </summary>
+    private static async Task LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLockKey})", connection);
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
     private static async Task ApplyOneAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
     {
+        if (migration.OutsideTransaction)
+        {
+            // CREATE INDEX CONCURRENTLY refuses a transaction (and a multi-statement batch, which is one): each statement
+            // alone, then the record. A failure midway leaves the earlier statements done; the file is written to be re-run.
+            foreach (var statement in migration.Statements())
+            {
+                await ExecuteAsync(connection, statement, cancellationToken);
+            }
+
+            await RecordAsync(connection, null, migration, cancellationToken);
+            return;
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var record = new NpgsqlCommand(
-            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction))
-        {
-            record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
-            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
-            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await RecordAsync(connection, transaction, migration, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Migration migration, CancellationToken cancellationToken)
+    {
+        await using var record = new NpgsqlCommand(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", connection, transaction);
+        record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = migration.Version });
+        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Name });
+        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = migration.Checksum });
+        await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

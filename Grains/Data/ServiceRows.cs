@@ -10,7 +10,7 @@ internal static class ServiceRows
 {
     /// <summary>The config's columns (alias s) and the latest result's (alias latest), named as the properties they fill.</summary>
     public static readonly string Select = ServiceColumns.Select("s")
-        + """, latest.status AS "LastStatus", latest.checked_at AS "LastCheckedAt", latest.response_time_ms AS "LastResponseTimeMs", o.tls_expires_at AS "TlsExpiresAt", o.run_started_at AS "RunStartedAt" """;
+        + """, latest.status AS "LastStatus", latest.checked_at AS "LastCheckedAt", latest.response_time_ms AS "LastResponseTimeMs", o.tls_expires_at AS "TlsExpiresAt", o.run_started_at AS "RunStartedAt", o.decided_through AS "DecidedThrough" """;
 
     /// <summary>Joins each row of client_services s with its observations (o) and its latest result (one index probe per row).</summary>
     public const string LatestJoin = """
@@ -35,6 +35,7 @@ internal static class ServiceRows
                 {
                     TlsExpiresAt = result.TlsExpiresAt,
                     RunStartedAt = result.RunStartedAt,
+                    DecidedThrough = result.DecidedThrough,
                 });
         };
     }
@@ -50,5 +51,7 @@ internal static class ServiceRows
         public DateTimeOffset? TlsExpiresAt { get; init; }
 
         public DateTimeOffset? RunStartedAt { get; init; }
+
+        public DateTimeOffset? DecidedThrough { get; init; }
     }
 }

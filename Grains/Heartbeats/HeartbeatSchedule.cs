@@ -16,7 +16,8 @@ public readonly record struct HeartbeatDue(DateTimeOffset Previous, DateTimeOffs
 
 /// <summary>
 /// When a heartbeat's reports are due: the occurrences of its cron (in its time zone, so DST moves them as it moves
-/// the job's own cron), each with the occurrence before it and its deadline. Pure; the grain asks it what to evaluate.
+/// the job's own cron), each with the occurrence before it and its deadline. Progress is counted in occurrences (not
+/// deadlines), so a change of the grace neither decides an occurrence twice nor skips one. Pure.
 /// </summary>
 public sealed class HeartbeatSchedule(CronSchedule cron, TimeSpan grace)
 {
@@ -25,53 +26,43 @@ public sealed class HeartbeatSchedule(CronSchedule cron, TimeSpan grace)
 
     public TimeSpan Grace { get; } = grace;
 
-    /// <summary>The first occurrence whose deadline is after <paramref name="after"/>, or null when the cron never fires again.</summary>
-    public HeartbeatDue? NextAfter(DateTimeOffset after)
-    {
-        var dues = Between(after, DateTimeOffset.MaxValue, 1, out _);
-        return dues.Count == 0 ? null : dues[0];
-    }
+    /// <summary>The first occurrence after <paramref name="afterOccurrence"/>, with its deadline; null when the cron never fires again.</summary>
+    public HeartbeatDue? NextAfter(DateTimeOffset afterOccurrence) =>
+        cron.NextAfter(afterOccurrence) is { } occurrence ? new HeartbeatDue(PreviousBefore(occurrence), occurrence, occurrence + Grace) : null;
 
     /// <summary>
-    /// The occurrences whose deadlines fall in (<paramref name="after"/>, <paramref name="upTo"/>], oldest first. At most
-    /// <paramref name="max"/>: when more fall in the range, the newest <paramref name="max"/> are given and
-    /// <paramref name="skipped"/> says how many older ones were left out.
+    /// The occurrences after <paramref name="afterOccurrence"/> whose deadlines are at most <paramref name="upTo"/>, oldest
+    /// first. At most <paramref name="max"/>: when more are due, the newest <paramref name="max"/> are given and
+    /// <paramref name="skipped"/> says how many older ones were left out (-1: more than could be counted cheaply).
     /// </summary>
-    public IReadOnlyList<HeartbeatDue> Between(DateTimeOffset after, DateTimeOffset upTo, int max, out int skipped)
+    public IReadOnlyList<HeartbeatDue> Between(DateTimeOffset afterOccurrence, DateTimeOffset upTo, int max, out int skipped)
     {
         skipped = 0;
-        var dues = new Queue<HeartbeatDue>();
-
-        // Deadline > after  ⇔  occurrence > after - grace.
-        var start = after - Grace;
-        if (cron.NextAfter(start) is not { } first)
+        if (cron.NextAfter(afterOccurrence) is not { } first || first + Grace > upTo)
         {
             return [];
         }
 
+        var dues = new Queue<HeartbeatDue>();
         var previous = PreviousBefore(first);
-        var occurrence = first;
-        while (occurrence + Grace <= upTo)
+        var steps = 0;
+        for (DateTimeOffset? occurrence = first; occurrence is { } current && current + Grace <= upTo; occurrence = cron.NextAfter(current))
         {
+            if (++steps > 4 * max)
+            {
+                // Far behind (a fleet down for long, a dense cron): take the newest from the end instead of walking there.
+                skipped = -1;
+                return Newest(upTo, max);
+            }
+
             if (dues.Count == max)
             {
                 dues.Dequeue();
                 skipped++;
             }
 
-            dues.Enqueue(new HeartbeatDue(previous, occurrence, occurrence + Grace));
-            if (upTo == DateTimeOffset.MaxValue && dues.Count == max)
-            {
-                break;
-            }
-
-            previous = occurrence;
-            if (cron.NextAfter(occurrence) is not { } next)
-            {
-                break;
-            }
-
-            occurrence = next;
+            dues.Enqueue(new HeartbeatDue(previous, current, current + Grace));
+            previous = current;
         }
 
         return dues.ToArray();
@@ -79,7 +70,7 @@ public sealed class HeartbeatSchedule(CronSchedule cron, TimeSpan grace)
 
     /// <summary>
     /// The last occurrence before <paramref name="occurrence"/>: searched by widening steps back (the cron library
-    /// only looks forward), then walked forward. When there is none, a time one step before it (nothing was due then).
+    /// only looks forward), then walked forward. When there is none, a time long before it (nothing was due then).
     /// </summary>
     public DateTimeOffset PreviousBefore(DateTimeOffset occurrence)
     {
@@ -101,5 +92,18 @@ public sealed class HeartbeatSchedule(CronSchedule cron, TimeSpan grace)
         }
 
         return occurrence - LongestGap;
+    }
+
+    /// <summary>The newest <paramref name="max"/> occurrences whose deadlines are at most <paramref name="upTo"/>, oldest first.</summary>
+    private HeartbeatDue[] Newest(DateTimeOffset upTo, int max)
+    {
+        var occurrences = new List<DateTimeOffset>(max + 1) { PreviousBefore(upTo - Grace + TimeSpan.FromTicks(1)) };
+        while (occurrences.Count <= max)
+        {
+            occurrences.Add(PreviousBefore(occurrences[^1]));
+        }
+
+        occurrences.Reverse();
+        return Enumerable.Range(1, max).Select(i => new HeartbeatDue(occurrences[i - 1], occurrences[i], occurrences[i] + Grace)).ToArray();
     }
 }

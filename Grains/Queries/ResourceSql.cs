@@ -31,7 +31,7 @@ public sealed class ResourceSql
             ["last_status"] = "latest.status",
             ["last_checked_at"] = "latest.checked_at",
             ["last_response_time_ms"] = "latest.response_time_ms",
-            ["tls_expires_at"] = "o.tls_expires_at",
+            ["tls_expires_at"] = "(CASE WHEN s.type <> 'heartbeat' THEN o.tls_expires_at END)",
 
             // A field that does not apply to the type reads as null, as the API shows it (the row keeps a default).
             ["method"] = "(CASE WHEN s.type = 'http' THEN s.method END)",

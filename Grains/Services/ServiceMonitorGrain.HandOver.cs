@@ -10,8 +10,7 @@ namespace Monitoring.Grains.Services;
 public sealed partial class ServiceMonitorGrain
 {
     private const string LastStartedKey = "last-started-occurrence";
-    private const string HeartbeatThroughKey = "heartbeat-through";
-    private const string LastReportKey = "last-report";
+    private const string HeartbeatKey = "heartbeat";
 
     /// <summary>A grain whose next check is due sooner than this moves right after it (see <see cref="HandOverAsync"/>).</summary>
     private static readonly TimeSpan MoveAfterNextCheckWithin = TimeSpan.FromSeconds(2);
@@ -19,10 +18,8 @@ public sealed partial class ServiceMonitorGrain
     /// <summary>The schedule position carried over by a migration, read before <see cref="OnActivateAsync"/>.</summary>
     private DateTimeOffset? handedOverOccurrence;
 
-    /// <summary>A heartbeat's decided-through time and latest report, carried over by a migration.</summary>
-    private DateTimeOffset? handedOverHeartbeatThrough;
-
-    private DateTimeOffset? handedOverLastReport;
+    /// <summary>A heartbeat's decided-through mark and latest report, carried over by a migration.</summary>
+    private HeartbeatHandOver? handedOverBeat;
 
     /// <summary>Where to move once the next scheduled check has started; null when no hand-over waits.</summary>
     private SiloAddress? pendingMove;
@@ -71,10 +68,14 @@ public sealed partial class ServiceMonitorGrain
     void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
     {
         dehydrationContext.TryAddValue(LastStartedKey, lastStartedOccurrence);
-        dehydrationContext.TryAddValue(HeartbeatThroughKey, heartbeatThrough);
-        if (lastReportAt is { } reported)
+        if (beat is { } state)
         {
-            dehydrationContext.TryAddValue(LastReportKey, reported);
+            // Two values, not the record: dehydration values must be serializable by Orleans.
+            dehydrationContext.TryAddValue(HeartbeatKey, state.DecidedThrough);
+            if (state.LastReport is { } reported)
+            {
+                dehydrationContext.TryAddValue(HeartbeatKey + "-report", reported);
+            }
         }
     }
 
@@ -85,14 +86,10 @@ public sealed partial class ServiceMonitorGrain
             handedOverOccurrence = occurrence;
         }
 
-        if (rehydrationContext.TryGetValue(HeartbeatThroughKey, out DateTimeOffset through))
+        if (rehydrationContext.TryGetValue(HeartbeatKey, out DateTimeOffset through))
         {
-            handedOverHeartbeatThrough = through;
-        }
-
-        if (rehydrationContext.TryGetValue(LastReportKey, out DateTimeOffset reported))
-        {
-            handedOverLastReport = reported;
+            handedOverBeat = new HeartbeatHandOver(through,
+                rehydrationContext.TryGetValue(HeartbeatKey + "-report", out DateTimeOffset reported) ? reported : null);
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class ServiceMonitorGrain
     }
 
     /// <summary>Whether a timer is armed for the next check or deadline.</summary>
-    private bool Scheduled => timer.Armed is not null || deadlineTimer.Armed is not null;
+    private bool Scheduled => timer.Armed is not null || deadlineTimer?.Armed is not null;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -64,8 +64,8 @@ public sealed partial class ServiceMonitorGrain
         if (config is null || !config.Enabled)
         {
             timer.Disarm();
-            deadlineTimer.Disarm();
-            heartbeat = null;
+            deadlineTimer?.Disarm();
+            beat = null;
             cursor = null;
             runtime = runtime with { NextCheckAt = null };
             if (previous is null or { Enabled: true })
@@ -97,8 +97,8 @@ public sealed partial class ServiceMonitorGrain
             return;
         }
 
-        deadlineTimer.Disarm();
-        heartbeat = null;
+        deadlineTimer?.Disarm();
+        beat = null;
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.MaxSpread));
         var now = services.Time.GetUtcNow();
         Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));

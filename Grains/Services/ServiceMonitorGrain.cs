@@ -33,8 +33,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     private readonly CheckRunner checks;
     private readonly CheckTimer timer;
 
-    /// <summary>A heartbeat's deadlines (not interleaved with calls, unlike <see cref="timer"/>: a report in flight is stored first).</summary>
-    private readonly CheckTimer deadlineTimer;
+    /// <summary>
+    /// A heartbeat's deadlines (not interleaved with calls, unlike <see cref="timer"/>: a report in flight is stored
+    /// first). Made for heartbeats only: most grains never need it, and memory per service counts.
+    /// </summary>
+    private CheckTimer? deadlineTimer;
     private readonly ServiceAlerting alerting;
 
     private ServiceConfig? config;
@@ -43,6 +46,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     /// <summary>The occurrence of the last scheduled check started (or the creation time).</summary>
     private DateTimeOffset lastStartedOccurrence;
+
+    /// <summary>A heartbeat's decided-through mark as the activation found it (see <c>ResumeDecidingFrom</c>).</summary>
+    private DateTimeOffset? resumeDecidingFrom;
 
     public ServiceMonitorGrain(
         ServiceMonitorDependencies services,
@@ -70,13 +76,6 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             Interleave = true,
             KeepAlive = true,
         }), services.Time);
-        deadlineTimer = new CheckTimer(dueIn => this.RegisterGrainTimer(OnDeadlineTimerAsync, new GrainTimerCreationOptions
-        {
-            DueTime = dueIn,
-            Period = Timeout.InfiniteTimeSpan,
-            Interleave = false,
-            KeepAlive = true,
-        }), services.Time);
     }
 
     private long Id => this.GetPrimaryKeyLong();
@@ -94,8 +93,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         config = stored.Config;
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
-        heartbeatThrough = Max(Max(config.CreatedAt, config.UpdatedAt), Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, handedOverHeartbeatThrough ?? DateTimeOffset.MinValue));
-        lastReportAt = handedOverLastReport;
+        resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
         lastStartedOccurrence = Max(Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt), handedOverOccurrence ?? DateTimeOffset.MinValue);
         if (handedOverOccurrence is null && services.Local.TargetFor(Id) is { } target)
         {
@@ -121,11 +119,16 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         timer.Disarm();
-        deadlineTimer.Disarm();
+        deadlineTimer?.Disarm();
         try
         {
             await checks.WaitAsync(cancellationToken);
             await alerting.WaitAsync(cancellationToken);
+            if (beat is { } state && state.DecidedThrough > state.PersistedThrough && reason.ReasonCode != DeactivationReasonCode.Migrating)
+            {
+                await PersistDecidedAsync(state.DecidedThrough);
+            }
+
             if (config is not null && reason.ReasonCode == DeactivationReasonCode.Migrating)
             {
                 uptime.CarryAcross(checks.OldestStartedAt);
@@ -288,15 +291,26 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     public async Task<bool> ReencryptCredentialsAsync()
     {
-        if (config?.PasswordCiphertext is not { } stored || services.Protector.IsCurrent(stored))
+        if (config is null)
         {
             return false;
         }
 
-        var rotated = config with { PasswordCiphertext = services.Protector.Protect(services.Protector.Unprotect(stored, Id), Id) };
+        // The password and the ping token, each on its own: a heartbeat has a token and never a password.
+        var rotated = config;
+        if (config.PasswordCiphertext is { } stored && !services.Protector.IsCurrent(stored))
+        {
+            rotated = rotated with { PasswordCiphertext = services.Protector.Protect(services.Protector.Unprotect(stored, Id), Id) };
+        }
+
         if (config.PingTokenCiphertext is { } token && !services.Protector.IsCurrent(token))
         {
             rotated = rotated with { PingTokenCiphertext = services.Protector.Protect(services.Protector.Unprotect(token, PingTokenContext(Id), $"service {Id}"), PingTokenContext(Id)) };
+        }
+
+        if (ReferenceEquals(rotated, config))
+        {
+            return false;
         }
 
         config = await services.Store.UpdateAsync(rotated) ?? config;
@@ -417,7 +431,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         var wasConfigured = config is not null;
         config = null;
         timer.Disarm();
-        deadlineTimer.Disarm();
+        deadlineTimer?.Disarm();
         await checks.CancelAsync();
 
         // An incident write still under way finishes first, so the delete below takes its row too.

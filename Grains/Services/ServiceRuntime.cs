@@ -11,5 +11,8 @@ public sealed record ServiceRuntime(HealthStatus? LastStatus, DateTimeOffset? La
 
     public DateTimeOffset? RunStartedAt { get; init; }
 
+    /// <summary>A heartbeat's occurrences up to this time are decided (stored with each decision, see HeartbeatStore).</summary>
+    public DateTimeOffset? DecidedThrough { get; init; }
+
     public static readonly ServiceRuntime Empty = new(null, null, null, null);
 }

@@ -33,26 +33,23 @@ CREATE UNIQUE INDEX client_services_ping_token_hash ON client_services (ping_tok
 -- What a service's checks learnt that is not config (so writing it never touches client_services.updated_at):
 -- the certificate's notAfter of the latest check that saw one, and the /start of a heartbeat's run under way.
 -- Written by the service's grain only when a value changes.
+-- decided_through: a heartbeat's occurrences up to it are decided (missed or reported), so a grain activated after a
+-- failure does not decide them again (their reports may have been pruned since).
 CREATE TABLE service_observations (
-    service_id     bigint PRIMARY KEY REFERENCES client_services (id) ON DELETE CASCADE,
-    tls_expires_at timestamptz(3),
-    run_started_at timestamptz(3)
+    service_id      bigint PRIMARY KEY REFERENCES client_services (id) ON DELETE CASCADE,
+    tls_expires_at  timestamptz(3),
+    run_started_at  timestamptz(3),
+    decided_through timestamptz(3)
 );
 
 ALTER TABLE service_status
     ADD COLUMN tls_expires_at    timestamptz(3),
     ADD COLUMN condition_results jsonb,
-    -- The deadline a heartbeat's 'no ping received' or 'started but did not finish' result stands for: unique per
-    -- service, so that any number of silos, activations and replays store it once.
-    ADD COLUMN due_at            timestamptz(3),
+    -- What a heartbeat's 'no ping received' ('miss:<occurrence>') or 'started but did not finish' ('run:<start>')
+    -- result stands for: unique per service (0009), so that any number of silos, activations and replays store it once.
+    ADD COLUMN due_key           text,
     DROP CONSTRAINT service_status_trigger_check,
     ADD CONSTRAINT service_status_trigger_check CHECK (trigger IN ('schedule', 'manual', 'ping')) NOT VALID;
-
-CREATE UNIQUE INDEX service_status_due ON service_status (service_id, due_at) WHERE due_at IS NOT NULL;
-
--- Serves the overdue test: did a report (/ping, /fail, an exit code) arrive in a window? Reports are a small
--- share of all results, so this stays small.
-CREATE INDEX service_status_reports ON service_status (service_id, checked_at) WHERE trigger = 'ping';
 
 -- s.* was expanded when the view was made: it is made again to show the new columns.
 DROP VIEW client_services_overview;

@@ -141,7 +141,7 @@ public sealed class HeartbeatFleetTests
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
-                "SELECT due_at FROM service_status WHERE service_id = $1 AND trigger = 'schedule' AND due_at >= $2 ORDER BY due_at", connection);
+                "SELECT checked_at FROM service_status WHERE service_id = $1 AND trigger = 'schedule' AND checked_at >= $2 ORDER BY checked_at", connection);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = serviceId });
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
             await using var reader = await command.ExecuteReaderAsync();

@@ -115,7 +115,7 @@ public sealed class HeartbeatTests(MonitorsFixture fixture) : IClassFixture<Moni
         Assert.All(times.Zip(times.Skip(1)), pair => Assert.Equal(TimeSpan.FromSeconds(2), pair.Second - pair.First));
 
         Assert.DoesNotContain(await fixture.ResultsAsync(reportingId), r => r.GetProperty("trigger").GetString() == "schedule");
-        Assert.Equal(0L, await fixture.ScalarAsync<long>($"SELECT count(*) - count(DISTINCT due_at) FROM service_status WHERE service_id = {missingId} AND due_at IS NOT NULL"));
+        Assert.Equal(0L, await fixture.ScalarAsync<long>($"SELECT count(*) - count(DISTINCT due_key) FROM service_status WHERE service_id = {missingId} AND due_key IS NOT NULL"));
 
         // The record's next_check_at is the next deadline.
         var (_, record) = await Http.GetJsonAsync($"/client-services/{missingId}");

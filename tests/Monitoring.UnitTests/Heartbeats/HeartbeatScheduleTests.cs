@@ -15,7 +15,7 @@ public sealed class HeartbeatScheduleTests
     [Fact]
     public void Deadlines_in_a_range_are_the_occurrences_plus_grace_each_with_the_occurrence_before_it()
     {
-        var dues = Every("* * * * *", 30).Between(Times.At("2026-05-01T12:00:00Z"), Times.At("2026-05-01T12:03:00Z"), 100, out var skipped);
+        var dues = Every("* * * * *", 30).Between(Times.At("2026-05-01T11:59:00Z"), Times.At("2026-05-01T12:03:00Z"), 100, out var skipped);
 
         Assert.Equal(["11:59:00>12:00:00>12:00:30", "12:00:00>12:01:00>12:01:30", "12:01:00>12:02:00>12:02:30"], Describe(dues));
         Assert.Equal(0, skipped);
@@ -30,7 +30,7 @@ public sealed class HeartbeatScheduleTests
     [InlineData("2026-05-01T11:59:45Z", true)] // before the occurrence (a job that reports early)
     public void A_report_counts_when_it_lies_after_the_occurrence_before_and_no_later_than_the_deadline(string reportedAt, bool covers)
     {
-        var due = Every("* * * * *", 30).NextAfter(Times.At("2026-05-01T12:00:00Z"))!.Value;
+        var due = Every("* * * * *", 30).NextAfter(Times.At("2026-05-01T11:59:00Z"))!.Value;
 
         Assert.Equal(Times.At("2026-05-01T12:00:30Z"), due.Deadline);
         Assert.Equal(covers, due.Covers(Times.At(reportedAt)));
@@ -41,7 +41,7 @@ public sealed class HeartbeatScheduleTests
     {
         var schedule = Every("* * * * *", 30);
         var late = Times.At("2026-05-01T12:00:30.001Z");
-        var dues = schedule.Between(Times.At("2026-05-01T12:00:00Z"), Times.At("2026-05-01T12:01:30Z"), 10, out _);
+        var dues = schedule.Between(Times.At("2026-05-01T11:59:00Z"), Times.At("2026-05-01T12:01:30Z"), 10, out _);
 
         Assert.Equal([false, true], dues.Select(d => d.Covers(late)).ToArray());
     }
@@ -51,7 +51,7 @@ public sealed class HeartbeatScheduleTests
     {
         // Every minute with five minutes of grace: the 11:56 occurrence is decided at 12:01.
         var schedule = Every("* * * * *", 300);
-        var dues = schedule.Between(Times.At("2026-05-01T12:00:00Z"), Times.At("2026-05-01T12:02:00Z"), 100, out _);
+        var dues = schedule.Between(Times.At("2026-05-01T11:55:00Z"), Times.At("2026-05-01T12:02:00Z"), 100, out _);
 
         Assert.Equal(["11:55:00>11:56:00>12:01:00", "11:56:00>11:57:00>12:02:00"], Describe(dues));
 
@@ -65,7 +65,7 @@ public sealed class HeartbeatScheduleTests
     {
         var schedule = Every("*/10 * * * * *", 5);
         var lastReport = Times.At("2026-05-01T12:00:01Z");
-        var dues = schedule.Between(Times.At("2026-05-01T12:00:00Z"), Times.At("2026-05-01T12:01:00Z"), 100, out _);
+        var dues = schedule.Between(Times.At("2026-05-01T11:59:59Z"), Times.At("2026-05-01T12:01:00Z"), 100, out _);
         var missed = dues.Where(d => !d.Covers(lastReport)).Select(d => d.Deadline).ToArray();
 
         // 12:00:00 (deadline 12:00:05) got the report; 12:00:10 too (the report lies after 12:00:00); then every occurrence is missed.
@@ -127,13 +127,30 @@ public sealed class HeartbeatScheduleTests
     }
 
     [Fact]
-    public void Deadlines_already_decided_are_not_given_again()
+    public void A_catch_up_far_behind_takes_the_newest_deadlines_without_walking_there()
     {
-        var schedule = Every("* * * * *", 30);
-        var first = schedule.Between(Times.At("2026-05-01T12:00:00Z"), Times.At("2026-05-01T12:01:30Z"), 10, out _);
-        var second = schedule.Between(Times.At("2026-05-01T12:01:30Z"), Times.At("2026-05-01T12:02:30Z"), 10, out _);
+        var dues = Every("* * * * * *", 0).Between(Times.At("2026-05-01T00:00:00Z"), Times.At("2026-05-08T00:00:00Z"), 1000, out var skipped);
 
-        Assert.Equal(Times.At("2026-05-01T12:01:30Z"), first[^1].Deadline);
-        Assert.Equal([Times.At("2026-05-01T12:02:30Z")], second.Select(d => d.Deadline).ToArray());
+        Assert.Equal(1000, dues.Count);
+        Assert.Equal(-1, skipped);
+        Assert.Equal(Times.At("2026-05-08T00:00:00Z"), dues[^1].Deadline);
+        Assert.Equal(Times.At("2026-05-07T23:43:21Z"), dues[0].Deadline);
+        Assert.All(dues.Skip(1).Zip(dues), pair => Assert.Equal(pair.Second.Occurrence, pair.First.Previous));
+    }
+
+    [Fact]
+    public void Occurrences_already_decided_are_not_given_again_whatever_the_grace()
+    {
+        var first = Every("* * * * *", 30).Between(Times.At("2026-05-01T11:59:00Z"), Times.At("2026-05-01T12:01:30Z"), 10, out _);
+        var decided = first[^1].Occurrence;
+
+        // The grace went up from 30 s to 10 min: 12:02 is the next occurrence, due at 12:12, not one already decided.
+        var longer = Every("* * * * *", 600);
+        Assert.Equal(Times.At("2026-05-01T12:01:00Z"), decided);
+        Assert.Empty(longer.Between(decided, Times.At("2026-05-01T12:05:00Z"), 10, out _));
+        Assert.Equal(Times.At("2026-05-01T12:12:00Z"), longer.NextAfter(decided)!.Value.Deadline);
+
+        // It went down to 0: the pending 12:02 is decided at 12:02, none skipped.
+        Assert.Equal([Times.At("2026-05-01T12:02:00Z")], Every("* * * * *", 0).Between(decided, Times.At("2026-05-01T12:02:30Z"), 10, out _).Select(d => d.Deadline).ToArray());
     }
 }
