@@ -3,6 +3,18 @@
 # durability (fsync and synchronous_commit on), builds Release, and runs one scenario of bench/Monitoring.Bench,
 # which starts one silo, the gateway and a stub target as their own processes on 127.0.0.1.
 #   ./scripts/bench.sh engine --services 2000 --cron '* * * * * *' --duration 60 --json bench/results/engine.json
+#   ./scripts/bench.sh engine --type tcp --services 2000 --cron '* * * * * *' --duration 60 --json ...
+#     (--type http is the default (GET the stub's /health); tcp connects to tcp://127.0.0.1:<stub port>, same figures)
+#   ./scripts/bench.sh engine --type heartbeat [--services 2000 --cron '* * * * * *' --duration 60 --grace 5
+#                             --stop-fraction 0.1 --stop-occurrences N] --json ...
+#     (heartbeats on the cron with --grace seconds; the bench is their jobs: it GETs each ping_url once per
+#      occurrence, spread over min(1 s, half the cron's interval) by a stable per-service offset, plus once as it
+#      is created. Steady window: pings sent / 200 / other statuses, ping latency (to 200 = committed), reports
+#      stored vs pings answered 200, misses stored (must be 0), CPU per report, RSS. Then --stop-fraction of the
+#      jobs leave out the pings of N occurrences (default ceil(grace / interval) + 3, so that at least 3
+#      deadlines each go unreported): every deadline with no ping in (previous occurrence, occurrence + grace]
+#      must get exactly one miss, no other deadline any; detection lag = stored_at - due_at. The ping rate limit
+#      per token (RateLimit__PingsPerSecond, default 10) is left as it is: a job pings at most twice a second.)
 #   ./scripts/bench.sh engine --saturate [--start 1000 --step 1000 --hold 60] --json ...
 #   ./scripts/bench.sh memory --services 100000 --json ...
 #   ./scripts/bench.sh api --duration 20 --json ...

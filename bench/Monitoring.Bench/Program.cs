@@ -1,4 +1,4 @@
-// Benchmarks of scripts/bench.sh (not tests): engine, engine --saturate, memory, api, uptime, faults, alerts.
+// Benchmarks of scripts/bench.sh (not tests): engine [--type http|tcp|heartbeat], engine --saturate, memory, api, uptime, faults, alerts.
 // Each prints one JSON object and, with --json FILE, writes it there. Needs DATABASE_URL and PGDATA
 // (the PostgreSQL that bench.sh started) and the Release build.
 using System.Globalization;
@@ -21,7 +21,10 @@ var context = new Context(fleet, database);
 var result = scenario switch
 {
     "engine" when args.Contains("--saturate") => await Scenarios.SaturateAsync(context, Number("--start", 1000), Number("--step", 1000), Number("--max", 20000), Number("--hold", 60)),
-    "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60)),
+    "engine" when Option("--type") == "heartbeat" => await HeartbeatBench.RunAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60),
+        Number("--grace", 5), Option("--stop-fraction") is { } fraction ? double.Parse(fraction, CultureInfo.InvariantCulture) : 0.1,
+        Option("--stop-occurrences") is { } skips ? int.Parse(skips, CultureInfo.InvariantCulture) : null),
+    "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60), Option("--type") ?? "http"),
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),

@@ -12,12 +12,46 @@ public static partial class Scenarios
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public static async Task<Dictionary<string, object>> EngineAsync(Context context, int services, string cron, int seconds)
+    /// <summary>
+    /// The engine at a steady rate: <paramref name="type"/> <c>http</c> checks GET the stub's /health, <c>tcp</c> checks
+    /// connect to the stub's port (<c>tcp://127.0.0.1:PORT</c>); both fire at the same planned times (cron occurrence plus
+    /// the service's spread offset), so the same window measures them.
+    /// </summary>
+    public static async Task<Dictionary<string, object>> EngineAsync(Context context, int services, string cron, int seconds, string type = "http")
     {
+        var url = type switch
+        {
+            "http" => $"{context.Fleet.StubUrl}/health",
+            "tcp" => $"tcp://127.0.0.1:{new Uri(context.Fleet.StubUrl).Port}",
+            _ => throw new ArgumentException($"engine --type is http, tcp or heartbeat, not '{type}'"),
+        };
         await using var feed = await FeedRecorder.ConnectAsync(context.Fleet.GatewayUrl, BenchFleet.Key);
-        var created = await ServiceFactory.CreateAsync(context.Fleet.Http, $"{context.Fleet.StubUrl}/health", cron, services);
+        var created = await ServiceFactory.CreateAsync(context.Fleet.Http, services, i => new()
+        {
+            ["name"] = $"svc-{i}",
+            ["type"] = type,
+            ["endpoint_url"] = url,
+            ["cron_schedule"] = cron,
+        });
         await Task.Delay(WarmUp);
-        return await EngineWindow.MeasureAsync(context.Fleet, context.Database, feed, created.Select(c => c.Id).ToList(), cron, TimeSpan.FromSeconds(seconds));
+        var ids = created.Select(c => c.GetProperty("id").GetInt64()).ToList();
+        var result = await EngineWindow.MeasureAsync(context.Fleet, context.Database, feed, ids, cron, TimeSpan.FromSeconds(seconds));
+
+        // What the checks found over the whole run (warm-up included): all up, or the figures measure failures.
+        var statuses = new Dictionary<string, long>();
+        await using (var command = context.Database.CreateCommand(
+            "SELECT status::text, count(*) FROM service_status WHERE service_id = ANY($1) AND trigger = 'schedule' GROUP BY 1 ORDER BY 1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. ids] });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                statuses[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        result["results_by_status_whole_run"] = statuses;
+        return new Dictionary<string, object> { ["type"] = type, ["endpoint_url"] = url }.Concat(result).ToDictionary();
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Monitoring.IntegrationTests.Credentials;
 
 /// <summary>
 /// Rotating ENCRYPTION_KEY: the previous key still decrypts, and the documented command moves every value to the new
-/// one: Basic Auth passwords and the secrets of alert channels (a Slack URL, a PagerDuty routing key).
+/// one: Basic Auth passwords, heartbeats' ping tokens and the secrets of alert channels (a Slack URL, a PagerDuty routing key).
 /// </summary>
 public sealed class KeyRotationTests
 {
@@ -33,6 +33,10 @@ public sealed class KeyRotationTests
         var pager = (await http.PostJsonAsync("/alert-channels", new { client_id = client, name = "pager", type = "pagerduty", url = receiver.Url("pd"), secret = "routing-key-1" })).Body.GetProperty("id").GetInt64();
         Assert.StartsWith($"v1:{oldId}:", await ChannelSecret(database, slack, "url_ciphertext"));
         Assert.StartsWith($"v1:{oldId}:", await ChannelSecret(database, pager, "secret_ciphertext"));
+        var (_, beat) = await http.PostJsonAsync("/client-services", new { client_id = client, name = "job", type = "heartbeat", cron_schedule = "0 0 1 1 *" });
+        var beatId = beat.GetProperty("id").GetInt64();
+        var pingUrl = beat.GetProperty("ping_url").GetString()!;
+        Assert.StartsWith($"v1:{oldId}:", await Token(database, beatId));
 
         // Rotate: a silo with the new key and the old one as previous takes over.
         await fleet.AddSiloAsync(new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = NewKey, ["ENCRYPTION_KEY_PREVIOUS"] = InProcessFleet.EncryptionKey });
@@ -48,10 +52,19 @@ public sealed class KeyRotationTests
         Assert.StartsWith($"v1:{newId}:", await Stored(database, id));
         Assert.StartsWith($"v1:{newId}:", await ChannelSecret(database, slack, "url_ciphertext"));
         Assert.StartsWith($"v1:{newId}:", await ChannelSecret(database, pager, "secret_ciphertext"));
+        Assert.StartsWith($"v1:{newId}:", await Token(database, beatId));
         await fleet.AddSiloAsync(new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = NewKey });
         await fleet.StopSiloAsync(0);
         Assert.Equal("up", (await CheckAsync(http, id)).GetProperty("status").GetString());
         Assert.Equal(expected, target.Authorizations.Last());
+
+        // The heartbeat shows the same ping_url, read under the new key alone, and its job still reports.
+        var (_, reread) = await http.GetJsonAsync($"/client-services/{beatId}");
+        Assert.Equal(pingUrl, reread.GetProperty("ping_url").GetString());
+        using (var job = new HttpClient())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await job.GetAsync(pingUrl)).StatusCode);
+        }
 
         // The channels still send with the secrets decrypted under the new key alone.
         foreach (var channel in new[] { slack, pager })
@@ -74,6 +87,9 @@ public sealed class KeyRotationTests
 
     private static Task<string> ChannelSecret(TestDatabase database, long channelId, string column) =>
         database.ScalarAsync<string>($"SELECT {column} FROM alert_channels WHERE id = $1", channelId);
+
+    private static Task<string> Token(TestDatabase database, long id) =>
+        database.ScalarAsync<string>("SELECT ping_token_ciphertext FROM client_services WHERE id = $1", id);
 
     private static Task<string> Stored(TestDatabase database, long id) =>
         database.ScalarAsync<string>("SELECT basic_auth_password FROM client_services WHERE id = $1", id);
