@@ -11,7 +11,7 @@ namespace Monitoring.Bench;
 /// <see cref="Pinger"/> GETs each ping_url once per occurrence). First every job reports on time for the window:
 /// pings answered, ping latency (request to 200, which means the result is committed), results stored against pings
 /// answered, misses stored (none may be), CPU per report. Then a fraction of the jobs stops for some occurrences: every
-/// deadline whose window holds no ping must be stored once as a miss, and none other; detection lag is stored_at − due_at.
+/// deadline whose window holds no ping must be stored once as a miss, and none other; detection lag is stored_at − the deadline (a miss's checked_at).
 /// </summary>
 /// <remarks>
 /// A deadline is an occurrence plus the grace; a report counts for it when it arrived after the occurrence before, up to
@@ -91,7 +91,7 @@ public static class HeartbeatBench
         var pings = pinger.Pings.ToArray();
         var reportsStored = await ReportsStoredAsync(context.Database, ids);
         var misses = await MissesAsync(context.Database, ids);
-        var otherScheduled = await ScalarAsync(context.Database, "SELECT count(*) FROM service_status WHERE service_id = ANY($1) AND trigger <> 'ping' AND due_at IS NULL", ids);
+        var otherScheduled = await ScalarAsync(context.Database, "SELECT count(*) FROM service_status WHERE service_id = ANY($1) AND trigger <> 'ping' AND due_key IS NULL", ids);
 
         // Every deadline of every service from its creation to `end`, judged against the driver's pings.
         var pingsOf = pings.ToLookup(p => p.ServiceId);
@@ -235,7 +235,7 @@ public static class HeartbeatBench
                 ["results_stored_trigger_ping"] = storedTotal,
                 ["results_minus_pings_answered_200"] = storedTotal - allOk,
                 ["services_where_results_differ_from_pings"] = servicesDiffering,
-                ["scheduled_results_without_due_at"] = otherScheduled,
+                ["scheduled_results_without_due_key"] = otherScheduled,
                 ["warm_up_deadlines"] = warmUpTally.Deadlines,
                 ["warm_up_deadlines_without_ping"] = warmUpTally.Expected,
                 ["warm_up_deadlines_unclear"] = warmUpTally.Unclear,
@@ -299,12 +299,12 @@ public static class HeartbeatBench
         return unclear ? Verdict.Unclear : Verdict.Missed;
     }
 
-    /// <summary>The deadlines of a heartbeat created at <paramref name="createdAt"/>: those after it, up to <paramref name="end"/>.</summary>
+    /// <summary>The deadlines of a heartbeat created at <paramref name="createdAt"/>: of the occurrences after it, up to <paramref name="end"/>.</summary>
     private static IEnumerable<(DateTimeOffset Previous, DateTimeOffset Occurrence, DateTimeOffset Deadline)> Deadlines(
         CronSchedule cron, TimeSpan grace, DateTimeOffset createdAt, DateTimeOffset end)
     {
-        // The first occurrence whose deadline is after the creation: occurrence > createdAt - grace.
-        if (cron.NextAfter(createdAt - grace) is not { } first)
+        // A heartbeat counts the occurrences after its creation (an occurrence before it was never due).
+        if (cron.NextAfter(createdAt) is not { } first)
         {
             yield break;
         }
@@ -386,7 +386,7 @@ public static class HeartbeatBench
     private static async Task<List<Miss>> MissesAsync(NpgsqlDataSource database, long[] ids)
     {
         await using var command = database.CreateCommand(
-            "SELECT service_id, due_at, stored_at, error FROM service_status WHERE service_id = ANY($1) AND trigger = 'schedule' AND due_at IS NOT NULL");
+            "SELECT service_id, checked_at, stored_at, error FROM service_status WHERE service_id = ANY($1) AND trigger = 'schedule' AND due_key LIKE 'miss:%'");
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
         var misses = new List<Miss>();
         await using var reader = await command.ExecuteReaderAsync();

@@ -8,6 +8,10 @@ using System.Collections.Concurrent;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("STUB_PORT") ?? "18080"}");
+
+// TCP checks open a new connection each (HTTP checks reuse pooled ones): thousands a second arrive at once, and
+// Kestrel's default accept queue (512) would drop SYNs, which the kernel retries after a second.
+builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
 var app = builder.Build();
 
 var healthy = "{\"status\":\"healthy\"}"u8.ToArray();
