@@ -23,6 +23,14 @@ public static class DurationText
             : $"{s}s";
     }
 
+    /// <summary>A duration the way conditions write it, to the second: <c>119h58m2s</c>, <c>30m0s</c>, <c>0s</c> (what a failed condition says it got).</summary>
+    public static string Go(TimeSpan duration)
+    {
+        var seconds = Math.Max(0, (long)duration.TotalSeconds);
+        var (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return h > 0 ? $"{h}h{m}m{s}s" : m > 0 ? $"{m}m{s}s" : $"{s}s";
+    }
+
     private static string Two(long a, string unitA, long b, string unitB) => b > 0 ? $"{a}{unitA} {b}{unitB}" : $"{a}{unitA}";
 
     public static bool TryParse(string text, out TimeSpan duration)

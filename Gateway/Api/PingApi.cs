@@ -139,7 +139,7 @@ public static class PingApi
             return true;
         }
 
-        error = action.All(char.IsAsciiDigit)
+        error = action.TrimStart('-', '+').All(char.IsAsciiDigit) && action.Length > 0
             ? ErrorResults.BadRequest($"An exit status is a number from 0 to 255, not {(action.Length <= 10 ? action : action[..10] + "…")}")
             : ErrorResults.Error(404, "Page not found: a report is /ping/{token}, /ping/{token}/start, /ping/{token}/fail or /ping/{token}/{exit status 0-255}");
         return false;

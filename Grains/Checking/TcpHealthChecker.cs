@@ -21,6 +21,9 @@ public sealed class TcpHealthChecker(GuardedConnector connector, CheckConcurrenc
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
         var handshaking = false;
+
+        // The certificate as it arrived, also when it fails verification: tls_expires_at tells of it either way.
+        DateTimeOffset? seen = null;
         try
         {
             using var socket = await connector.ConnectSocketAsync(request.Host, request.Port, linked.Token);
@@ -34,7 +37,11 @@ public sealed class TcpHealthChecker(GuardedConnector connector, CheckConcurrenc
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = request.Host,
-                RemoteCertificateValidationCallback = request.TlsVerify ? null : static (_, _, _, _) => true,
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    seen = certificate is null ? null : CertificateCache.NotAfterOf(certificate);
+                    return !request.TlsVerify || errors == SslPolicyErrors.None;
+                },
             }, linked.Token);
             var elapsed = Elapsed();
             return HttpObservation.Connected(elapsed, tls.RemoteCertificate is { } certificate ? CertificateCache.NotAfterOf(certificate) : null);
@@ -55,7 +62,7 @@ public sealed class TcpHealthChecker(GuardedConnector connector, CheckConcurrenc
         catch (Exception ex) when (handshaking && ex is AuthenticationException or IOException or SocketException)
         {
             // The server refused the handshake, closed the connection in its middle, or sent no TLS at all.
-            return HttpObservation.Failed(TransportFailure.Tls, Elapsed(), TransportFailures.Describe(ex));
+            return HttpObservation.Failed(TransportFailure.Tls, Elapsed(), TransportFailures.Describe(ex)) with { CertificateNotAfter = seen };
         }
     }
 }

@@ -91,7 +91,7 @@ public static class ConditionEvaluator
     }
 
     private static Value Expiration(TimeSpan left) =>
-        new(((long)left.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms", left < TimeSpan.Zero ? TimeSpan.Zero : left);
+        new(DurationText.Go(left < TimeSpan.Zero ? TimeSpan.Zero : left), left < TimeSpan.Zero ? TimeSpan.Zero : left);
 
     private static string HeaderValue(ConditionContext context, string name) =>
         context.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value ?? string.Empty;

@@ -44,7 +44,10 @@ public static class ConditionParser
 
         if (opAt < 0)
         {
-            error = "has no operator: expected one of ==, !=, <, <=, >, >= between the two sides";
+            var lone = text.IndexOf('=', StringComparison.Ordinal);
+            error = lone >= 0
+                ? $"has '=' at character {lone + 1}, which is no operator: expected one of ==, !=, <, <=, >, >= between the two sides"
+                : "has no operator: expected one of ==, !=, <, <=, >, >= between the two sides";
             return false;
         }
 
@@ -68,6 +71,15 @@ public static class ConditionParser
             var at = text.IndexOf(right[0], opAt + opLength);
             error = $"has '{right[0]}' at character {at + 1} right after the operator {text.Substring(opAt, opLength)}: expected one of ==, !=, <, <=, >, >=";
             return false;
+        }
+
+        foreach (var joiner in new[] { "&&", "||" })
+        {
+            if (text.IndexOf(joiner, opAt + opLength, StringComparison.Ordinal) is var joinAt and >= 0)
+            {
+                error = $"has {joiner} at character {joinAt + 1}: a condition has one operator; write each as its own entry (all of them must hold)";
+                return false;
+            }
         }
 
         if (!TryParseRight(right, op, opAt + opLength + 1, out var kind, out var values, out error))
@@ -269,7 +281,7 @@ public static class ConditionParser
 
             if (op is not (ConditionOperator.Equal or ConditionOperator.NotEqual))
             {
-                error = "uses pat() with an operator other than == or !=";
+                error = $"uses pat() at character {at + 1} with an operator other than == or !=";
                 return false;
             }
 

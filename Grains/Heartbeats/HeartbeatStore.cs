@@ -96,13 +96,13 @@ public sealed class HeartbeatStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Records the certificate's notAfter seen by the latest check that saw one.</summary>
-    public async Task SetTlsExpiresAtAsync(long serviceId, DateTimeOffset expiresAt)
+    /// <summary>Records the certificate's notAfter seen by the latest check that saw one (null: the endpoint changed, none seen since).</summary>
+    public async Task SetTlsExpiresAtAsync(long serviceId, DateTimeOffset? expiresAt)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO service_observations (service_id, tls_expires_at) VALUES ($1, $2)
             ON CONFLICT (service_id) DO UPDATE SET tls_expires_at = excluded.tls_expires_at
-            """).With(serviceId).With(expiresAt.UtcDateTime);
+            """).With(serviceId).WithNullable(expiresAt?.UtcDateTime, NpgsqlDbType.TimestampTz);
         await command.ExecuteNonQueryAsync();
     }
 }

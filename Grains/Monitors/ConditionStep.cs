@@ -64,7 +64,8 @@ public static class ConditionStep
     private static string ToJson(IReadOnlyList<ConditionResult> outcomes)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed: the array is stored and served as JSON, never put into HTML; conditions are full of < and >.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartArray();
             foreach (var outcome in outcomes)

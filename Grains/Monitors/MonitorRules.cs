@@ -63,7 +63,7 @@ public static class MonitorRules
             {
                 errors[name] = name == "endpoint_url" && type == MonitorTypes.Heartbeat
                     ? "is not allowed for a heartbeat service: the job calls its ping_url instead"
-                    : $"does not apply to a {type} service (only to {string.Join(" and ", types)})";
+                    : $"does not apply to {Article(type)} {type} service (only to {string.Join(" and ", types)})";
             }
         }
 
@@ -312,6 +312,9 @@ public static class MonitorRules
 
         return null;
     }
+
+    /// <summary>"an http", "a tcp", "a heartbeat".</summary>
+    public static string Article(string type) => type == MonitorTypes.Http ? "an" : "a";
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 

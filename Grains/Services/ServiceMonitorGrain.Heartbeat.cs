@@ -94,7 +94,7 @@ public sealed partial class ServiceMonitorGrain
 
         if (!config!.IsHeartbeat)
         {
-            return Failure.BadRequest($"Service {Id} is a{(config.IsHttp ? "n" : string.Empty)} {config.Type} service: only a heartbeat has a ping token");
+            return Failure.BadRequest($"Service {Id} is {Monitors.MonitorRules.Article(config.Type)} {config.Type} service: only a heartbeat has a ping token");
         }
 
         var (next, token) = WithNewPingToken(config);

@@ -377,6 +377,13 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         config = updated;
         pingToken = token;
+        if (runtime.TlsExpiresAt is not null && (previous.Type != updated.Type || previous.EndpointUrl != updated.EndpointUrl))
+        {
+            // The certificate was the old endpoint's.
+            runtime = runtime with { TlsExpiresAt = null };
+            await RememberCertificateAsync(null);
+        }
+
         if (previous.Enabled && !updated.Enabled)
         {
             alerting.Disable(updated);
@@ -515,7 +522,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     }
 
     /// <summary>Keeps the certificate's notAfter beside the row (not in it: it is not config, and updated_at stays the user's).</summary>
-    private async Task RememberCertificateAsync(DateTimeOffset expires)
+    private async Task RememberCertificateAsync(DateTimeOffset? expires)
     {
         try
         {

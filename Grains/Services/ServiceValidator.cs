@@ -36,12 +36,12 @@ public static class ServiceValidator
         var typeChanged = type != current.Type;
         MonitorRules.RejectForeignFields(fields, type, errors);
 
-        if (type != MonitorTypes.Heartbeat && (fields.EndpointUrl.IsSet || creating || typeChanged))
+        if (type != MonitorTypes.Heartbeat && !errors.ContainsKey("type") && (fields.EndpointUrl.IsSet || creating || typeChanged))
         {
             var url = fields.EndpointUrl.Or(null)?.Trim();
             if (string.IsNullOrEmpty(url))
             {
-                errors["endpoint_url"] = fields.EndpointUrl.IsSet ? EndpointShape(type) : type == MonitorTypes.Http && !typeChanged ? "is required" : $"is required for a{(type == MonitorTypes.Http ? "n" : string.Empty)} {type} service";
+                errors["endpoint_url"] = fields.EndpointUrl.IsSet ? EndpointShape(type) : type == MonitorTypes.Http && !typeChanged ? "is required" : $"is required for {MonitorRules.Article(type)} {type} service";
             }
             else if (url.Length > MaxUrlLength)
             {

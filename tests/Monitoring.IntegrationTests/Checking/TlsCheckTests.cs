@@ -80,13 +80,14 @@ public sealed class TlsCheckTests(CheckerFixture fixture) : IClassFixture<Checke
     }
 
     [Fact]
-    public async Task Tls_with_verification_refuses_a_self_signed_certificate()
+    public async Task Tls_with_verification_refuses_a_self_signed_certificate_and_still_tells_its_expiry()
     {
         var observation = await fixture.ObserveAsync(new TcpCheckRequest("localhost", Port, Tls: true, TimeSpan.FromSeconds(5)));
 
         var result = HealthClassifier.ClassifyTcp(observation, 2000, 5000);
         Assert.Equal(HealthStatus.Down, result.Status);
         Assert.StartsWith("TLS handshake failed: ", result.Error);
+        Assert.Equal(NotAfter, result.TlsExpiresAt);
     }
 
     [Fact]

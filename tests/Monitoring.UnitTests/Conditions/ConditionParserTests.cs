@@ -59,7 +59,10 @@ public sealed class ConditionParserTests
     [InlineData("has([STATUS]) == true", "not a [BODY] path")]
     [InlineData("[STATUS] > any(1, 2)", "any() with an operator other than ==")]
     [InlineData("[STATUS] == any(1, )", "empty value in any()")]
-    [InlineData("[BODY] < pat(*x*)", "pat() with an operator other than == or !=")]
+    [InlineData("[BODY] < pat(*x*)", "uses pat() at character 10 with an operator other than == or !=")]
+    [InlineData("[STATUS] == 200 && [BODY] == x", "has && at character 17: a condition has one operator")]
+    [InlineData("[STATUS] == 200 || [STATUS] == 204", "has || at character 17")]
+    [InlineData("[STATUS] = 200", "has '=' at character 10, which is no operator")]
     [InlineData("[BODY] == pat(*x*", "does not close it")]
     public void A_wrong_condition_says_what_was_expected_and_where(string text, string expected)
     {

@@ -37,7 +37,7 @@ public sealed class MonitorValidationTests
         { "tcp", new ServiceFields { EndpointUrl = "tcp://127.0.0.1:5432", RequestHeaders = new[] { KeyValuePair.Create("X-A", "1") } }, "request_headers", "does not apply to a tcp service (only to http)" },
         { "tcp", new ServiceFields { EndpointUrl = "tcp://127.0.0.1:5432", FollowRedirects = true }, "follow_redirects", "does not apply to a tcp service (only to http)" },
         { "tcp", new ServiceFields { EndpointUrl = "tcp://127.0.0.1:5432", GraceSeconds = 60 }, "grace_seconds", "does not apply to a tcp service (only to heartbeat)" },
-        { "http", new ServiceFields { EndpointUrl = "http://127.0.0.1/", GraceSeconds = 60 }, "grace_seconds", "does not apply to a http service (only to heartbeat)" },
+        { "http", new ServiceFields { EndpointUrl = "http://127.0.0.1/", GraceSeconds = 60 }, "grace_seconds", "does not apply to an http service (only to heartbeat)" },
     };
 
     [Theory]
