@@ -22,7 +22,7 @@ public static class ClientServicesApi
         services.MapPatch("/{id}", PatchAsync);
         services.MapPut("/{id}", ReplaceAsync);
         services.MapDelete("/{id}", RemoveAsync);
-        services.MapPost("/{id}/check", CheckAsync);
+        services.MapPost("/{id}/check", CheckAsync).RequireRateLimiting(RateLimits.ManualChecks);
         services.MapPost("/{id}/ping-token", NewPingTokenAsync);
         return app;
     }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.RateLimiting;
 using Monitoring.Gateway.Errors;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -17,8 +15,6 @@ namespace Monitoring.Gateway.Api;
 /// </summary>
 public static class PingApi
 {
-    public const string RateLimitPolicy = "pings";
-
     /// <summary>The largest body a report may carry (larger: 413).</summary>
     public const int MaxBodyBytes = 100 * 1024;
 
@@ -33,34 +29,12 @@ public static class PingApi
 
     private static readonly string[] Methods = ["GET", "POST", "HEAD"];
 
-    /// <summary>The per-token limiter: a fixed window of one second.</summary>
-    public static IServiceCollection AddPingRateLimit(this IServiceCollection services, IConfiguration configuration)
-    {
-        var perSecond = configuration.GetValue("RateLimit:PingsPerSecond", 10);
-        if (perSecond < 1)
-        {
-            throw new Monitoring.Sql.SettingException("RateLimit__PingsPerSecond", "must be a positive number of pings a second per token");
-        }
-
-        return services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Request.RouteValues["token"] as string ?? string.Empty,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await ErrorResults.WriteAsync(context.HttpContext, FeathersError.Of(429, $"Too many pings for this token (at most {perSecond} a second); try again in a second"));
-            };
-        });
-    }
-
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/ping/{token}", Methods, (string token, HttpContext context, IGrainFactory grains) => ReportAsync(token, null, context, grains))
-            .AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings);
         app.MapMethods("/ping/{token}/{action}", Methods, (string token, string action, HttpContext context, IGrainFactory grains) => ReportAsync(token, action, context, grains))
-            .AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings);
         return app;
     }
 

@@ -37,6 +37,9 @@ public sealed class InProcessFleet : IAsyncDisposable
             ["RESULTS_JOURNAL_DIR"] = Path.Combine(Path.GetTempPath(), $"fleet-journal-{clusterId}"),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Monitoring"] = "Warning",
+
+            // Tests drive most checks through POST /check with one key; the limit's own test sets it low.
+            ["RateLimit:ManualChecksPerMinute"] = "1000000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

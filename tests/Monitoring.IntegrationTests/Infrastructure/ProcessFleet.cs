@@ -35,6 +35,7 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
             ["DATABASE_URL"] = database.ConnectionString,
             ["ENCRYPTION_KEY"] = EncryptionKey,
             ["API_KEYS"] = AdminKey,
+            ["RateLimit__ManualChecksPerMinute"] = "1000000",
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ClusterId,
             ["RESULTS_JOURNAL_DIR"] = JournalFolder,
