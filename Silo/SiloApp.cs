@@ -15,6 +15,7 @@ public static class SiloApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder.Configuration);
+        LogFormat.Apply(builder.Configuration);
         logging?.Invoke(builder.Logging);
 
         var database = DatabaseSettings.Read(builder.Configuration);

@@ -26,6 +26,7 @@ public static class GatewayApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder.Configuration);
+        LogFormat.Apply(builder.Configuration);
         logging?.Invoke(builder.Logging);
 
         // ASP.NET Core's request lines (Information) carry the path, and a ping's path carries its token, a secret: no

@@ -162,6 +162,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
                 state = step.State with { Open = row.ToOpen() };
                 if (created)
                 {
+                    LogOpened(logger, row.Id, row.ServiceId, row.ClientId, row.Severity);
                     Publish(FeedEventKind.IncidentCreated, row);
                 }
 
@@ -176,6 +177,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
                 state = step.State;
                 if (resolved is not null)
                 {
+                    LogResolved(logger, resolved.Id, resolved.ServiceId, resolved.ClientId, step.ResolvedReason!);
                     Publish(FeedEventKind.IncidentPatched, resolved);
                 }
 
@@ -239,6 +241,12 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
     private static IncidentRules RulesOf(ServiceConfig config) =>
         new(config.FailureThreshold, config.SuccessThreshold, config.AlertOn == "degraded" ? AlertOn.Degraded : AlertOn.Down);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} opened for service {ServiceId} of client {ClientId} ({Severity})")]
+    private static partial void LogOpened(ILogger logger, long incidentId, long serviceId, long clientId, string severity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} of service {ServiceId} of client {ClientId} resolved ({Reason})")]
+    private static partial void LogResolved(ILogger logger, long incidentId, long serviceId, long clientId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident write of service {ServiceId} failed (attempt {Attempt}), trying again: {Reason}")]
     private static partial void LogWriteRetried(ILogger logger, long serviceId, int attempt, string reason);
