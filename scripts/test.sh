@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: starts a throwaway PostgreSQL (installing the server when absent), installs the
-# npm packages of the client-compatibility tests, runs `dotnet test Monitoring.sln`, stops the server,
+# npm packages of the client-compatibility tests and promtool (Debian's prometheus package) when absent, runs `dotnet test Monitoring.sln`, stops the server,
 # and ends with one line "N passed, N failed" (the totals of every test run). Exits non-zero on any failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +14,11 @@ if ! command -v node >/dev/null 2>&1; then
   echo "node not found; installing nodejs and npm with apt-get"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm
+fi
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "promtool not found; installing Debian's prometheus package for it (the fleet's alerting rules are checked with it)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 
