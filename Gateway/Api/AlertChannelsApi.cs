@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Json;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -13,15 +14,16 @@ public static class AlertChannelsApi
     public static IEndpointRouteBuilder MapAlertChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/alert-channels").RequireAuthorization();
-        channels.MapGet("/", FindAsync);
-        channels.MapGet("/{id}", GetAsync);
+        channels.MapGet("/", FindAsync).Produces<Page<AlertChannelRecord>>().WithFindParameters(Resource.AlertChannels);
+        channels.MapGet("/{id}", GetAsync).Produces<AlertChannelRecord>().WithSelectParameter(Resource.AlertChannels);
         channels.MapWrites(
             FieldsBinding.Channel,
             (grains, fields, scope) => Channels(grains).CreateAsync(fields, scope),
             (grains, id, fields, replace, scope) => Channels(grains).ChangeAsync(id, fields, replace, scope),
             (grains, id, scope) => Channels(grains).RemoveAsync(id, scope),
             ApiJson.Context.AlertChannelRecord);
-        channels.MapPost("/{id}/test", TestAsync);
+        channels.MapPost("/{id}/test", TestAsync).Produces<DeliveryRecord>(StatusCodes.Status201Created)
+            .WithSummary("Send a test notification").WithDescription("Queues a test delivery to the channel at once and answers with it.");
         return app;
     }
 

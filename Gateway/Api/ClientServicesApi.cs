@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Json;
 using Monitoring.Grains.Interfaces;
@@ -18,12 +19,14 @@ public static class ClientServicesApi
             (context, page) => Urls(context).Complete(page));
         services.MapGetOne(Resource.ClientServices, (grains, id, scope) => grains.GetGrain<IServiceMonitorGrain>(id).GetAsync(scope), ApiJson.Context.ServiceRecord,
             (context, record) => Urls(context).Complete(record));
-        services.MapPost("/", CreateAsync);
-        services.MapPatch("/{id}", PatchAsync);
-        services.MapPut("/{id}", ReplaceAsync);
-        services.MapDelete("/{id}", RemoveAsync);
-        services.MapPost("/{id}/check", CheckAsync).RequireRateLimiting(RateLimits.ManualChecks);
-        services.MapPost("/{id}/ping-token", NewPingTokenAsync);
+        services.MapPost("/", CreateAsync).WithRequestBody<ServiceRecord>().Produces<ServiceRecord>(StatusCodes.Status201Created);
+        services.MapPatch("/{id}", PatchAsync).WithRequestBody<ServiceRecord>().Produces<ServiceRecord>();
+        services.MapPut("/{id}", ReplaceAsync).WithRequestBody<ServiceRecord>().Produces<ServiceRecord>();
+        services.MapDelete("/{id}", RemoveAsync).Produces<ServiceRecord>();
+        services.MapPost("/{id}/check", CheckAsync).RequireRateLimiting(RateLimits.ManualChecks).Produces<StatusRecord>(StatusCodes.Status201Created)
+            .WithSummary("Run a check now").WithDescription("Answers with the service-status record the check created.");
+        services.MapPost("/{id}/ping-token", NewPingTokenAsync).Produces<ServiceRecord>(StatusCodes.Status201Created)
+            .WithSummary("Issue a new ping token").WithDescription("A heartbeat's new token: the old one stops working; answers with the record and its new ping_url.");
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Json;
 using Monitoring.Grains.Interfaces;
@@ -16,10 +17,10 @@ public static class ClientsApi
         var clients = app.MapGroup("/clients").RequireAuthorization();
         clients.MapFind(Resource.Clients, (query, find, scope) => query.FindClientsAsync(find, scope), ApiJson.Context.PageClientRecord);
         clients.MapGetOne(Resource.Clients, (grains, id, scope) => grains.GetGrain<IClientGrain>(id).GetAsync(scope), ApiJson.Context.ClientRecord);
-        clients.MapPost("/", CreateAsync);
-        clients.MapPatch("/{id}", PatchAsync);
-        clients.MapPut("/{id}", ReplaceAsync);
-        clients.MapDelete("/{id}", RemoveAsync);
+        clients.MapPost("/", CreateAsync).WithRequestBody<ClientRecord>().Produces<ClientRecord>(StatusCodes.Status201Created);
+        clients.MapPatch("/{id}", PatchAsync).WithRequestBody<ClientRecord>().Produces<ClientRecord>();
+        clients.MapPut("/{id}", ReplaceAsync).WithRequestBody<ClientRecord>().Produces<ClientRecord>();
+        clients.MapDelete("/{id}", RemoveAsync).Produces<ClientRecord>();
         return app;
     }
 

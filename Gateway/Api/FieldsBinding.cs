@@ -6,20 +6,20 @@ namespace Monitoring.Gateway.Api;
 /// <summary>Binds create and patch bodies of clients and client-services.</summary>
 public static class FieldsBinding
 {
-    private static readonly string[] ClientReadOnly = ["id", "created_at", "updated_at"];
+    internal static readonly string[] ClientReadOnly = ["id", "created_at", "updated_at"];
 
-    private static readonly string[] ServiceReadOnly =
+    internal static readonly string[] ServiceReadOnly =
     [
         "id", "has_basic_auth_password", "last_status", "last_checked_at", "next_check_at", "last_response_time_ms", "created_at", "updated_at",
         "ping_url", "tls_expires_at",
     ];
 
-    private static readonly string[] ChannelReadOnly =
+    internal static readonly string[] ChannelReadOnly =
     [
         "id", "has_secret", "last_delivery_at", "last_delivery_state", "last_error", "created_at", "updated_at",
     ];
 
-    private static readonly string[] WindowReadOnly = ["id", "active", "created_at", "updated_at"];
+    internal static readonly string[] WindowReadOnly = ["id", "active", "created_at", "updated_at"];
 
     /// <summary>An alert channel: <c>url</c> and <c>secret</c> travel as secrets (never printed).</summary>
     public static (AlertChannelFields Fields, IReadOnlyDictionary<string, string> Errors) Channel(JsonElement body)

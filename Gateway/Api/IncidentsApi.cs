@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Json;
 using Monitoring.Grains.Interfaces;
+using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Interfaces.Queries;
 
 namespace Monitoring.Gateway.Api;
@@ -16,7 +18,7 @@ public static class IncidentsApi
         incidents.MapFind(Resource.Incidents, (query, find, scope) => query.FindIncidentsAsync(find, scope), ApiJson.Context.PageIncidentRecord);
         incidents.MapGetOne(Resource.Incidents,
             async (grains, id, scope) => ResourceEndpoints.Found(await grains.GetGrain<IQueryGrain>(0).GetIncidentAsync(id, scope), id), ApiJson.Context.IncidentRecord);
-        incidents.MapPatch("/{id}", PatchAsync);
+        incidents.MapPatch("/{id}", PatchAsync).WithRequestBody<IncidentPatch>().Produces<IncidentRecord>();
         incidents.MapNotAllowed("/", ["POST", "PUT", "PATCH", "DELETE"], "incidents are opened and resolved by the checks");
         incidents.MapNotAllowed("/{id}", ["POST", "PUT", "DELETE"], "incidents are opened and resolved by the checks; PATCH changes only acknowledged");
         return app;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -32,9 +33,9 @@ public static class PingApi
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/ping/{token}", Methods, (string token, HttpContext context, IGrainFactory grains) => ReportAsync(token, null, context, grains))
-            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings);
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings).DescribePing();
         app.MapMethods("/ping/{token}/{action}", Methods, (string token, string action, HttpContext context, IGrainFactory grains) => ReportAsync(token, action, context, grains))
-            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings);
+            .AllowAnonymous().RequireRateLimiting(RateLimits.Pings).DescribePing();
         return app;
     }
 

@@ -21,3 +21,14 @@ public static class ReadOnly
             : $"Method `{method}` is not supported by this endpoint: {why}");
     }
 }
+
+/// <summary>Marks an endpoint that only answers 405 for methods a resource lacks: not an operation of the API.</summary>
+public sealed class MethodNotAllowedEndpoint
+{
+    /// <summary>The one instance endpoints carry.</summary>
+    public static readonly MethodNotAllowedEndpoint Instance = new();
+
+    private MethodNotAllowedEndpoint()
+    {
+    }
+}

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -30,7 +31,7 @@ public static class ResourceEndpoints
 
             var page = await find(grains.GetGrain<IQueryGrain>(0), query, CallerScope.ClientId(user));
             return ApiResponses.Page(complete is null ? page : complete(request.HttpContext, page), info, query.Select);
-        });
+        }).Produces<Page<T>>().WithFindParameters(resource);
 
     /// <summary><c>GET /{id}</c>: one record, with <c>$select</c>.</summary>
     public static RouteHandlerBuilder MapGetOne<T>(
@@ -46,7 +47,7 @@ public static class ResourceEndpoints
             var outcome = await get(grains, recordId, CallerScope.ClientId(user));
             return outcome.Failure is { } failure ? ErrorResults.From(failure)
                 : ApiResponses.Record(complete is null ? outcome.Value! : complete(request.HttpContext, outcome.Value!), info, select);
-        });
+        }).Produces<T>().WithSelectParameter(resource);
 
     /// <summary>A record read by the query grain, or the 404 of its id.</summary>
     public static Outcome<T> Found<T>(T? record, long id)
@@ -70,11 +71,14 @@ public static class ResourceEndpoints
         {
             var (fields, error) = await JsonBody.ReadFieldsAsync(request, bind);
             return fields is null ? error! : ApiResponses.From(await create(grains, fields, CallerScope.ClientId(user)), info, StatusCodes.Status201Created);
-        });
-        group.MapPatch("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, false));
-        group.MapPut("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, true));
+        }).WithRequestBody<T>().Produces<T>(StatusCodes.Status201Created);
+        group.MapPatch("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, false))
+            .WithRequestBody<T>().Produces<T>();
+        group.MapPut("/{id}", (string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) => ChangeAsync(id, request, user, grains, true))
+            .WithRequestBody<T>().Produces<T>();
         group.MapDelete("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            RequestIds.TryParse(id, out var recordId, out var error) ? ApiResponses.From(await remove(grains, recordId, CallerScope.ClientId(user)), info) : error!);
+            RequestIds.TryParse(id, out var recordId, out var error) ? ApiResponses.From(await remove(grains, recordId, CallerScope.ClientId(user)), info) : error!)
+            .Produces<T>();
 
         async Task<IResult> ChangeAsync(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, bool replace)
         {
@@ -88,7 +92,12 @@ public static class ResourceEndpoints
         }
     }
 
-    /// <summary>The 405 of methods a resource does not support on <paramref name="pattern"/>, with why.</summary>
-    public static void MapNotAllowed(this RouteGroupBuilder group, string pattern, string[] methods, string why) =>
-        group.MapMethods(pattern, methods, (HttpRequest request) => ReadOnly.NotAllowed(request, why));
+    /// <summary>
+    /// The 405 of methods a resource does not support on <paramref name="pattern"/>, with why when given. These are
+    /// not operations of the API: they are left out of its description and marked <see cref="MethodNotAllowedEndpoint"/>.
+    /// </summary>
+    public static void MapNotAllowed(this RouteGroupBuilder group, string pattern, string[] methods, string? why = null) =>
+        group.MapMethods(pattern, methods, (HttpRequest request) => ReadOnly.NotAllowed(request, why))
+            .WithMetadata(MethodNotAllowedEndpoint.Instance)
+            .ExcludeFromDescription();
 }

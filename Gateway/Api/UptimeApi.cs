@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Json;
 using Monitoring.Grains.Interfaces;
@@ -20,10 +21,10 @@ public static class UptimeApi
     public static IEndpointRouteBuilder MapUptimeApi(this IEndpointRouteBuilder app)
     {
         var uptime = app.MapGroup("/uptime-stats").RequireAuthorization();
-        uptime.MapGet("/", GetAsync);
+        uptime.MapGet("/", GetAsync).DescribeUptimeStats();
         // uptime-stats only finds: everything else is a Feathers MethodNotAllowed.
-        uptime.MapMethods("/", ["POST", "PUT", "PATCH", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request));
-        uptime.MapMethods("/{id}", ["GET", "POST", "PUT", "PATCH", "DELETE"], (HttpRequest request) => ReadOnly.NotAllowed(request));
+        uptime.MapNotAllowed("/", ["POST", "PUT", "PATCH", "DELETE"]);
+        uptime.MapNotAllowed("/{id}", ["GET", "POST", "PUT", "PATCH", "DELETE"]);
         return app;
     }
 

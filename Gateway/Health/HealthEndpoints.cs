@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Hosting;
 using Monitoring.Gateway.Json;
 
@@ -28,9 +29,10 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/livez", () => TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody));
-        app.MapGet("/readyz", ReadinessAsync);
-        app.MapGet("/healthz", ReadinessAsync);
+        app.MapGet("/livez", () => TypedResults.Json(new LivenessBody("ok"), ApiJson.Context.LivenessBody))
+            .Produces<LivenessBody>().WithSummary("The process runs");
+        app.MapGet("/readyz", ReadinessAsync).DescribeReadiness();
+        app.MapGet("/healthz", ReadinessAsync).DescribeReadiness();
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = WriteReportAsync,

@@ -6,8 +6,8 @@ namespace Monitoring.Gateway.Hosting;
 /// Whether this gateway can serve an API call now: its cluster client has connected (the host reports
 /// "started" only after every hosted service, the cluster client included, has started) and a grain call
 /// reaches a silo. The grain call is made at most once a second, shared by every caller. Until the first
-/// connection, API calls answer 503 instead of failing inside Orleans; the middleware runs after
-/// authentication, so a missing or wrong key is a 401 first.
+/// connection, API calls answer 503 instead of failing inside Orleans (health and the API description are served
+/// all the same); the middleware runs after authentication, so a missing or wrong key is a 401 first.
 /// </summary>
 public sealed class ClusterReadiness(IHostApplicationLifetime lifetime, IClusterClient client) : IMiddleware
 {
@@ -45,7 +45,7 @@ public sealed class ClusterReadiness(IHostApplicationLifetime lifetime, ICluster
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (IsStarted || IsHealthPath(context.Request.Path))
+        if (IsStarted || IsHealthPath(context.Request.Path) || Description.ApiDescription.IsDescriptionPath(context.Request.Path))
         {
             return next(context);
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Monitoring.Gateway.Api;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Feed;
 using Monitoring.Gateway.Health;
@@ -72,6 +73,7 @@ public static class GatewayApp
             tracing: traces => traces.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/ping")));
         builder.Services.AddSingleton<PingUrls>();
         builder.Services.AddMonitoringRateLimits(builder.Configuration);
+        builder.Services.AddApiDescription();
 
         var app = builder.Build();
         app.UseMiddleware<FeathersErrorMiddleware>();
@@ -79,6 +81,7 @@ public static class GatewayApp
         app.UseAuthorization();
         app.UseMiddleware<ClusterReadiness>();
         app.UseRateLimiter();
+        app.UseOutputCache();
         app.MapHealthApi();
         app.MapPingApi();
         app.MapClientsApi();
@@ -91,6 +94,7 @@ public static class GatewayApp
         app.MapMaintenanceWindowsApi();
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         app.MapBareEndpointIfEnabled(app.Configuration);
+        app.MapApiDescription();
         return app;
     }
 }
