@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -88,8 +89,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HttpHealthChecker>();
         services.AddSingleton<TcpHealthChecker>();
 
-        services.AddSingleton(sp => new HistoryMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton<StatusWriter>();
+        services.AddSingleton(sp => new HistoryMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new CheckMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new Services.ServiceGauges(sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var writer = ActivatorUtilities.CreateInstance<StatusWriter>(sp);
+            sp.GetRequiredService<HistoryMetrics>().ObserveWriter(() => writer.Backlog, () => writer.JournalBytes);
+            return writer;
+        });
         services.AddHostedService(sp => sp.GetRequiredService<StatusWriter>());
         services.AddSingleton<HistoryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<HistoryPruner>());
@@ -151,6 +159,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Delivery.IChannelSender, Delivery.TeamsSender>();
         services.AddSingleton<Delivery.IChannelSender, Delivery.PagerDutySender>();
         services.AddSingleton<Delivery.IChannelSender, Delivery.EmailSender>();
+        services.AddSingleton(sp => new Delivery.DeliveryMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<Delivery.DeliveryDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Delivery.DeliveryDispatcher>());
     }

@@ -1,15 +1,20 @@
+using Microsoft.AspNetCore.Hosting;
 using Monitoring.Grains;
 using Monitoring.Hosting;
 using Monitoring.Sql;
+using Orleans.Dashboard;
 
 namespace Monitoring.Silo;
 
-/// <summary>Builds a silo host: Program.cs runs it until SIGTERM or Ctrl-C, tests start it in-process.</summary>
+/// <summary>
+/// Builds a silo host: Program.cs runs it until SIGTERM or Ctrl-C, tests start it in-process. Besides Orleans, it serves
+/// <c>/metrics</c> with a small Kestrel endpoint on METRICS_PORT, bound to HOST (loopback unless set).
+/// </summary>
 public static class SiloApp
 {
-    public static async Task<IHost> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
@@ -20,16 +25,24 @@ public static class SiloApp
 
         var database = DatabaseSettings.Read(builder.Configuration);
         var cluster = ClusterSettings.Read(builder.Configuration);
+        var metrics = MetricsSettings.Read(builder.Configuration);
+        var seriesLimit = SiloMetrics.MaxServiceSeries(builder.Configuration);
         builder.Configuration["History:JournalPath"] = JournalFolder(builder.Configuration, cluster);
         builder.Services.AddMonitoringGrains(builder.Configuration, database);
         await SchemaState.EnsureMigratedAsync(database.ConnectionString);
 
         builder.UseOrleans(silo => silo
             .UseMonitoringCluster(database, cluster, builder.Configuration)
-            .AddMonitoringPersistence(database));
+            .AddMonitoringPersistence(database)
+            // The dashboard's grains and call profiler; the gateway serves its pages (under /dashboard, to admin keys).
+            .AddDashboard());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-        builder.AddMonitoringTelemetry("monitoring-silo");
-        return builder.Build();
+        builder.WebHost.UseUrls(SiloMetrics.Url(builder.Configuration, metrics));
+        builder.AddMonitoringTelemetry("monitoring-silo", metrics: meters => meters.AddServiceSeriesLimit(seriesLimit));
+
+        var app = builder.Build();
+        app.MapMonitoringMetrics(metrics.Key);
+        return app;
     }
 
     /// <summary>

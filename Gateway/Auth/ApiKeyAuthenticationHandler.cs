@@ -1,14 +1,17 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Monitoring.Gateway.Errors;
+using Monitoring.Gateway.Hosting;
 
 namespace Monitoring.Gateway.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-Api-Key: &lt;key&gt;</c>, or for the hub the
-/// <c>access_token</c> query parameter that SignalR clients send with websockets. A scoped key carries its
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-Api-Key: &lt;key&gt;</c>, for the hub the
+/// <c>access_token</c> query parameter that SignalR clients send with websockets, and for the dashboard the key as the
+/// password of HTTP Basic (what a browser can send; it asks for it after the Basic challenge). A scoped key carries its
 /// client id as a claim. Failures answer with a Feathers NotAuthenticated error.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -25,7 +28,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = PresentedKey();
+        // A scrape presents METRICS_KEY, not an API key: /metrics checks it itself.
+        var presented = Request.Path.StartsWithSegments(Monitoring.Hosting.MetricsEndpoint.Path) ? null : PresentedKey();
         if (presented is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
@@ -55,7 +59,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var message = PresentedKey() is null
             ? "Not authenticated: send an API key as 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'"
             : "Invalid API key";
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = DashboardEndpoints.Covers(Request.Path) ? "Basic realm=\"Orleans dashboard\", charset=\"UTF-8\"" : "Bearer";
         return ErrorResults.WriteAsync(Context, FeathersError.Of(401, message));
     }
 
@@ -80,6 +84,25 @@ public sealed class ApiKeyAuthenticationHandler(
             return queryToken;
         }
 
+        if (DashboardEndpoints.Covers(Request.Path) && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return BasicPassword(authorization["Basic ".Length..].Trim());
+        }
+
         return null;
+    }
+
+    /// <summary>The password of HTTP Basic credentials (<c>base64(user:password)</c>; the user is ignored), or null when malformed.</summary>
+    private static string? BasicPassword(string credentials)
+    {
+        var bytes = new byte[credentials.Length];
+        if (!Convert.TryFromBase64String(credentials, bytes, out var length))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, length);
+        var separator = text.IndexOf(':');
+        return separator >= 0 && separator < text.Length - 1 ? text[(separator + 1)..] : null;
     }
 }

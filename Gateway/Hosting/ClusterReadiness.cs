@@ -53,8 +53,10 @@ public sealed class ClusterReadiness(IHostApplicationLifetime lifetime, ICluster
         return Errors.ErrorResults.WriteAsync(context, Errors.FeathersError.Of(503, "The gateway is not connected to the cluster yet; try again shortly"));
     }
 
+    /// <summary>The paths served before the first connection: health, and /metrics (a scrape says what is wrong meanwhile).</summary>
     private static bool IsHealthPath(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/livez");
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/livez")
+        || path.StartsWithSegments(Monitoring.Hosting.MetricsEndpoint.Path);
 
     private async Task<bool> ProbeAsync()
     {

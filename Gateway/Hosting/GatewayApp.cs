@@ -53,7 +53,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddAdminPolicy();
         builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 16 * 1024;
@@ -95,6 +95,9 @@ public static class GatewayApp
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         app.MapBareEndpointIfEnabled(app.Configuration);
         app.MapApiDescription();
+        app.MapDashboard();
+        app.MapMonitoringMetrics(MetricsSettings.Read(app.Configuration).Key,
+            context => ErrorResults.WriteAsync(context, FeathersError.Of(401, "Not authenticated: send METRICS_KEY as 'Authorization: Bearer <key>'")));
         return app;
     }
 }

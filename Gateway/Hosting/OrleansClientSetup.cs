@@ -1,5 +1,6 @@
 using Monitoring.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Monitoring.Gateway.Hosting;
 
@@ -14,6 +15,8 @@ public static class OrleansClientSetup
         builder.UseOrleansClient(client => client
             .UseMonitoringCluster(settings.Database, settings.Fleet, builder.Configuration)
             .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10))
+            // The Orleans dashboard's pages and API, served under /dashboard (DashboardEndpoints).
+            .AddDashboard()
             .UseConnectionRetryFilter(async (exception, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

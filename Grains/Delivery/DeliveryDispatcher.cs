@@ -23,6 +23,7 @@ public sealed partial class DeliveryDispatcher(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILocalSiloDetails silo,
+    DeliveryMetrics metrics,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IChannelSender> byType = senders.ToDictionary(s => s.Type, StringComparer.Ordinal);
@@ -133,9 +134,10 @@ public sealed partial class DeliveryDispatcher(
     private async Task<DeliveryRow?> AttemptAsync(DeliveryRow delivery)
     {
         AttemptResult result;
+        var channelType = DeliveryMetrics.UnknownChannelType;
         try
         {
-            result = await SendAsync(delivery);
+            (result, channelType) = await SendAsync(delivery);
         }
         catch (Exception ex)
         {
@@ -155,24 +157,26 @@ public sealed partial class DeliveryDispatcher(
 
         if (finished is { Delivery: { } stored })
         {
+            metrics.Attempted(channelType, stored.State);
             LogAttempted(logger, stored.Id, stored.Event, stored.ChannelId, stored.State, stored.Attempts, stored.LastStatusCode, stored.LastError);
         }
 
         return finished?.Delivery;
     }
 
-    private async Task<AttemptResult> SendAsync(DeliveryRow delivery)
+    /// <summary>One attempt through the delivery's channel; answers how it ended and the channel's type (for the metrics).</summary>
+    private async Task<(AttemptResult Result, string ChannelType)> SendAsync(DeliveryRow delivery)
     {
         var records = await store.LoadRecordsAsync(delivery);
         if (records is null)
         {
-            return new AttemptResult(false, null, "the channel was removed", Final: true);
+            return (new AttemptResult(false, null, "the channel was removed", Final: true), DeliveryMetrics.UnknownChannelType);
         }
 
         var channel = records.Channel;
         if (!byType.TryGetValue(channel.Type, out var sender))
         {
-            return new AttemptResult(false, null, $"no sender for channel type {channel.Type}", Final: true);
+            return (new AttemptResult(false, null, $"no sender for channel type {channel.Type}", Final: true), channel.Type);
         }
 
         string? url, secret;
@@ -183,11 +187,11 @@ public sealed partial class DeliveryDispatcher(
         }
         catch (CredentialException ex)
         {
-            return AttemptResult.NoAnswer($"the channel's secret cannot be decrypted: {ex.Message}");
+            return (AttemptResult.NoAnswer($"the channel's secret cannot be decrypted: {ex.Message}"), channel.Type);
         }
 
         var notification = new Notification(delivery, channel, url, secret, records.Client, records.Service, records.Incident, records.Status, time.GetUtcNow());
-        return await sender.SendAsync(notification, stopping.Token);
+        return (await sender.SendAsync(notification, stopping.Token), channel.Type);
     }
 
     private static DeliveryOutcome Outcome(DeliveryRow delivery, AttemptResult result, DateTimeOffset now)

@@ -314,7 +314,7 @@ public sealed partial class StatusWriter(
         nextReplayAt = 0;
         if (waiting is null)
         {
-            metrics.Committed.Add(replayed.Stored.Count(s => s is not null));
+            metrics.Written.Add(replayed.Stored.Count(s => s is not null));
         }
         else
         {
@@ -386,8 +386,8 @@ public sealed partial class StatusWriter(
             }
 
             var result = draft.Result;
-            metrics.Committed.Add(1);
-            metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalMilliseconds);
+            metrics.Written.Add(1);
+            metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalSeconds);
             batch[i].Completion.TrySetResult(new StatusRecord(
                 ids[i], draft.ServiceId, draft.ClientId, result.Status, result.StatusCode, result.ResponseTimeMs,
                 result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance, result.TlsExpiresAt, result.ConditionResultsJson));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Credentials;
@@ -75,6 +76,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
 
     private async Task<StatusRecord?> RunAsync(ServiceConfig snapshot, string trigger, DateTimeOffset startedAt, CancellationToken cancellation)
     {
+        var began = Stopwatch.GetTimestamp();
         CheckResult result;
         try
         {
@@ -96,6 +98,8 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
                 $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
         }
 
+        // Counted once it ran, whatever becomes of storing it.
+        services.CheckMetrics.Record(snapshot.Type, trigger, result.Status, Stopwatch.GetElapsedTime(began));
         StatusRecord record;
         try
         {

@@ -28,4 +28,6 @@ public sealed record ServiceMonitorDependencies(
     Alerting.ChannelStore Channels,
     Maintenance.MaintenanceCalendar Maintenance,
     Heartbeats.HeartbeatStore Heartbeats,
-    TcpHealthChecker TcpChecker);
+    TcpHealthChecker TcpChecker,
+    CheckMetrics CheckMetrics,
+    ServiceGauges Gauges);

@@ -63,11 +63,13 @@ public sealed partial class ServiceMonitorGrain
         try
         {
             OnCommitted(await services.Writer.WriteAsync(draft));
+            CountResult(CheckTrigger.Ping, draft.Result.Status);
         }
         catch (ResultJournaledException)
         {
             // Safe on this silo's disk and stored when PostgreSQL is back; remembered below, so this activation does not call it missed.
             alerting.Forget();
+            CountResult(CheckTrigger.Ping, draft.Result.Status);
         }
         catch (ResultNotStoredException ex)
         {
@@ -276,6 +278,7 @@ public sealed partial class ServiceMonitorGrain
         foreach (var record in stored)
         {
             OnCommitted(record);
+            CountResult(record.Trigger, record.Status);
         }
 
         ArmDeadline(now);

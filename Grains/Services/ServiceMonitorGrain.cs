@@ -114,6 +114,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         // Last: an activation that failed above never reaches OnDeactivateAsync, which removes the id.
         services.Local.Add(Id);
+        StartHosting();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -141,6 +142,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         finally
         {
             services.Local.Remove(Id);
+            StopHosting();
         }
     }
 
@@ -184,6 +186,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             lastStartedOccurrence = services.Time.GetUtcNow();
             uptime.StartEmpty();
             await ApplyScheduleAsync(previous: null, resuming: false);
+            StartHosting();
         }
         catch (Exception)
         {
@@ -390,12 +393,13 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         await ApplyScheduleAsync(previous, resuming: false);
+        PublishSeries();
         var record = Record();
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: record));
         return Outcome<ServiceRecord>.Ok(record);
     }
 
-    /// <summary>A committed result: runtime fields, uptime window and live feed see it, in that order.</summary>
+    /// <summary>A committed result: runtime fields, uptime window, the silo's gauges and live feed see it, in that order.</summary>
     private void OnCommitted(StatusRecord record)
     {
         if (config is null)
@@ -424,6 +428,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             _ = RememberCertificateAsync(expires);
         }
 
+        PublishSeries();
         alerting.Observe(record, config);
         services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));
         services.Feed.Publish(new FeedEvent(FeedEventKind.ServicePatched, Service: Record()));
@@ -437,6 +442,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     {
         var wasConfigured = config is not null;
         config = null;
+        StopHosting();
         timer.Disarm();
         deadlineTimer?.Disarm();
         await checks.CancelAsync();
@@ -455,6 +461,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     private async Task UndoCreateAsync()
     {
         config = null;
+        StopHosting();
         timer.Disarm();
         try
         {

@@ -85,9 +85,17 @@ public sealed class BenchFleet : IAsyncDisposable
         return fleet;
     }
 
-    /// <summary>Starts another silo of the same fleet on the given ports (the first silo has 11111 and 30000).</summary>
+    /// <summary>
+    /// Starts another silo of the same fleet on the given ports (the first silo has 11111 and 30000, and /metrics on 9464;
+    /// this one serves /metrics on <paramref name="siloPort"/> + 1000).
+    /// </summary>
     public Process StartSilo(int siloPort, int gatewayPort) =>
-        Start(Built("Silo", "Monitoring.Silo.dll"), new(siloEnvironment) { ["SILO_PORT"] = $"{siloPort}", ["GATEWAY_PORT"] = $"{gatewayPort}" });
+        Start(Built("Silo", "Monitoring.Silo.dll"), new(siloEnvironment)
+        {
+            ["SILO_PORT"] = $"{siloPort}",
+            ["GATEWAY_PORT"] = $"{gatewayPort}",
+            ["METRICS_PORT"] = $"{siloPort + 1000}",
+        });
 
     /// <summary>Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes) and stub.</summary>
     public CpuSampler SampleCpu() => new(() => new Dictionary<string, IReadOnlyList<int>>

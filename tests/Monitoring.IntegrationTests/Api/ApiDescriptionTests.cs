@@ -29,6 +29,8 @@ public sealed partial class ApiDescriptionTests(ClusterlessGatewayFixture fixtur
         "/openapi", // the description itself
         "/docs", // the reference page and its scripts
         "/__bench", // only with Bench:BareEndpoint, for scripts/bench.sh
+        "/metrics", // Prometheus' text format for scrapers (docs/OPERATIONS.md), not a REST resource
+        "/dashboard", // the Orleans dashboard's page and its own calls
     ];
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class InProcessFleet : IAsyncDisposable
     public const string EncryptionKey = "0123456789abcdef0123456789abcdef";
 
     private readonly Dictionary<string, string?> settings;
-    private readonly List<IHost> silos = [];
+    private readonly List<WebApplication> silos = [];
     private readonly List<WebApplication> gateways = [];
 
     private InProcessFleet(TestDatabase database, IReadOnlyDictionary<string, string?>? extra)
@@ -34,6 +34,8 @@ public sealed class InProcessFleet : IAsyncDisposable
             ["Orleans:ClusterId"] = clusterId,
             ["Orleans:ServiceId"] = clusterId,
             ["HOST"] = "127.0.0.1",
+            // Each silo's /metrics on a port of its own.
+            ["METRICS_PORT"] = "0",
             ["RESULTS_JOURNAL_DIR"] = Path.Combine(Path.GetTempPath(), $"fleet-journal-{clusterId}"),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Monitoring"] = "Warning",
@@ -115,12 +117,15 @@ public sealed class InProcessFleet : IAsyncDisposable
 
     public string GatewayUrl(int index = 0) => gateways[index].Urls.First();
 
+    /// <summary>Where silo <paramref name="index"/> serves /metrics (its METRICS_PORT, picked when it started).</summary>
+    public string SiloMetricsUrl(int index = 0) => silos[index].Urls.First();
+
     /// <summary>Stops a silo gracefully (its grains move to the others).</summary>
     public async Task StopSiloAsync(int index)
     {
         var silo = silos[index];
         await silo.StopAsync(TimeSpan.FromSeconds(30));
-        silo.Dispose();
+        await silo.DisposeAsync();
         silos.RemoveAt(index);
     }
 
@@ -145,7 +150,7 @@ public sealed class InProcessFleet : IAsyncDisposable
         foreach (var silo in Enumerable.Reverse(silos))
         {
             await silo.StopAsync(TimeSpan.FromSeconds(30));
-            silo.Dispose();
+            await silo.DisposeAsync();
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed partial class MonitoringProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var name in new[] { "DATABASE_URL", "ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "API_KEYS", "HOST", "PORT", "SILO_PORT", "GATEWAY_PORT", "RESULTS_JOURNAL_DIR", "CHECK_DENIED_NETWORKS", "ORLEANS_TLS_CERTIFICATE" })
+        foreach (var name in new[] { "DATABASE_URL", "ENCRYPTION_KEY", "ENCRYPTION_KEY_PREVIOUS", "API_KEYS", "HOST", "PORT", "SILO_PORT", "GATEWAY_PORT", "METRICS_PORT", "METRICS_KEY", "OTEL_EXPORTER_OTLP_ENDPOINT", "RESULTS_JOURNAL_DIR", "CHECK_DENIED_NETWORKS", "ORLEANS_TLS_CERTIFICATE" })
         {
             info.Environment.Remove(name);
         }

@@ -54,6 +54,7 @@ public sealed class ProcessFleet(TestDatabase database) : IAsyncDisposable
         var environment = Environment(extra);
         environment.TryAdd("SILO_PORT", FreePort.Next().ToString());
         environment.TryAdd("GATEWAY_PORT", FreePort.Next().ToString());
+        environment.TryAdd("METRICS_PORT", FreePort.Next().ToString());
         return Track(MonitoringProcess.Start(RepositoryPaths.SiloDll, environment));
     }
 
