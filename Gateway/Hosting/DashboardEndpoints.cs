@@ -20,6 +20,9 @@ public static class DashboardEndpoints
     public static void MapDashboard(this IEndpointRouteBuilder app) =>
         app.MapOrleansDashboard(Path)
             .RequireAuthorization(AdminPolicy.Name)
+
+            // The dashboard's own page and calls, not the API: left out of the OpenAPI document.
+            .ExcludeFromDescription()
             .AddEndpointFilter(async (context, next) =>
                 context.HttpContext.Request.Path.StartsWithSegments($"{Path}/GrainState", StringComparison.OrdinalIgnoreCase)
                     ? ErrorResults.Error(404, "The dashboard's grain state page is not served here")
