@@ -10,7 +10,7 @@ WORKDIR /app
 COPY --from=build /out/silo .
 # Other silos and gateways reach this silo on the container's own address.
 ENV SILO_ADVERTISED_IP=auto
-EXPOSE 11111 30000
+EXPOSE 11111 30000 9464
 ENTRYPOINT ["dotnet", "Monitoring.Silo.dll"]
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS gateway

@@ -13,7 +13,7 @@ return await HostExit.RunAsync("monitoring-silo", () => command switch
 
 static async Task<int> RunAsync(string[] args)
 {
-    using var host = await SiloApp.BuildAsync(args);
+    await using var host = await SiloApp.BuildAsync(args);
     await host.RunAsync();
     return 0;
 }
