@@ -6,7 +6,8 @@ namespace Monitoring.Hosting;
 /// <summary>
 /// <c>LOG_FORMAT</c>: <c>text</c> (default: one line per event, as appsettings.json sets the console) or <c>json</c>
 /// (one JSON object per line: timestamp in UTC, level, category, message, and the message's fields, such as
-/// <c>ServiceId</c>, as properties of <c>State</c>). Chosen through the console logger's own settings, so it takes the
+/// <c>ServiceId</c>, as properties of <c>State</c>; no logging scopes). It covers the silo and gateway processes, not
+/// the scripts around them. Chosen through the console logger's own settings, so it takes the
 /// formatter ASP.NET Core and the generic host already bring.
 /// </summary>
 public static class LogFormat
@@ -24,7 +25,8 @@ public static class LogFormat
                 configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Logging:Console:FormatterName"] = "json",
-                    ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                    // No scopes: ASP.NET Core's request scope carries the path, and a ping's path carries its token.
+                    ["Logging:Console:FormatterOptions:IncludeScopes"] = "false",
                     ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
                     ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
                     ["Logging:Console:FormatterOptions:JsonWriterOptions:Indented"] = "false",

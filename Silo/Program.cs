@@ -14,7 +14,17 @@ return await HostExit.RunAsync("monitoring-silo", () => command switch
 static async Task<int> RunAsync(string[] args)
 {
     await using var host = await SiloApp.BuildAsync(args);
-    await host.RunAsync();
+    var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    try
+    {
+        await host.RunAsync();
+    }
+    catch (Exception ex) when (lifetime.ApplicationStopping.IsCancellationRequested && ex is OperationCanceledException or Orleans.Runtime.OrleansLifecycleCanceledException)
+    {
+        // SIGTERM (or Ctrl-C) while the silo was still starting: Orleans cancels its start and stops; that is the stop asked for.
+        Console.Error.WriteLine("monitoring-silo: stopped while starting");
+    }
+
     return 0;
 }
 

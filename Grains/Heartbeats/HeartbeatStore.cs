@@ -12,7 +12,8 @@ namespace Monitoring.Grains.Heartbeats;
 /// silo, a duplicate activation, a catch-up after a failover) a no-op. So the database, not a silo's memory, decides.
 /// The same statement moves the service's decided-through mark, from which a later activation goes on.
 /// </summary>
-public sealed class HeartbeatStore(NpgsqlDataSource dataSource)
+/// <remarks>Rows stored here bypass the result writer, so they are counted into its written-results counter here.</remarks>
+public sealed class HeartbeatStore(NpgsqlDataSource dataSource, History.HistoryMetrics metrics)
 {
     /// <summary>
     /// One deadline to decide: the window a report must lie in (exclusive start unless <see cref="WindowStartInclusive"/>,
@@ -73,6 +74,7 @@ public sealed class HeartbeatStore(NpgsqlDataSource dataSource)
         }
 
         stored.Sort((a, b) => a.CheckedAt.CompareTo(b.CheckedAt));
+        metrics.Written.Add(stored.Count);
         return stored;
     }
 
