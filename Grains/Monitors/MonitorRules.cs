@@ -137,16 +137,9 @@ public static class MonitorRules
             }
         }
 
-        if (fields.FollowRedirects.IsSet)
+        if (Flag(fields.FollowRedirects, "follow_redirects", errors) is { } follow)
         {
-            if (fields.FollowRedirects.Value is { } follow)
-            {
-                next = next with { FollowRedirects = follow };
-            }
-            else
-            {
-                errors["follow_redirects"] = "must be true or false";
-            }
+            next = next with { FollowRedirects = follow };
         }
 
         if (fields.Conditions.IsSet)
@@ -170,16 +163,9 @@ public static class MonitorRules
     /// <summary>tls_verify and tls_expiry_days of an http or tcp service.</summary>
     public static void ApplyTls(ServiceFields fields, ref ServiceConfig next, Dictionary<string, string> errors)
     {
-        if (fields.TlsVerify.IsSet)
+        if (Flag(fields.TlsVerify, "tls_verify", errors) is { } verify)
         {
-            if (fields.TlsVerify.Value is { } verify)
-            {
-                next = next with { TlsVerify = verify };
-            }
-            else
-            {
-                errors["tls_verify"] = "must be true or false";
-            }
+            next = next with { TlsVerify = verify };
         }
 
         if (fields.TlsExpiryDays.IsSet)
@@ -311,6 +297,17 @@ public static class MonitorRules
         }
 
         return null;
+    }
+
+    /// <summary>A boolean field given as true or false (null is an error: these fields have no "none"); null when not given or wrong.</summary>
+    private static bool? Flag(Optional<bool?> field, string name, Dictionary<string, string> errors)
+    {
+        if (field.IsSet && field.Value is null)
+        {
+            errors[name] = "must be true or false";
+        }
+
+        return field.IsSet ? field.Value : null;
     }
 
     /// <summary>"an http", "a tcp", "a heartbeat".</summary>

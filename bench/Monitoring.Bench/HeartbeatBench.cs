@@ -76,7 +76,7 @@ public static class HeartbeatBench
         }
 
         var skippedSet = skippedOccurrences.ToHashSet();
-        pinger.Skip = (serviceId, occurrence) => skippedSet.Contains(occurrence) && stopped.Contains(serviceId);
+        pinger.Withhold = (serviceId, occurrence) => skippedSet.Contains(occurrence) && stopped.Contains(serviceId);
         var end = skippedOccurrences[^1] + grace + (2 * gap);
         Console.Error.WriteLine($"[heartbeat] phase 1 over ({(t1 - t0).TotalSeconds:0.0} s); {stopped.Count} jobs stop for {skips} occurrences from {skippedOccurrences[0]:HH:mm:ss}, deadlines looked at up to {end:HH:mm:ss.fff}");
         await pinger.FinishAfterAsync(end);

@@ -60,9 +60,9 @@ public sealed class Pinger : IAsyncDisposable
     public ConcurrentQueue<Ping> Pings { get; } = new();
 
     /// <summary>Whether the ping of a service for an occurrence is left out (the stopped jobs of the second phase).</summary>
-    public Func<long, DateTimeOffset, bool> Skip { get; set; } = (_, _) => false;
+    public Func<long, DateTimeOffset, bool> Withhold { get; set; } = (_, _) => false;
 
-    /// <summary>How many pings <see cref="Skip"/> left out.</summary>
+    /// <summary>How many pings <see cref="Withhold"/> left out.</summary>
     public long Skipped => Interlocked.Read(ref skipped);
 
     public void Start() => loop = Task.Run(RunAsync);
@@ -145,7 +145,7 @@ public sealed class Pinger : IAsyncDisposable
                     await Task.Delay(wait, stop.Token);
                 }
 
-                if (Skip(target.ServiceId, current))
+                if (Withhold(target.ServiceId, current))
                 {
                     Interlocked.Increment(ref skipped);
                     continue;
