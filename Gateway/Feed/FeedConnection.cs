@@ -12,14 +12,15 @@ namespace Monitoring.Gateway.Feed;
 /// </summary>
 public sealed class FeedConnection
 {
-    private readonly Channel<(string Name, JsonElement Payload)> queue;
+    private readonly Channel<QueuedEvent> queue;
     private readonly HubCallerContext context;
+    private volatile FeedFilter? subscription;
 
     public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity)
     {
         this.context = context;
         ScopeClientId = scopeClientId;
-        queue = Channel.CreateBounded<(string, JsonElement)>(
+        queue = Channel.CreateBounded<QueuedEvent>(
             new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
@@ -27,28 +28,26 @@ public sealed class FeedConnection
 
     public long? ScopeClientId { get; }
 
-    public FeedFilter? Subscription { get; set; }
+    public FeedFilter? Subscription => subscription;
 
-    public bool Allows(FeedEvent feedEvent)
+    public bool Allows(FeedEvent feedEvent) => Allows(feedEvent.ClientId, feedEvent.ServiceId);
+
+    /// <summary>
+    /// Narrows (or, with null, widens) the feed. Completes once every event queued before the change has been
+    /// sent or dropped, so nothing sent after the hub answers the call falls outside the new subscription.
+    /// </summary>
+    public Task SubscribeAsync(FeedFilter? filter)
     {
-        if (ScopeClientId is { } scope && feedEvent.ClientId != scope)
-        {
-            return false;
-        }
-
-        if (Subscription is not { } filter)
-        {
-            return true;
-        }
-
-        return (filter.ClientId is null || filter.ClientId == feedEvent.ClientId)
-            && (filter.ServiceId is null || filter.ServiceId == feedEvent.ServiceId);
+        subscription = filter;
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A full queue means the client is about to be dropped; there is nothing to wait for then.
+        return queue.Writer.TryWrite(new QueuedEvent(null, default, null, null, applied)) ? applied.Task : Task.CompletedTask;
     }
 
     /// <summary>Queues an event; false (and the connection is aborted) when the client has fallen too far behind.</summary>
-    public bool TryEnqueue(string name, JsonElement payload)
+    public bool TryEnqueue(FeedEvent feedEvent, JsonElement payload)
     {
-        if (queue.Writer.TryWrite((name, payload)))
+        if (queue.Writer.TryWrite(new QueuedEvent(feedEvent.Name, payload, feedEvent.ClientId, feedEvent.ServiceId, null)))
         {
             return true;
         }
@@ -60,20 +59,53 @@ public sealed class FeedConnection
 
     public void Close() => queue.Writer.TryComplete();
 
-    /// <summary>Sends queued events in order until the connection closes.</summary>
+    /// <summary>Sends queued events in order until the connection closes, each checked again against the subscription of the moment.</summary>
     public async Task PumpAsync(IHubContext<FeedHub> hub)
     {
         var client = hub.Clients.Client(Id);
         var aborted = context.ConnectionAborted;
         try
         {
-            await foreach (var (name, payload) in queue.Reader.ReadAllAsync(aborted))
+            await foreach (var item in queue.Reader.ReadAllAsync(aborted))
             {
-                await client.SendAsync(name, payload, aborted);
+                if (item.Applied is { } applied)
+                {
+                    applied.TrySetResult();
+                }
+                else if (Allows(item.ClientId, item.ServiceId))
+                {
+                    await client.SendAsync(item.Name!, item.Payload, aborted);
+                }
             }
         }
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            // Subscribe calls still waiting on a closed connection are answered rather than left hanging.
+            while (queue.Reader.TryRead(out var item))
+            {
+                item.Applied?.TrySetResult();
+            }
+        }
     }
+
+    private bool Allows(long? clientId, long? serviceId)
+    {
+        if (ScopeClientId is { } scope && clientId != scope)
+        {
+            return false;
+        }
+
+        if (subscription is not { } filter)
+        {
+            return true;
+        }
+
+        return (filter.ClientId is null || filter.ClientId == clientId)
+            && (filter.ServiceId is null || filter.ServiceId == serviceId);
+    }
+
+    private readonly record struct QueuedEvent(string? Name, JsonElement Payload, long? ClientId, long? ServiceId, TaskCompletionSource? Applied);
 }

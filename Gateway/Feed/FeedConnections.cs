@@ -50,7 +50,7 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
                 }
 
                 payload ??= Serialize(feedEvent);
-                if (!connection.TryEnqueue(feedEvent.Name, payload.Value))
+                if (!connection.TryEnqueue(feedEvent, payload.Value))
                 {
                     Interlocked.Increment(ref dropped);
                     LogDropped(logger, connection.Id);

@@ -25,7 +25,8 @@ public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> o
         return Task.CompletedTask;
     }
 
-    public void Subscribe(FeedFilter? filter)
+    /// <summary>Narrows this connection's feed; every event sent after the answer matches <paramref name="filter"/>.</summary>
+    public Task Subscribe(FeedFilter? filter)
     {
         var connection = connections.Find(Context.ConnectionId) ?? throw new HubException("Not connected");
         if (connection.ScopeClientId is { } scope && filter?.ClientId is { } clientId && clientId != scope)
@@ -33,14 +34,9 @@ public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> o
             throw new HubException($"This API key may only subscribe to client {scope}");
         }
 
-        connection.Subscription = filter is { ClientId: null, ServiceId: null } ? null : filter;
+        return connection.SubscribeAsync(filter is { ClientId: null, ServiceId: null } ? null : filter);
     }
 
-    public void Unsubscribe()
-    {
-        if (connections.Find(Context.ConnectionId) is { } connection)
-        {
-            connection.Subscription = null;
-        }
-    }
+    /// <summary>Widens this connection's feed again to everything its key may see.</summary>
+    public Task Unsubscribe() => connections.Find(Context.ConnectionId)?.SubscribeAsync(null) ?? Task.CompletedTask;
 }
