@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Grains.Interfaces;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace Monitoring.Grains.Fleet;
 
@@ -10,7 +11,8 @@ namespace Monitoring.Grains.Fleet;
 /// migrates (Orleans live migration) with its schedule position and its new activation re-arms its timer at
 /// once. Runs at the silo's <see cref="ServiceLifecycleStage.Active"/> stage, whose stop comes before the
 /// stage that deactivates every grain. The targets take the ids by <c>id mod N</c>, like <see cref="WakeShare"/>.
-/// A silo that is the last one standing has nowhere to move them and hands nothing over.
+/// Targets are the silos that have finished starting (see <see cref="StartedAsync"/>). A silo that is the last
+/// one standing has nowhere to move them and hands nothing over.
 /// </summary>
 public sealed partial class ServiceHandOver(
     LocalServices local,
@@ -21,6 +23,9 @@ public sealed partial class ServiceHandOver(
 {
     private const int ConcurrentCalls = 64;
     private const int Passes = 3;
+
+    /// <summary>How long a stopping silo waits for the silos it hands over to to finish starting.</summary>
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the hand-over may take before Orleans' own shutdown deactivates what is left.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
@@ -42,6 +47,8 @@ public sealed partial class ServiceHandOver(
             LogNothingToHandOver(logger, total);
             return;
         }
+
+        targets = await StartedAsync(targets, cancellationToken);
 
         local.StartDraining(targets);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -79,6 +86,45 @@ public sealed partial class ServiceHandOver(
 
         LogHandedOver(logger, total - local.Count, total, targets.Count, (DateTimeOffset.UtcNow - started).TotalMilliseconds);
     }
+
+    /// <summary>
+    /// The targets that have finished starting, waiting up to <see cref="StartupWait"/> for them. A silo is Active in
+    /// the membership table while its host is still starting; services moved there then wait for it, and in a
+    /// rolling restart (the next silo stopped as soon as the last one shows Active) they missed an occurrence. When
+    /// none has started by then, all of them: a slow hand-over still beats none.
+    /// </summary>
+    private async Task<List<SiloAddress>> StartedAsync(List<SiloAddress> targets, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var answers = await Task.WhenAll(targets.Select(async target =>
+        {
+            try
+            {
+                // The hint places the (new) activation of the target's own key on the target.
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+                return await grains.GetGrain<ISiloStartupGrain>(target.ToParsableString()).WaitStartedAsync(StartupWait)
+                    .WaitAsync(StartupWait + TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogStartupUnknown(logger, target, ex.Message);
+                return false;
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+        }));
+        var started = targets.Where((_, i) => answers[i]).ToList();
+        LogTargetsStarted(logger, started.Count, targets.Count, waited.ElapsedMilliseconds);
+        return started.Count > 0 ? started : targets;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Started} of {Targets} other silos have finished starting (waited {ElapsedMs} ms)")]
+    private static partial void LogTargetsStarted(ILogger logger, int started, int targets, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not tell whether silo {Silo} has finished starting: {Reason}")]
+    private static partial void LogStartupUnknown(ILogger logger, SiloAddress silo, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no other active silo to hand {Count} services to")]
     private static partial void LogNothingToHandOver(ILogger logger, int count);

@@ -53,6 +53,7 @@ public static class FaultTimeline
             }
 
             var start = DateTimeOffset.UtcNow;
+            Note($"{name}: starts");
             var errors = rest.Errors;
             await fault();
             var faultAt = DateTimeOffset.UtcNow;
@@ -111,11 +112,14 @@ public static class FaultTimeline
         {
             foreach (var silo in live.ToList())
             {
+                Note($"SIGTERM to the silo on port {silo.SiloPort}");
                 Terminate(silo.Process.Id);
                 await silo.Process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+                Note("it exited; starting it again");
                 live.Remove(silo);
                 StartSilo(silo.SiloPort, silo.GatewayPort);
                 await WaitForActiveSilosAsync(context, live.Count);
+                Note("it is active in the membership table");
             }
         });
 
@@ -144,6 +148,7 @@ public static class FaultTimeline
         string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows, string cron, TimeSpan interval)
     {
         long expected = 0, checkedCount = 0, missed = 0, duplicated = 0;
+        var missedAt = new SortedDictionary<int, int>();
         var longestGap = TimeSpan.Zero;
         var gaps = new List<double>();
         foreach (var id in services)
@@ -175,6 +180,12 @@ public static class FaultTimeline
                     expected++;
                     checkedCount += counts[i] > 0 ? 1 : 0;
                     missed += counts[i] == 0 ? 1 : 0;
+                    if (counts[i] == 0)
+                    {
+                        var second = (int)Math.Floor((fires[i] - start).TotalSeconds);
+                        missedAt[second] = missedAt.GetValueOrDefault(second) + 1;
+                    }
+
                     duplicated += Math.Max(0, counts[i] - 1);
                 }
             }
@@ -210,6 +221,8 @@ public static class FaultTimeline
             ["occurrences_expected"] = expected,
             ["occurrences_checked"] = checkedCount,
             ["missed"] = missed,
+            // When the missed occurrences were due: seconds from the phase's start (the fault comes first) → count.
+            ["missed_by_second"] = missedAt.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => (object)p.Value),
             ["duplicated"] = duplicated,
             ["longest_gap_seconds"] = Math.Round(longestGap.TotalSeconds, 1),
             ["longest_gap_per_service_seconds"] = Stats.Summary(gaps),
@@ -218,6 +231,8 @@ public static class FaultTimeline
             ["rest_errors"] = restErrors,
         };
     }
+
+    private static void Note(string what) => Console.Error.WriteLine($"[faults] {DateTimeOffset.UtcNow:HH:mm:ss.fff} {what}");
 
     private static async Task WaitForActiveSilosAsync(Context context, int silos)
     {

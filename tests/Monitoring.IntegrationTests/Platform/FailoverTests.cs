@@ -52,6 +52,26 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task A_silo_stopped_as_soon_as_a_new_one_shows_active_hands_over_to_silos_that_have_finished_starting()
+    {
+        await using var setup = await FleetUnderTest.StartAsync(spread: false);
+
+        // A rolling restart as an orchestrator runs it: the next silo goes as soon as the new one is Active in the
+        // membership table, which is before its host has finished starting.
+        setup.StartAnotherSilo();
+        await setup.WaitForActiveSilosAsync(3);
+        var stopping = DateTimeOffset.UtcNow;
+        Assert.Equal(0, await setup.First.TerminateAsync(TimeSpan.FromSeconds(60)));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        var gaps = await setup.LongestGapsAsync(setup.QuickServices, stopping.AddSeconds(-3), DateTimeOffset.UtcNow.AddSeconds(-1));
+        Assert.All(gaps, gap => Assert.True(gap.Value < TimeSpan.FromSeconds(1.9), $"service {gap.Key} went {gap.Value.TotalSeconds:0.00} s without a check; the stopped silo said:\n{setup.First.Output}"));
+        Assert.Equal(0L, await setup.DuplicatesAsync());
+        Assert.Contains(setup.First.OutputLines, line => line.Contains("other silos have finished starting"));
+        Assert.Contains(setup.First.OutputLines, line => line.Contains($"{ServiceCount} of {ServiceCount} services left this silo"));
+    }
+
+    [Fact]
     public async Task A_hung_silo_loses_its_services_to_the_others_and_does_not_check_them_again_when_it_resumes()
     {
         await using var setup = await FleetUnderTest.StartAsync(spread: false);
@@ -132,7 +152,9 @@ public sealed class FailoverTests
             return setup;
         }
 
-        private Task WaitForActiveSilosAsync(int count) =>
+        public void StartAnotherSilo() => fleet.StartSilo();
+
+        public Task WaitForActiveSilosAsync(int count) =>
             Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM orleansmembershiptable WHERE status = 3") == count,
                 TimeSpan.FromSeconds(60), $"{count} silos to be active");
 
