@@ -42,4 +42,7 @@ public interface IQueryGrain : IGrainWithIntegerKey
 
     [Alias("find-maintenance-windows")]
     Task<Page<MaintenanceWindowRecord>> FindMaintenanceWindowsAsync(FindQuery query, long? scopeClientId);
+
+    [Alias("find-status-pages")]
+    Task<Page<StatusPageRecord>> FindStatusPagesAsync(FindQuery query, long? scopeClientId);
 }

@@ -76,4 +76,11 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     /// <summary>Re-encrypts the stored password and ping token under the current key; true when either changed.</summary>
     [Alias("reencrypt")]
     Task<bool> ReencryptCredentialsAsync();
+
+    /// <summary>
+    /// What a status page or a badge shows of the service, from memory; null when there is no such service. Not
+    /// scoped: callers decide who may see it (a badge only when <see cref="ServiceSummary.Public"/>).
+    /// </summary>
+    [Alias("summary")]
+    Task<ServiceSummary?> GetSummaryAsync();
 }

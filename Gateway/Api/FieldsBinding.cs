@@ -58,6 +58,24 @@ public static class FieldsBinding
         return (fields, binder.Errors);
     }
 
+    internal static readonly string[] PageReadOnly = ["id", "created_at", "updated_at"];
+
+    public static (StatusPageFields Fields, IReadOnlyDictionary<string, string> Errors) StatusPage(JsonElement body)
+    {
+        var binder = new FieldBinder(body);
+        var fields = new StatusPageFields
+        {
+            ClientId = binder.Id("client_id"),
+            Slug = binder.Text("slug"),
+            Title = binder.Text("title"),
+            Description = binder.Text("description"),
+            ServiceIds = binder.IdList("service_ids"),
+            Public = binder.Boolean("public"),
+        };
+        binder.RejectUnknown(PageReadOnly);
+        return (fields, binder.Errors);
+    }
+
     /// <summary>An incident patch: only <c>acknowledged</c> (true or false); the record's own fields are ignored.</summary>
     public static (IncidentPatch Fields, IReadOnlyDictionary<string, string> Errors) Incident(JsonElement body)
     {
@@ -132,6 +150,7 @@ public static class FieldsBinding
             TlsExpiryDays = binder.Integer("tls_expiry_days"),
             Conditions = binder.TextList("conditions"),
             GraceSeconds = binder.Integer("grace_seconds"),
+            Public = binder.Boolean("public"),
         };
         binder.RejectUnknown(ServiceReadOnly);
         return (fields, binder.Errors);

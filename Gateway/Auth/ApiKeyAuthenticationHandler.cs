@@ -10,7 +10,7 @@ namespace Monitoring.Gateway.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-Api-Key: &lt;key&gt;</c>, for the hub the
-/// <c>access_token</c> query parameter that SignalR clients send with websockets, and for the dashboard the key as the
+/// <c>access_token</c> query parameter that SignalR clients send with websockets (and status pages take), and for the dashboard the key as the
 /// password of HTTP Basic (what a browser can send; it asks for it after the Basic challenge). A scoped key carries its
 /// client id as a claim. Failures answer with a Feathers NotAuthenticated error.
 /// </summary>
@@ -79,7 +79,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return value.Trim();
         }
 
-        if (Request.Path.StartsWithSegments("/hub") && Request.Query.TryGetValue("access_token", out var token) && token.ToString() is { Length: > 0 } queryToken)
+        // SignalR clients send the key in the query; a status page that needs a key takes it there too (a link).
+        if ((Request.Path.StartsWithSegments("/hub") || Request.Path.StartsWithSegments("/status")) && Request.Query.TryGetValue("access_token", out var token) && token.ToString() is { Length: > 0 } queryToken)
         {
             return queryToken;
         }

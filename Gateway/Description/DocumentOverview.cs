@@ -20,6 +20,7 @@ public sealed class DocumentOverview : IOpenApiDocumentTransformer
         ["alert-channels"] = "Where notifications go: webhook, Slack, Discord, Teams, PagerDuty, email.",
         ["alert-deliveries"] = "The notification outbox, read-only.",
         ["maintenance-windows"] = "One-off or recurring windows during which results are marked in_maintenance.",
+        ["status-pages"] = "Public (or keyed) pages of chosen services of one client, served at /status/{slug}.",
         ["ping"] = "Where heartbeat jobs report, with their token instead of a key.",
         ["health"] = "The gateway's own health, open.",
     };

@@ -24,6 +24,7 @@ public sealed class RecordSchemas : IOpenApiDocumentTransformer
         [typeof(AlertChannelRecord)] = (Resource.AlertChannels, FieldsBinding.ChannelReadOnly),
         [typeof(DeliveryRecord)] = (Resource.AlertDeliveries, []),
         [typeof(MaintenanceWindowRecord)] = (Resource.MaintenanceWindows, FieldsBinding.WindowReadOnly),
+        [typeof(StatusPageRecord)] = (Resource.StatusPages, FieldsBinding.PageReadOnly),
     };
 
     /// <summary>The record type of each resource, as its schema is named in the document.</summary>

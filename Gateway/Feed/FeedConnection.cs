@@ -16,10 +16,11 @@ public sealed class FeedConnection
     private readonly HubCallerContext context;
     private volatile FeedFilter? subscription;
 
-    public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity)
+    public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity, IReadOnlySet<long>? pageServices = null)
     {
         this.context = context;
         ScopeClientId = scopeClientId;
+        PageServices = pageServices;
         queue = Channel.CreateBounded<QueuedEvent>(
             new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
@@ -27,6 +28,12 @@ public sealed class FeedConnection
     public string Id => context.ConnectionId;
 
     public long? ScopeClientId { get; }
+
+    /// <summary>
+    /// For a status page's connection, the page's services: it gets only their events, as <see cref="PageEvents"/>
+    /// projects them, and cannot subscribe to anything else. Null for a key's connection.
+    /// </summary>
+    public IReadOnlySet<long>? PageServices { get; }
 
     public FeedFilter? Subscription => subscription;
 
@@ -94,6 +101,11 @@ public sealed class FeedConnection
     private bool Allows(long? clientId, long? serviceId)
     {
         if (ScopeClientId is { } scope && clientId != scope)
+        {
+            return false;
+        }
+
+        if (PageServices is { } shown && (serviceId is not { } id || !shown.Contains(id)))
         {
             return false;
         }

@@ -11,7 +11,7 @@ namespace Monitoring.Gateway.Feed;
 /// The hub connections of this gateway, and the observer the silos push event batches to: each event is
 /// serialized once (the same JSON as REST) and queued for every connection allowed to see it.
 /// </summary>
-public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls) : IFeedObserver
+public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls, StatusPages.StatusPageCache pages) : IFeedObserver
 {
     private readonly ConcurrentDictionary<string, FeedConnection> connections = new();
     private long dropped;
@@ -41,7 +41,10 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
     {
         foreach (var feedEvent in batch.Events)
         {
+            pages.Observe(feedEvent);
             JsonElement? payload = null;
+            JsonElement? projected = null;
+            var projectedMade = false;
             foreach (var connection in connections.Values)
             {
                 if (!connection.Allows(feedEvent))
@@ -49,8 +52,28 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
                     continue;
                 }
 
-                payload ??= Serialize(feedEvent);
-                if (!connection.TryEnqueue(feedEvent, payload.Value))
+                JsonElement body;
+                if (connection.PageServices is null)
+                {
+                    body = payload ??= Serialize(feedEvent);
+                }
+                else
+                {
+                    if (!projectedMade)
+                    {
+                        projected = PageEvents.Project(feedEvent);
+                        projectedMade = true;
+                    }
+
+                    if (projected is not { } shown)
+                    {
+                        continue;
+                    }
+
+                    body = shown;
+                }
+
+                if (!connection.TryEnqueue(feedEvent, body))
                 {
                     Interlocked.Increment(ref dropped);
                     LogDropped(logger, connection.Id);
@@ -69,6 +92,7 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
         { Incident: { } incident } => JsonSerializer.SerializeToElement(incident, ApiJson.Context.IncidentRecord),
         { Channel: { } channel } => JsonSerializer.SerializeToElement(channel, ApiJson.Context.AlertChannelRecord),
         { Window: { } window } => JsonSerializer.SerializeToElement(window, ApiJson.Context.MaintenanceWindowRecord),
+        { Page: { } page } => JsonSerializer.SerializeToElement(page, ApiJson.Context.StatusPageRecord),
         _ => JsonSerializer.SerializeToElement(feedEvent.Status!, ApiJson.Context.StatusRecord),
     };
 

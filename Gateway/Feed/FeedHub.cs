@@ -2,21 +2,36 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Monitoring.Gateway.Auth;
+using Monitoring.Gateway.StatusPages;
 
 namespace Monitoring.Gateway.Feed;
 
 /// <summary>
 /// /hub: every change is sent under its Feathers event name ("client-services patched", ...) with the record
 /// REST returns. <c>Subscribe({ client_id?, service_id? })</c> narrows a connection's feed, <c>Unsubscribe()</c>
-/// widens it again; a key scoped to a client only ever gets that client's events.
+/// widens it again; a key scoped to a client only ever gets that client's events. A status page's script connects with
+/// <c>?status_page={slug}</c> (no key needed for a public page) and gets only its page's services' events, trimmed to
+/// what the page shows (<see cref="PageEvents"/>).
 /// </summary>
-[Authorize]
-public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> options) : Hub
+[Authorize(Policy = FeedPolicy.Name)]
+public sealed class FeedHub(FeedConnections connections, StatusPageCache pages, IOptions<FeedOptions> options) : Hub
 {
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
+        if (Context.GetHttpContext()?.Request.Query[FeedPolicy.PageParameter].ToString() is { Length: > 0 } slug)
+        {
+            // A status page's connection: its page's services only, whether or not a key came with it.
+            if (await pages.GetAsync(slug) is not { } page || !StatusPageEndpoints.MaySee(page, Context.User!))
+            {
+                Context.Abort();
+                return;
+            }
+
+            connections.Add(new FeedConnection(Context, page.ClientId, options.Value.ConnectionQueueCapacity, page.Services));
+            return;
+        }
+
         connections.Add(new FeedConnection(Context, CallerScope.ClientId(Context.User!), options.Value.ConnectionQueueCapacity));
-        return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -29,6 +44,11 @@ public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> o
     public Task Subscribe(FeedFilter? filter)
     {
         var connection = connections.Find(Context.ConnectionId) ?? throw new HubException("Not connected");
+        if (connection.PageServices is not null)
+        {
+            throw new HubException("A status page's connection gets its page's events only");
+        }
+
         if (connection.ScopeClientId is { } scope && filter?.ClientId is { } clientId && clientId != scope)
         {
             throw new HubException($"This API key may only subscribe to client {scope}");
@@ -38,5 +58,6 @@ public sealed class FeedHub(FeedConnections connections, IOptions<FeedOptions> o
     }
 
     /// <summary>Widens this connection's feed again to everything its key may see.</summary>
-    public Task Unsubscribe() => connections.Find(Context.ConnectionId)?.SubscribeAsync(null) ?? Task.CompletedTask;
+    public Task Unsubscribe() =>
+        connections.Find(Context.ConnectionId) is { PageServices: null } connection ? connection.SubscribeAsync(null) : Task.CompletedTask;
 }

@@ -5,7 +5,11 @@ using Monitoring.Gateway.Description;
 using Monitoring.Gateway.Errors;
 using Monitoring.Gateway.Feed;
 using Monitoring.Gateway.Health;
+using Monitoring.Gateway.Badges;
 using Monitoring.Gateway.Json;
+using Monitoring.Gateway.StatusPages;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitoring.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -53,7 +57,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddAdminPolicy();
+        builder.Services.AddAuthorizationBuilder().AddAdminPolicy().AddFeedPolicy();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, FeedPolicy.Handler>();
         builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 16 * 1024;
@@ -64,6 +69,12 @@ public static class GatewayApp
             .Validate(o => o.ConnectionQueueCapacity > 0, "Feed:ConnectionQueueCapacity must be positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<FeedConnections>();
+        builder.Services.AddOptions<StatusPageOptions>().BindConfiguration("StatusPages")
+            .Validate(o => o.CacheSeconds >= 0 && o.FreshSeconds >= 0 && o.MaxPages > 0, "StatusPages: CacheSeconds and FreshSeconds must be 0 or more, MaxPages positive")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StatusPageCache>();
+        builder.Services.AddSingleton(services => new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<FeedRegistration>();
         builder.AddMonitoringClusterClient(settings);
         builder.AddMonitoringTelemetry(
@@ -92,6 +103,9 @@ public static class GatewayApp
         app.MapAlertChannelsApi();
         app.MapAlertDeliveriesApi();
         app.MapMaintenanceWindowsApi();
+        app.MapStatusPagesApi();
+        app.MapStatusPageViews();
+        app.MapBadges();
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         app.MapBareEndpointIfEnabled(app.Configuration);
         app.MapApiDescription();

@@ -12,7 +12,8 @@ public sealed record FeedEvent(
     [property: Id(3)] StatusRecord? Status = null,
     [property: Id(4)] IncidentRecord? Incident = null,
     [property: Id(5)] AlertChannelRecord? Channel = null,
-    [property: Id(6)] MaintenanceWindowRecord? Window = null)
+    [property: Id(6)] MaintenanceWindowRecord? Window = null,
+    [property: Id(7)] StatusPageRecord? Page = null)
 {
     public string Name => Kind switch
     {
@@ -31,6 +32,9 @@ public sealed record FeedEvent(
         FeedEventKind.WindowCreated => "maintenance-windows created",
         FeedEventKind.WindowPatched => "maintenance-windows patched",
         FeedEventKind.WindowRemoved => "maintenance-windows removed",
+        FeedEventKind.PageCreated => "status-pages created",
+        FeedEventKind.PagePatched => "status-pages patched",
+        FeedEventKind.PageRemoved => "status-pages removed",
         _ => throw new InvalidOperationException($"Unknown feed event kind {Kind}."),
     };
 
@@ -38,7 +42,7 @@ public sealed record FeedEvent(
     /// The client the event is about: a connection scoped or subscribed to another client never sees it. Null for
     /// a shared channel, whose events only connections of keys that are not client-scoped receive.
     /// </summary>
-    public long? ClientId => Client?.Id ?? Service?.ClientId ?? Status?.ClientId ?? Incident?.ClientId ?? Window?.ClientId ?? Channel?.ClientId;
+    public long? ClientId => Client?.Id ?? Service?.ClientId ?? Status?.ClientId ?? Incident?.ClientId ?? Window?.ClientId ?? Page?.ClientId ?? Channel?.ClientId;
 
     /// <summary>The service the event is about, or null for events of other resources.</summary>
     public long? ServiceId => Service?.Id ?? Status?.ServiceId ?? Incident?.ServiceId;
@@ -62,4 +66,7 @@ public enum FeedEventKind
     WindowCreated,
     WindowPatched,
     WindowRemoved,
+    PageCreated,
+    PagePatched,
+    PageRemoved,
 }

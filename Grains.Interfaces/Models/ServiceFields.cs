@@ -32,4 +32,5 @@ public sealed record ServiceFields
     [Id(23)] public Optional<int?> TlsExpiryDays { get; init; }
     [Id(24)] public Optional<string[]?> Conditions { get; init; }
     [Id(25)] public Optional<int?> GraceSeconds { get; init; }
+    [Id(26)] public Optional<bool?> Public { get; init; }
 }

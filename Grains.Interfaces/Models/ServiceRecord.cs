@@ -49,4 +49,7 @@ public sealed record ServiceRecord
 
     /// <summary>The certificate's notAfter from the latest check that saw one.</summary>
     [Id(35)] public DateTimeOffset? TlsExpiresAt { get; init; }
+
+    /// <summary>Whether its badges are served without a key.</summary>
+    [Id(36)] public bool Public { get; init; }
 }

@@ -52,6 +52,7 @@ public sealed class Resource
         new("grace_seconds", FieldKind.Integer, Nullable: true),
         new("ping_url", FieldKind.Text, Nullable: true, Queryable: false),
         new("tls_expires_at", FieldKind.Time, Nullable: true),
+        new("public", FieldKind.Boolean),
     ]);
 
     public static readonly Resource ServiceStatus = new("service-status",
@@ -140,6 +141,19 @@ public sealed class Resource
         new("cron_timezone", FieldKind.Text, Nullable: true),
         new("duration_minutes", FieldKind.Integer, Nullable: true),
         new("active", FieldKind.Boolean, Queryable: false),
+        new("created_at", FieldKind.Time),
+        new("updated_at", FieldKind.Time),
+    ]);
+
+    public static readonly Resource StatusPages = new("status-pages",
+    [
+        new("id", FieldKind.Integer),
+        new("client_id", FieldKind.Integer),
+        new("slug", FieldKind.Text),
+        new("title", FieldKind.Text),
+        new("description", FieldKind.Text, Nullable: true),
+        new("service_ids", FieldKind.Integer, Queryable: false),
+        new("public", FieldKind.Boolean),
         new("created_at", FieldKind.Time),
         new("updated_at", FieldKind.Time),
     ]);

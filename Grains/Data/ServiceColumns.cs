@@ -18,7 +18,7 @@ internal static class ServiceColumns
         "cron_schedule", "cron_timezone", "enabled", "basic_auth_username", "basic_auth_password",
         "alert_channel_ids", "failure_threshold", "success_threshold", "alert_on", "renotify_minutes", "depends_on_service_id",
         "type", "request_body", "request_headers", "follow_redirects", "tls_verify", "tls_expiry_days", "conditions", "grace_seconds",
-        "ping_token_hash", "ping_token_ciphertext",
+        "ping_token_hash", "ping_token_ciphertext", "public",
     ];
 
     /// <summary>Set by PostgreSQL, read back.</summary>

@@ -81,7 +81,7 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
             : null;
     }
 
-    /// <summary>Deletes the service's history and its row in one transaction.</summary>
+    /// <summary>Deletes the service's history and its row in one transaction, and takes it off the status pages that show it.</summary>
     public async Task DeleteAsync(long id)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -89,6 +89,7 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync("DELETE FROM service_status WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM incidents WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM client_services WHERE id = @id", new { id }, transaction);
+        await connection.ExecuteAsync("UPDATE status_pages SET service_ids = array_remove(service_ids, @id) WHERE service_ids @> ARRAY[@id]", new { id }, transaction);
         await transaction.CommitAsync();
     }
 

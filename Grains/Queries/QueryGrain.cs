@@ -10,6 +10,7 @@ using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Interfaces.Queries;
 using Monitoring.Grains.Scheduling;
 using Monitoring.Grains.Services;
+using Monitoring.Grains.StatusPages;
 using Npgsql;
 using Orleans.Concurrency;
 
@@ -104,6 +105,13 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
             return row => parse(row).ToRecord(now);
         });
     }
+
+    public Task<Page<StatusPageRecord>> FindStatusPagesAsync(FindQuery query, long? scopeClientId) =>
+        FindAsync<StatusPageRecord>(ResourceSql.StatusPages, query, scopeClientId, Prefixed(StatusPageStore.Columns, "p"), reader =>
+        {
+            var parse = reader.GetRowParser<StatusPageRow>();
+            return row => parse(row).ToRecord();
+        });
 
     private static string Prefixed(string columns, string alias) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
 

@@ -105,6 +105,15 @@ public sealed class ResourceSql
         defaultSort: [new SortKey("id", false)],
         Columns(Resource.MaintenanceWindows, "w"));
 
+    public static readonly ResourceSql StatusPages = new(
+        Resource.StatusPages,
+        "status_pages p",
+        join: null,
+        scopeColumn: "p.client_id",
+        idColumn: "p.id",
+        defaultSort: [new SortKey("id", false)],
+        Columns(Resource.StatusPages, "p"));
+
     private readonly IReadOnlyDictionary<string, string> columns;
     private readonly HashSet<string> joinedFields;
 

@@ -21,6 +21,9 @@ public sealed record ServiceConfig
     public string CronSchedule { get; init; } = "*/5 * * * *";
     public string CronTimezone { get; init; } = "UTC";
     public bool Enabled { get; init; } = true;
+
+    /// <summary>Whether its badges are served without a key (operations.md).</summary>
+    public bool Public { get; init; }
     public string? BasicAuthUsername { get; init; }
     public string? PasswordCiphertext { get; init; }
     public long[] AlertChannelIds { get; init; } = [];
@@ -64,6 +67,7 @@ public sealed record ServiceConfig
         CronTimezone = CronTimezone,
         CronSchedule = CronSchedule,
         Enabled = Enabled,
+        Public = Public,
         BasicAuthUsername = IsHttp ? BasicAuthUsername : null,
         HasBasicAuthPassword = PasswordCiphertext is not null,
         Type = Type,

@@ -144,6 +144,18 @@ public static class ServiceValidator
             }
         }
 
+        if (fields.Public.IsSet)
+        {
+            if (fields.Public.Value is { } shown)
+            {
+                next = next with { Public = shown };
+            }
+            else
+            {
+                errors["public"] = "must be true or false";
+            }
+        }
+
         SetInt(fields.FailureThreshold, "failure_threshold", 1, 100, v => next = next with { FailureThreshold = v }, errors);
         SetInt(fields.SuccessThreshold, "success_threshold", 1, 100, v => next = next with { SuccessThreshold = v }, errors);
         ApplyAlerting(current, fields, ref next, errors);

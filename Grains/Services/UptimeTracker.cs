@@ -70,6 +70,40 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         return await services.Calculator.ReportAsync(serviceId, window, query, services.Time.GetUtcNow().ToMilliseconds(), maintenanceSeen.Value);
     }
 
+    /// <summary>
+    /// The 90 daily buckets and the badge periods (see <see cref="ServiceSummary"/>) from the window alone; a bucket
+    /// the window does not hold counts as empty.
+    /// </summary>
+    public async Task<(DateTimeOffset FirstDay, UptimeCounts[] Days, UptimeCounts Hours24, UptimeCounts Hours168, UptimeCounts Days30, UptimeCounts Days90)> SummarizeAsync(DateTimeOffset now)
+    {
+        window ??= await RebuildAsync();
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var firstDay = today.AddDays(-(ServiceSummary.DayCount - 1));
+        var days = new UptimeCounts[ServiceSummary.DayCount];
+        for (var i = 0; i < days.Length; i++)
+        {
+            days[i] = window.TryGetDay(firstDay.AddDays(i), out var counts) ? counts : default;
+        }
+
+        var hour = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+        UptimeCounts hours24 = default, hours168 = default;
+        for (var i = 0; i < 168; i++)
+        {
+            var counts = window.TryGetHour(hour.AddHours(-i), out var found) ? found : default;
+            hours168 += counts;
+            hours24 += i < 24 ? counts : default;
+        }
+
+        UptimeCounts days30 = default, days90 = default;
+        for (var i = 0; i < days.Length; i++)
+        {
+            days90 += days[i];
+            days30 += i >= days.Length - 30 ? days[i] : default;
+        }
+
+        return (firstDay, days, hours24, hours168, days30, days90);
+    }
+
     /// <summary>Writes a snapshot when the last one is older than the interval (staggered by service) and anything changed.</summary>
     public Task SnapshotIfDueAsync(DateTimeOffset? oldestInFlight) =>
         changes != changesSnapshotted && services.Time.GetUtcNow() - lastSnapshotAt >= SnapshotInterval + TimeSpan.FromSeconds(serviceId % 300)

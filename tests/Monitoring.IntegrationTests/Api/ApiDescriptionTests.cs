@@ -31,6 +31,7 @@ public sealed partial class ApiDescriptionTests(ClusterlessGatewayFixture fixtur
         "/__bench", // only with Bench:BareEndpoint, for scripts/bench.sh
         "/metrics", // Prometheus' text format for scrapers (docs/OPERATIONS.md), not a REST resource
         "/dashboard", // the Orleans dashboard's page and its own calls
+        "/status-assets", // the status pages' script and style
     ];
 
     [Fact]

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+using Monitoring.IntegrationTests.Infrastructure;
+
+namespace Monitoring.IntegrationTests.StatusPages;
+
+/// <summary>
+/// One database, one silo and gateway and a target, shared by the badge and status page API tests. Each test makes its
+/// own client (and slugs of its own), so tests do not see each other's rows.
+/// </summary>
+public sealed class StatusPagesApiFixture : IAsyncLifetime
+{
+    /// <summary>A cron that does not fire during a test: checks are made by POST /check.</summary>
+    public const string Yearly = "0 0 1 1 *";
+
+    /// <summary>An API key scoped to <see cref="ScopedClientId"/>.</summary>
+    public const string ScopedKey = "pages-scoped-key";
+
+    public TestDatabase Database { get; private set; } = null!;
+
+    public InProcessFleet Fleet { get; private set; } = null!;
+
+    public TargetServer Target { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>A client without a key, as a visitor of a public page or a README's badge.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    public long ScopedClientId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        Target = await TargetServer.StartAsync();
+        Fleet = await InProcessFleet.StartAsync(Database, settings: new Dictionary<string, string?>
+        {
+            ["API_KEYS"] = $"{InProcessFleet.AdminKey}, {ScopedKey}:1",
+        });
+        Http = Fleet.Http();
+        Anonymous = Fleet.Http(key: null);
+
+        // The database is new: the first client gets id 1, the one ScopedKey names.
+        ScopedClientId = await Http.CreateClientAsync("scoped client");
+        Assert.Equal(1, ScopedClientId);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        await Fleet.DisposeAsync();
+        await Target.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>A service of <paramref name="clientId"/> checked only on demand, healthy (200) or failing (503).</summary>
+    public async Task<long> CreateServiceAsync(long clientId, bool healthy = true, object? extra = null, string? name = null)
+    {
+        var fields = new Dictionary<string, object?> { ["cron_schedule"] = Yearly, ["name"] = name ?? "svc", ["failure_threshold"] = 1, ["success_threshold"] = 1 };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                fields[property.Name] = property.Value;
+            }
+        }
+
+        return (await Http.CreateServiceAsync(clientId, Answer(healthy), fields)).GetProperty("id").GetInt64();
+    }
+
+    public string Answer(bool healthy) => healthy ? Target.Reply(200, "{\"status\":\"ok\"}") : Target.Reply(503, "{\"status\":\"down\"}");
+
+    /// <summary>Points the service at a healthy or failing answer and checks it <paramref name="count"/> times.</summary>
+    public async Task CheckAsync(long serviceId, bool healthy, int count = 1)
+    {
+        var (patched, body) = await Http.PatchJsonAsync($"/client-services/{serviceId}", new { endpoint_url = Answer(healthy) });
+        Assert.True(patched == HttpStatusCode.OK, body.ToString());
+        for (var i = 0; i < count; i++)
+        {
+            var (status, record) = await Http.PostJsonAsync($"/client-services/{serviceId}/check", null);
+            Assert.True(status == HttpStatusCode.Created, record.ToString());
+        }
+    }
+
+    /// <summary>Creates a status page; answers its record.</summary>
+    public async Task<JsonElement> CreatePageAsync(long clientId, long[] serviceIds, bool isPublic, string? slug = null, string title = "Status")
+    {
+        var (status, body) = await Http.PostJsonAsync("/status-pages", new
+        {
+            client_id = clientId, slug = slug ?? NewSlug(), title, description = "What our customers see", service_ids = serviceIds, @public = isPublic,
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToString());
+        return body;
+    }
+
+    public static string NewSlug() => $"page-{Guid.NewGuid():N}"[..20];
+}
+
+[CollectionDefinition(Name)]
+public sealed class StatusPagesApiCollection : ICollectionFixture<StatusPagesApiFixture>
+{
+    public const string Name = "status-pages-api";
+}
