@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: starts a throwaway PostgreSQL (installing the server when absent), installs the
-# npm packages of the client-compatibility tests and promtool (Debian's prometheus package) when absent, runs `dotnet test Monitoring.sln`, stops the server,
+# npm packages of the client-compatibility tests, promtool (Debian's prometheus package) and the browser tests' Chromium
+# (Debian's chromium package) when absent, runs `dotnet test Monitoring.sln`, stops the server,
 # and ends with one line "N passed, N failed" (the totals of every test run). Exits non-zero on any failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,14 @@ if ! command -v promtool >/dev/null 2>&1; then
   echo "promtool not found; installing Debian's prometheus package for it (the fleet's alerting rules are checked with it)"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus
+fi
+# The browser tests drive Debian's Chromium through Playwright (CHROMIUM_PATH, else /usr/bin/chromium); Playwright's own
+# browser downloads are never used. Its driver (node and its JS) comes in the NuGet package, copied beside the test
+# assembly by the build, which also makes node executable.
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "chromium not found; installing Debian's chromium package for the browser tests"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium
 fi
 (cd tests/compat && npm ci --no-audit --no-fund --loglevel=error)
 
