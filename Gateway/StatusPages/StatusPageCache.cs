@@ -16,6 +16,9 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
 {
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
+    // The slugs of the pages each service has been shown on (entries check again: a page may have dropped it since).
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> byService = new();
+
     /// <summary>The page's view and body; null when no page has that slug.</summary>
     public Task<CachedPage?> GetAsync(string slug)
     {
@@ -41,42 +44,56 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
         return stored.Page;
     }
 
-    /// <summary>Shortens the life of the cached pages an event changes.</summary>
+    /// <summary>
+    /// Shortens the life of the cached pages an event changes. Results and incidents (every check's event) find their
+    /// pages through an index by service; the rare window and page events look at every cached page.
+    /// </summary>
     public void Observe(FeedEvent feedEvent)
     {
         switch (feedEvent.Kind)
         {
             case FeedEventKind.StatusCreated or FeedEventKind.IncidentCreated or FeedEventKind.IncidentPatched
                 or FeedEventKind.ServicePatched or FeedEventKind.ServiceRemoved:
-                if (feedEvent.ServiceId is { } serviceId)
+                if (feedEvent.ServiceId is { } serviceId && byService.TryGetValue(serviceId, out var slugs))
                 {
-                    Shorten(page => page.Services.Contains(serviceId));
+                    foreach (var slug in slugs.Keys)
+                    {
+                        if (entries.TryGetValue(slug, out var entry))
+                        {
+                            Shorten(entry, page => page.Services.Contains(serviceId));
+                        }
+                    }
                 }
 
                 break;
             case FeedEventKind.WindowCreated or FeedEventKind.WindowPatched or FeedEventKind.WindowRemoved:
-                Shorten(page => page.ClientId == feedEvent.ClientId);
+                foreach (var entry in entries.Values)
+                {
+                    Shorten(entry, page => page.ClientId == feedEvent.ClientId);
+                }
+
                 break;
             case FeedEventKind.PageCreated or FeedEventKind.PagePatched or FeedEventKind.PageRemoved:
                 // A new slug may have been cached as unknown; an old one may still show the page.
-                Shorten(page => page.PageId == feedEvent.Page!.Id, expireNow: true);
+                foreach (var entry in entries.Values)
+                {
+                    Shorten(entry, page => page.PageId == feedEvent.Page!.Id, expireNow: true);
+                }
+
                 entries.TryRemove(feedEvent.Page!.Slug, out _);
                 break;
         }
     }
 
-    private void Shorten(Func<CachedPage, bool> affected, bool expireNow = false)
+    private void Shorten(Entry entry, Func<CachedPage, bool> affected, bool expireNow = false)
     {
-        var fresh = Ticks(options.Value.FreshSeconds);
-        foreach (var entry in entries.Values)
+        // A gathering still under way may have read its services before the change: it lives only the short time too.
+        if (!entry.Page.IsCompleted || (entry.Page.IsCompletedSuccessfully && entry.Page.Result is { } page && affected(page)))
         {
-            if (entry.Page.IsCompletedSuccessfully && entry.Page.Result is { } page && affected(page))
+            var until = expireNow ? 0 : entry.GatheredAt + Ticks(options.Value.FreshSeconds);
+            if (until < Volatile.Read(ref entry.ExpiresAt))
             {
-                var until = expireNow ? 0 : entry.GatheredAt + fresh;
-                if (until < Volatile.Read(ref entry.ExpiresAt))
-                {
-                    Volatile.Write(ref entry.ExpiresAt, until);
-                }
+                Volatile.Write(ref entry.ExpiresAt, until);
             }
         }
     }
@@ -85,7 +102,17 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
     {
         try
         {
-            return await grains.GetGrain<IStatusPagesGrain>(0).ViewAsync(slug) is { } view ? new CachedPage(view, StatusPageBody.From(view)) : null;
+            if (await grains.GetGrain<IStatusPagesGrain>(0).ViewAsync(slug) is not { } view)
+            {
+                return null;
+            }
+
+            foreach (var service in view.Services)
+            {
+                byService.GetOrAdd(service.Id, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(slug, 0);
+            }
+
+            return new CachedPage(view, StatusPageBody.From(view));
         }
         catch
         {
@@ -102,6 +129,22 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
             if (now >= Volatile.Read(ref entry.ExpiresAt))
             {
                 entries.TryRemove(slug, out _);
+            }
+        }
+
+        foreach (var (service, slugs) in byService)
+        {
+            foreach (var slug in slugs.Keys)
+            {
+                if (!entries.ContainsKey(slug))
+                {
+                    slugs.TryRemove(slug, out _);
+                }
+            }
+
+            if (slugs.IsEmpty)
+            {
+                byService.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, byte>>(service, slugs));
             }
         }
     }

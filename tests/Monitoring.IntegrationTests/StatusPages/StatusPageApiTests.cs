@@ -278,6 +278,35 @@ public sealed class StatusPageApiTests(StatusPagesApiFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Visitors_share_one_gathering_until_a_shown_service_changes()
+    {
+        var client = await fixture.Http.CreateClientAsync();
+        var shown = await fixture.CreateServiceAsync(client);
+        var other = await fixture.CreateServiceAsync(client);
+        var slug = (await fixture.CreatePageAsync(client, [shown], isPublic: true)).GetProperty("slug").GetString()!;
+
+        // Ten visitors at once, and again a moment later: one gathering answers them all.
+        var first = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => GeneratedAtAsync(slug)));
+        Assert.Single(first.Distinct());
+        await fixture.CheckAsync(other, healthy: false);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Equal(first[0], await GeneratedAtAsync(slug));
+
+        // A result of a shown service: a visitor a second after the gathering gets a new one, with the result.
+        await fixture.CheckAsync(shown, healthy: false);
+        var (_, body) = await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json");
+        Assert.NotEqual(first[0], body.GetProperty("generated_at").GetString());
+        Assert.Equal("down", body.GetProperty("services")[0].GetProperty("status").GetString());
+    }
+
+    private async Task<string> GeneratedAtAsync(string slug)
+    {
+        var (status, body) = await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return body.GetProperty("generated_at").GetString()!;
+    }
+
     private async Task ExpectStateAsync(string slug, string state) =>
         await Eventually.IsTrueAsync(async () => (await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json")).Body.GetProperty("state").GetString() == state,
             TimeSpan.FromSeconds(6), $"the page's state to be {state}");
