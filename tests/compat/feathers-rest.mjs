@@ -58,6 +58,17 @@ assert.equal(uptime.buckets.length, 24);
 assert.equal(uptime.buckets.at(-1).total_checks, 1);
 ok('uptime-stats');
 
+const pages = app.service('status-pages');
+const slug = `feathers-${Date.now()}`;
+const statusPage = await pages.create({ client_id: client.id, slug, title: 'Status', service_ids: [service.id], public: true });
+assert.deepEqual(statusPage.service_ids, [service.id]);
+assert.equal((await pages.find({ query: { slug, $select: ['slug'] } })).total, 1);
+assert.equal((await pages.patch(statusPage.id, { title: 'Our status' })).title, 'Our status');
+const twin = await (await fetch(`${GATEWAY_URL}/status/${slug}.json`)).json();
+assert.equal(twin.services[0].status, 'up');
+await assert.rejects(pages.create({ client_id: client.id, slug, title: 'again' }), (error) => error.code === 409 && error.name === 'Conflict');
+ok('status-pages: create, find, patch, the open JSON twin, a taken slug');
+
 await assert.rejects(clients.get(987654321), (error) => {
   assert.ok(error instanceof NotFound, `expected NotFound, got ${error?.name}`);
   assert.equal(error.code, 404);

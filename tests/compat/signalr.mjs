@@ -60,5 +60,27 @@ const third = await call('POST', '/clients', { name: `third-${Date.now()}` });
 await waitFor((e) => e.name === 'clients created' && e.record.id === third.id, 'an event of another client after Unsubscribe');
 console.log('ok 4 Unsubscribe widens again');
 
+// A status page's connection: no key, a public page's slug, and only its services' results.
+const slug = `signalr-${Date.now()}`;
+await call('POST', '/status-pages', { client_id: client.id, slug, title: 'Status', service_ids: [service.id], public: true });
+const pageEvents = [];
+const page = new signalR.HubConnectionBuilder()
+  .withUrl(`${GATEWAY_URL}/hub?status_page=${slug}`)
+  .configureLogging(signalR.LogLevel.None)
+  .build();
+page.on('service-status created', (record) => pageEvents.push(record));
+await page.start();
+const pageCheck = await call('POST', `/client-services/${service.id}/check`);
+const until = Date.now() + 20000;
+while (!pageEvents.some((r) => r.id === pageCheck.id) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+const seen = pageEvents.find((r) => r.id === pageCheck.id);
+assert.ok(seen, 'the page connection got no result');
+assert.equal(seen.status, 'down');
+assert.equal(seen.error, undefined, 'a page event carried the error text');
+await page.stop();
+const keyless = new signalR.HubConnectionBuilder().withUrl(`${GATEWAY_URL}/hub`).configureLogging(signalR.LogLevel.None).build();
+await assert.rejects(keyless.start());
+console.log('ok 5 a public page subscribes without a key and gets its services\' results, trimmed; a keyless connection without one is refused');
+
 await connection.stop();
 console.log('signalr: all passed');
