@@ -81,6 +81,6 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     /// What a status page or a badge shows of the service, from memory; null when there is no such service. Not
     /// scoped: callers decide who may see it (a badge only when <see cref="ServiceSummary.Public"/>).
     /// </summary>
-    [Alias("summary")]
+    [Alias("summary"), ReadOnly]
     Task<ServiceSummary?> GetSummaryAsync();
 }

@@ -49,7 +49,7 @@ public static class BadgeEndpoints
     /// <summary>The badge of the uptime percentage over <paramref name="period"/>, 2 decimals (cut, not rounded).</summary>
     public static string UptimeBadge(ServiceSummary summary, string period)
     {
-        var percentage = StatusPageBody.Cut(summary.Period(period)!.Value.UptimePercentage);
+        var percentage = StatusPageBody.Cut(summary.Period(period)!.Value);
         var message = percentage is { } p ? p.ToString("0.00", CultureInfo.InvariantCulture) + "%" : "no data";
         var color = percentage switch
         {
@@ -84,8 +84,10 @@ public static class BadgeEndpoints
             return ErrorResults.BadRequest($"Unknown period '{period}': use 24h, 7d, 30d or 90d", new Dictionary<string, string> { ["period"] = "must be 24h, 7d, 30d or 90d" });
         }
 
-        if (await grains.GetGrain<IServiceMonitorGrain>(serviceId).GetSummaryAsync() is not { Public: true } summary)
+        var hidden = context.RequestServices.GetRequiredService<HiddenServices>();
+        if (hidden.IsHidden(serviceId) || await grains.GetGrain<IServiceMonitorGrain>(serviceId).GetSummaryAsync() is not { Public: true } summary)
         {
+            hidden.Remember(serviceId);
             return ErrorResults.NoRecord(id);
         }
 

@@ -68,5 +68,7 @@ public static class BadgeSvg
         svg.Append(CultureInfo.InvariantCulture, $"""<text x="{at}" y="15" fill="#010101" fill-opacity=".3">{text}</text><text x="{at}" y="14">{text}</text>""");
     }
 
-    private static string Escape(string text) => SecurityElement.Escape(text) ?? string.Empty;
+    /// <summary>XML-escaped, without the control characters XML 1.0 cannot carry at all.</summary>
+    private static string Escape(string text) =>
+        SecurityElement.Escape(string.Concat(text.Where(c => c is '\t' or '\n' or '\r' || !char.IsControl(c)))) ?? string.Empty;
 }

@@ -16,10 +16,11 @@ public sealed class FeedConnection
     private readonly HubCallerContext context;
     private volatile FeedFilter? subscription;
 
-    public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity, IReadOnlySet<long>? pageServices = null)
+    public FeedConnection(HubCallerContext context, long? scopeClientId, int queueCapacity, long? pageId = null, IReadOnlySet<long>? pageServices = null)
     {
         this.context = context;
         ScopeClientId = scopeClientId;
+        PageId = pageId;
         PageServices = pageServices;
         queue = Channel.CreateBounded<QueuedEvent>(
             new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -34,6 +35,16 @@ public sealed class FeedConnection
     /// projects them, and cannot subscribe to anything else. Null for a key's connection.
     /// </summary>
     public IReadOnlySet<long>? PageServices { get; }
+
+    /// <summary>The status page a page's connection follows; null for a key's connection.</summary>
+    public long? PageId { get; }
+
+    /// <summary>Ends the connection (its page changed: the script reconnects and is judged again).</summary>
+    public void Abort()
+    {
+        queue.Writer.TryComplete();
+        context.Abort();
+    }
 
     public FeedFilter? Subscription => subscription;
 
@@ -85,12 +96,15 @@ public sealed class FeedConnection
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
+            // Cancelled, or the transport failed: either way this connection is done.
+            context.Abort();
         }
         finally
         {
-            // Subscribe calls still waiting on a closed connection are answered rather than left hanging.
+            // No more writes once the sender stops; Subscribe calls still waiting are answered rather than left hanging.
+            queue.Writer.TryComplete();
             while (queue.Reader.TryRead(out var item))
             {
                 item.Applied?.TrySetResult();

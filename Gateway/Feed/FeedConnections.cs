@@ -11,7 +11,7 @@ namespace Monitoring.Gateway.Feed;
 /// The hub connections of this gateway, and the observer the silos push event batches to: each event is
 /// serialized once (the same JSON as REST) and queued for every connection allowed to see it.
 /// </summary>
-public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls, StatusPages.StatusPageCache pages) : IFeedObserver
+public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls, StatusPages.StatusPageCache pages, Badges.HiddenServices hiddenServices) : IFeedObserver
 {
     private readonly ConcurrentDictionary<string, FeedConnection> connections = new();
     private long dropped;
@@ -42,6 +42,17 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
         foreach (var feedEvent in batch.Events)
         {
             pages.Observe(feedEvent);
+            hiddenServices.Observe(feedEvent);
+            if (feedEvent.Page is { } changedPage)
+            {
+                // A page made private, removed or given other services: its visitors reconnect and are judged again.
+                foreach (var connection in connections.Values.Where(c => c.PageId == changedPage.Id).ToList())
+                {
+                    connection.Abort();
+                    Remove(connection.Id);
+                }
+            }
+
             JsonElement? payload = null;
             JsonElement? projected = null;
             var projectedMade = false;

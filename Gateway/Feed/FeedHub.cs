@@ -16,6 +16,9 @@ namespace Monitoring.Gateway.Feed;
 [Authorize(Policy = FeedPolicy.Name)]
 public sealed class FeedHub(FeedConnections connections, StatusPageCache pages, IOptions<FeedOptions> options) : Hub
 {
+    /// <summary>Events queued per status page connection: a page refetches itself after a burst, so a few suffice.</summary>
+    public const int PageQueueCapacity = 256;
+
     public override async Task OnConnectedAsync()
     {
         if (Context.GetHttpContext()?.Request.Query[FeedPolicy.PageParameter].ToString() is { Length: > 0 } slug)
@@ -23,11 +26,11 @@ public sealed class FeedHub(FeedConnections connections, StatusPageCache pages, 
             // A status page's connection: its page's services only, whether or not a key came with it.
             if (await pages.GetAsync(slug) is not { } page || !StatusPageEndpoints.MaySee(page, Context.User!))
             {
-                Context.Abort();
-                return;
+                // An error on connect closes the connection and tells the client not to reconnect.
+                throw new HubException("No status page here");
             }
 
-            connections.Add(new FeedConnection(Context, page.ClientId, options.Value.ConnectionQueueCapacity, page.Services));
+            connections.Add(new FeedConnection(Context, page.ClientId, PageQueueCapacity, page.PageId, page.Services));
             return;
         }
 

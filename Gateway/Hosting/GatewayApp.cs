@@ -74,6 +74,7 @@ public static class GatewayApp
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StatusPageCache>();
+        builder.Services.AddSingleton<HiddenServices>();
         builder.Services.AddSingleton(services => new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<FeedRegistration>();
         builder.AddMonitoringClusterClient(settings);

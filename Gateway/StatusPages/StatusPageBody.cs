@@ -27,8 +27,9 @@ public sealed record StatusPageBody(
         return new StatusPageBody(view.Page.Slug, view.Page.Title, view.Page.Description, state, PageState.Text(state), view.At, services);
     }
 
-    /// <summary>A percentage cut to 2 decimals.</summary>
-    public static double? Cut(double? percentage) => percentage is { } p ? Math.Floor(p * 100) / 100 : null;
+    /// <summary>(up + degraded) / checks × 100 cut to 2 decimals, in whole numbers (a double's error would cut 58 to 57.99); null without checks.</summary>
+    public static double? Cut(UptimeCounts counts) =>
+        counts.Total == 0 ? null : (double)((counts.Up + counts.Degraded) * 10_000 / counts.Total) / 100;
 
     /// <summary><c>99.50 %</c>, or <c>no data</c>.</summary>
     public static string Percent(double? percentage) =>
@@ -55,9 +56,9 @@ public sealed record PageServiceBody(
             summary.Id,
             summary.Name,
             summary.Shown,
-            PageState.ServiceText(summary.Shown),
+            summary.Enabled ? PageState.ServiceText(summary.Shown) : "Paused",
             summary.LastCheckedAt,
-            StatusPageBody.Cut(summary.Last90Days.UptimePercentage),
+            StatusPageBody.Cut(summary.Last90Days),
             days,
             all.Where(i => i.Open).Select(i => PageIncidentBody.Of(i, now)).ToList(),
             all.Where(i => !i.Open).Select(i => PageIncidentBody.Of(i, now)).ToList());
@@ -72,7 +73,7 @@ public sealed record PageDayBody(string Date, double? UptimePercentage, long Che
 {
     public static PageDayBody Of(DateTimeOffset day, UptimeCounts counts)
     {
-        var percentage = StatusPageBody.Cut(counts.UptimePercentage);
+        var percentage = StatusPageBody.Cut(counts);
         var level = percentage switch
         {
             null => "none",

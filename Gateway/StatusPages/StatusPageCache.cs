@@ -8,34 +8,49 @@ namespace Monitoring.Gateway.StatusPages;
 /// <summary>
 /// What every visitor of a status page sees, gathered at most once per <see cref="StatusPageOptions.CacheSeconds"/>
 /// per page and gateway (one call gathering its services' summaries and one incidents query), whatever the number of
-/// visitors; concurrent misses share one gathering. A new result, incident or change of one of its services
-/// shortens the entry's life to <see cref="StatusPageOptions.FreshSeconds"/> after it was gathered, so a page reloaded
-/// after the event shows it while a busy page is still gathered at most that often. Unknown slugs are cached too.
+/// visitors; concurrent misses share one gathering, and a gathering under way is shared however long it takes. A
+/// new result, incident or change of one of its services shortens the entry's life to
+/// <see cref="StatusPageOptions.FreshSeconds"/> after it was gathered (also when the change came while it was being
+/// gathered), so a page reloaded after the event shows it while a busy page is still gathered at most that often.
+/// Unknown slugs are cached too; a string that cannot be a slug never reaches the cache.
 /// </summary>
 public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOptions<StatusPageOptions> options)
 {
+    /// <summary>How long a service's latest change is remembered for gatherings that were under way then.</summary>
+    private static readonly TimeSpan ChangeMemory = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
     // The slugs of the pages each service has been shown on (entries check again: a page may have dropped it since).
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> byService = new();
 
-    /// <summary>The page's view and body; null when no page has that slug.</summary>
+    // When each service last changed (timestamp ticks), for gatherings that read it before the change reached here.
+    private readonly ConcurrentDictionary<long, long> changedAt = new();
+
+    private long misses;
+
+    /// <summary>The page's view and body; null when no page has that slug (or <paramref name="slug"/> cannot be one).</summary>
     public Task<CachedPage?> GetAsync(string slug)
     {
+        if (!StatusPageRecord.IsSlug(slug))
+        {
+            return Task.FromResult<CachedPage?>(null);
+        }
+
         var now = time.GetTimestamp();
-        if (entries.TryGetValue(slug, out var entry) && now < Volatile.Read(ref entry.ExpiresAt))
+        if (entries.TryGetValue(slug, out var entry) && Serves(entry, now))
         {
             return entry.Page;
         }
 
-        if (entries.Count >= options.Value.MaxPages)
+        if (Interlocked.Increment(ref misses) % 64 == 0 && entries.Count >= options.Value.MaxPages)
         {
             Sweep(now);
         }
 
         // Concurrent misses share whichever entry was stored first; only a stored entry gathers.
         var fresh = new Entry(now, now + Ticks(options.Value.CacheSeconds));
-        var stored = entries.AddOrUpdate(slug, fresh, (_, current) => now < Volatile.Read(ref current.ExpiresAt) ? current : fresh);
+        var stored = entries.AddOrUpdate(slug, fresh, (_, current) => Serves(current, now) ? current : fresh);
         if (ReferenceEquals(stored, fresh))
         {
             fresh.Start(GatherAsync(slug, fresh));
@@ -50,11 +65,23 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
     /// </summary>
     public void Observe(FeedEvent feedEvent)
     {
+        var now = time.GetTimestamp();
         switch (feedEvent.Kind)
         {
             case FeedEventKind.StatusCreated or FeedEventKind.IncidentCreated or FeedEventKind.IncidentPatched
                 or FeedEventKind.ServicePatched or FeedEventKind.ServiceRemoved:
-                if (feedEvent.ServiceId is { } serviceId && byService.TryGetValue(serviceId, out var slugs))
+                if (feedEvent.ServiceId is not { } serviceId)
+                {
+                    break;
+                }
+
+                changedAt[serviceId] = now;
+                if (changedAt.Count > 100_000)
+                {
+                    ForgetOldChanges(now);
+                }
+
+                if (byService.TryGetValue(serviceId, out var slugs))
                 {
                     foreach (var slug in slugs.Keys)
                     {
@@ -85,16 +112,31 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
         }
     }
 
+    /// <summary>An entry serves visitors until it expires, and while its gathering is under way whatever its age.</summary>
+    private static bool Serves(Entry entry, long now) => !entry.Page.IsCompleted || now < Volatile.Read(ref entry.ExpiresAt);
+
     private void Shorten(Entry entry, Func<CachedPage, bool> affected, bool expireNow = false)
     {
         // A gathering still under way may have read its services before the change: it lives only the short time too.
         if (!entry.Page.IsCompleted || (entry.Page.IsCompletedSuccessfully && entry.Page.Result is { } page && affected(page)))
         {
-            var until = expireNow ? 0 : entry.GatheredAt + Ticks(options.Value.FreshSeconds);
-            if (until < Volatile.Read(ref entry.ExpiresAt))
+            ShortenTo(entry, expireNow ? 0 : entry.GatheredAt + Ticks(options.Value.FreshSeconds));
+        }
+    }
+
+    /// <summary>Lowers the entry's expiry to <paramref name="until"/>, never raising it (concurrent events keep the earliest).</summary>
+    private static void ShortenTo(Entry entry, long until)
+    {
+        var current = Volatile.Read(ref entry.ExpiresAt);
+        while (until < current)
+        {
+            var seen = Interlocked.CompareExchange(ref entry.ExpiresAt, until, current);
+            if (seen == current)
             {
-                Volatile.Write(ref entry.ExpiresAt, until);
+                return;
             }
+
+            current = seen;
         }
     }
 
@@ -109,7 +151,13 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
 
             foreach (var service in view.Services)
             {
-                byService.GetOrAdd(service.Id, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(slug, 0);
+                Index(service.Id, slug);
+
+                // A change that reached this gateway after the gathering started may be missing from what it read.
+                if (changedAt.TryGetValue(service.Id, out var changed) && changed >= entry.GatheredAt)
+                {
+                    ShortenTo(entry, entry.GatheredAt + Ticks(options.Value.FreshSeconds));
+                }
             }
 
             return new CachedPage(view, StatusPageBody.From(view));
@@ -122,14 +170,41 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
         }
     }
 
+    private void Index(long serviceId, string slug)
+    {
+        while (true)
+        {
+            var slugs = byService.GetOrAdd(serviceId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
+            slugs.TryAdd(slug, 0);
+
+            // A sweep may have dropped that set meanwhile: add again to the one now in place.
+            if (byService.TryGetValue(serviceId, out var current) && ReferenceEquals(current, slugs))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Drops expired entries; when that is not enough, any entries down to nine tenths of the cap.</summary>
     private void Sweep(long now)
     {
         foreach (var (slug, entry) in entries)
         {
-            if (now >= Volatile.Read(ref entry.ExpiresAt))
+            if (!Serves(entry, now))
             {
-                entries.TryRemove(slug, out _);
+                entries.TryRemove(new KeyValuePair<string, Entry>(slug, entry));
             }
+        }
+
+        var excess = entries.Count - options.Value.MaxPages * 9 / 10;
+        foreach (var slug in entries.Keys)
+        {
+            if (excess-- <= 0)
+            {
+                break;
+            }
+
+            entries.TryRemove(slug, out _);
         }
 
         foreach (var (service, slugs) in byService)
@@ -145,6 +220,20 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
             if (slugs.IsEmpty)
             {
                 byService.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, byte>>(service, slugs));
+            }
+        }
+
+        ForgetOldChanges(now);
+    }
+
+    private void ForgetOldChanges(long now)
+    {
+        var before = now - Ticks(ChangeMemory.TotalSeconds);
+        foreach (var (service, changed) in changedAt)
+        {
+            if (changed < before)
+            {
+                changedAt.TryRemove(new KeyValuePair<long, long>(service, changed));
             }
         }
     }

@@ -23,7 +23,7 @@ public static class StatusPageEndpoints
         app.MapGet("/status/{slug}.json", async (string slug, HttpContext context, StatusPageCache cache) =>
             await VisibleAsync(slug, context, cache) is { } page
                 ? Results.Json(page.Body, ApiJson.Context.StatusPageBody)
-                : ErrorResults.Error(404, $"No status page '{slug}'"))
+                : ErrorResults.Error(404, "No status page here"))
             .AllowAnonymous().WithTags("status-pages").WithSummary("A status page's data as JSON (open when the page is public)")
             .Produces<StatusPageBody>().Produces<FeathersError>(404);
 
@@ -54,16 +54,18 @@ public static class StatusPageEndpoints
         return app;
     }
 
-    /// <summary>The page when <paramref name="context"/>'s caller may see it, else null (unknown and hidden look the same).</summary>
+    /// <summary>
+    /// The page when <paramref name="context"/>'s caller may see it, else null (unknown and hidden look the same). Only a
+    /// public page fetched without a key may be kept by shared caches; a 404 is never kept (a key may open it).
+    /// </summary>
     public static async Task<CachedPage?> VisibleAsync(string slug, HttpContext context, StatusPageCache cache)
     {
-        if (await cache.GetAsync(slug) is not { } page || !MaySee(page, context.User))
-        {
-            return null;
-        }
-
-        context.Response.Headers.CacheControl = page.Public ? "public, max-age=5" : "private, no-store";
-        return page;
+        context.Response.Headers.Vary = "Authorization, X-Api-Key";
+        var page = await cache.GetAsync(slug);
+        var visible = page is not null && MaySee(page, context.User);
+        var keyed = context.User.Identity?.IsAuthenticated == true || context.Request.Query.ContainsKey("access_token");
+        context.Response.Headers.CacheControl = visible && page!.Public && !keyed ? "public, max-age=5" : "private, no-store";
+        return visible ? page : null;
     }
 
     /// <summary>Public pages to anyone; the others to a key of their client or an unscoped key.</summary>

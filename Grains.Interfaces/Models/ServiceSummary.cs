@@ -35,8 +35,11 @@ public sealed record ServiceSummary
     /// <summary>When the grain answered.</summary>
     [Id(14)] public required DateTimeOffset At { get; init; }
 
-    /// <summary>What a badge or a page shows as its state: maintenance, the latest class, or unknown (never checked).</summary>
-    public string Shown => InMaintenance ? "maintenance" : LastStatus?.ToWire() ?? "unknown";
+    /// <summary>
+    /// What a badge or a page shows as its state: maintenance, the latest class, or unknown (never checked, or disabled:
+    /// a paused service's last result says nothing about now).
+    /// </summary>
+    public string Shown => !Enabled ? "unknown" : InMaintenance ? "maintenance" : LastStatus?.ToWire() ?? "unknown";
 
     /// <summary>The counts of a badge period: <c>24h</c>, <c>7d</c>, <c>30d</c> or <c>90d</c>; null for another.</summary>
     public UptimeCounts? Period(string period) => period switch

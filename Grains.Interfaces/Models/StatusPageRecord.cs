@@ -1,9 +1,17 @@
+using System.Text.RegularExpressions;
+
 namespace Monitoring.Grains.Interfaces.Models;
 
 /// <summary>A status page as operations.md returns it: chosen services of one client, shown at <c>/status/{slug}</c>.</summary>
 [GenerateSerializer, Immutable, Alias("status-page")]
-public sealed record StatusPageRecord
+public sealed partial record StatusPageRecord
 {
+    /// <summary>Whether <paramref name="text"/> can be a slug: <c>[a-z0-9-]{3,60}</c>.</summary>
+    public static bool IsSlug(string text) => SlugPattern().IsMatch(text);
+
+    [GeneratedRegex(@"^[a-z0-9-]{3,60}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugPattern();
+
     [Id(0)] public required long Id { get; init; }
     [Id(1)] public required long ClientId { get; init; }
 

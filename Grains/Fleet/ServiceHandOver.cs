@@ -115,9 +115,11 @@ public sealed partial class ServiceHandOver(
                 RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
         }));
-        var started = targets.Where((_, i) => answers[i]).ToList();
+        // Only those still Active after the wait: one may have left meanwhile.
+        var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key).ToHashSet();
+        var started = targets.Where((target, i) => answers[i] && active.Contains(target)).ToList();
         LogTargetsStarted(logger, started.Count, targets.Count, waited.ElapsedMilliseconds);
-        return started.Count > 0 ? started : targets;
+        return started.Count > 0 ? started : targets.Where(active.Contains).DefaultIfEmpty().OfType<SiloAddress>().ToList() is { Count: > 0 } still ? still : targets;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Started} of {Targets} other silos have finished starting (waited {ElapsedMs} ms)")]

@@ -10,8 +10,8 @@ public sealed class StatusPageStore(NpgsqlDataSource dataSource)
 {
     public const string Columns = "id, client_id, slug, title, description, service_ids, public, created_at, updated_at";
 
-    /// <summary>At most this many incidents a page shows (the newest first).</summary>
-    public const int MaxIncidents = 500;
+    /// <summary>At most this many resolved incidents a page shows per service (the newest); open ones are all shown (one per service at most).</summary>
+    public const int MaxResolvedPerService = 20;
 
     static StatusPageStore() => DapperSetup.Ensure();
 
@@ -67,7 +67,10 @@ public sealed class StatusPageStore(NpgsqlDataSource dataSource)
         return serviceIds.Except(found).ToArray();
     }
 
-    /// <summary>The incidents of <paramref name="serviceIds"/> open now or resolved since <paramref name="since"/>, newest first.</summary>
+    /// <summary>
+    /// The incidents of <paramref name="serviceIds"/> open now, and the newest <see cref="MaxResolvedPerService"/> of
+    /// each resolved since <paramref name="since"/>; newest first.
+    /// </summary>
     public async Task<PageIncident[]> IncidentsAsync(long[] serviceIds, DateTimeOffset since)
     {
         if (serviceIds.Length == 0)
@@ -77,10 +80,14 @@ public sealed class StatusPageStore(NpgsqlDataSource dataSource)
 
         await using var connection = await dataSource.OpenConnectionAsync();
         var rows = await connection.QueryAsync<IncidentLine>("""
-            SELECT id, service_id, severity, started_at, resolved_at FROM incidents
-            WHERE service_id = ANY(@serviceIds) AND (status = 'open' OR resolved_at >= @since)
-            ORDER BY started_at DESC, id DESC LIMIT @limit
-            """, new { serviceIds, since, limit = MaxIncidents });
+            SELECT id, service_id, severity, started_at, resolved_at FROM (
+                SELECT id, service_id, severity, started_at, resolved_at, status,
+                       row_number() OVER (PARTITION BY service_id, status ORDER BY started_at DESC, id DESC) AS rank
+                FROM incidents
+                WHERE service_id = ANY(@serviceIds) AND (status = 'open' OR resolved_at >= @since)) i
+            WHERE status = 'open' OR rank <= @perService
+            ORDER BY started_at DESC, id DESC
+            """, new { serviceIds, since, perService = MaxResolvedPerService });
         return rows.Select(r => new PageIncident(r.Id, r.ServiceId, r.Severity, r.StartedAt, r.ResolvedAt)).ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Services;
 
@@ -10,7 +9,7 @@ namespace Monitoring.Grains.StatusPages;
 /// <c>service_ids</c> (distinct, in order, at most <see cref="MaxServices"/>), <c>public</c> true or false.
 /// Whether the services are the client's is looked up by the caller.
 /// </summary>
-public static partial class StatusPageValidator
+public static class StatusPageValidator
 {
     public const int MaxServices = 1000;
     public const int MaxTitle = 200;
@@ -28,7 +27,7 @@ public static partial class StatusPageValidator
             {
                 errors["slug"] = fields.Slug.IsSet ? "must be a string" : "is required";
             }
-            else if (!Slug().IsMatch(slug))
+            else if (!StatusPageRecord.IsSlug(slug))
             {
                 errors["slug"] = "must be 3 to 60 characters of a-z, 0-9 and -";
             }
@@ -100,7 +99,4 @@ public static partial class StatusPageValidator
         failure = errors.Count > 0 ? Failure.ForFields(errors) : null;
         return failure is null;
     }
-
-    [GeneratedRegex(@"^[a-z0-9-]{3,60}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Slug();
 }

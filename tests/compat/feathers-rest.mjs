@@ -65,7 +65,8 @@ assert.deepEqual(statusPage.service_ids, [service.id]);
 assert.equal((await pages.find({ query: { slug, $select: ['slug'] } })).total, 1);
 assert.equal((await pages.patch(statusPage.id, { title: 'Our status' })).title, 'Our status');
 const twin = await (await fetch(`${GATEWAY_URL}/status/${slug}.json`)).json();
-assert.equal(twin.services[0].status, 'up');
+assert.deepEqual(twin.services.map((s) => s.id), [service.id]);
+assert.equal(twin.services[0].status_text, 'Paused'); // the service was created disabled
 await assert.rejects(pages.create({ client_id: client.id, slug, title: 'again' }), (error) => error.code === 409 && error.name === 'Conflict');
 ok('status-pages: create, find, patch, the open JSON twin, a taken slug');
 

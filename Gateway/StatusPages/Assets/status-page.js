@@ -7,6 +7,17 @@
   var slug = main.getAttribute("data-slug");
   var token = new URLSearchParams(location.search).get("access_token");
   var refreshing = null;
+
+  // A page opened with ?access_token= keeps it on its links (the HTML itself is shared by every visitor, without it).
+  function keepToken() {
+    if (!token) { return; }
+    document.querySelectorAll('a[href$=".json"], link[rel="alternate"]').forEach(function (link) {
+      var target = new URL(link.getAttribute("href"), location.href);
+      target.searchParams.set("access_token", token);
+      link.setAttribute("href", target.pathname + target.search);
+    });
+  }
+  keepToken();
   var again = false;
 
   // The gateway gathers a page at most once a second after a change, so a refresh 1.2 s after the event sees it.
@@ -26,6 +37,7 @@
         if (fresh && current) {
           current.replaceWith(fresh);
           document.title = page.title;
+          keepToken();
         }
       })
       .catch(function () { /* the next event or the periodic refresh tries again */ })

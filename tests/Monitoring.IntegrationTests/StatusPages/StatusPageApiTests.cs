@@ -293,11 +293,86 @@ public sealed class StatusPageApiTests(StatusPagesApiFixture fixture)
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         Assert.Equal(first[0], await GeneratedAtAsync(slug));
 
-        // A result of a shown service: a visitor a second after the gathering gets a new one, with the result.
+        // A result of a shown service: a visitor a second after the gathering gets a new one, with the result (the
+        // event reaches the gateway a moment after the check's answer; without it the entry would last 5 s).
         await fixture.CheckAsync(shown, healthy: false);
+        await Eventually.IsTrueAsync(
+            async () => (await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json")).Body is var body
+                && body.GetProperty("generated_at").GetString() != first[0] && body.GetProperty("services")[0].GetProperty("status").GetString() == "down",
+            TimeSpan.FromSeconds(2), "a new gathering with the result, well before the 5 s cache time");
+    }
+
+    [Fact]
+    public async Task Keyless_page_connections_end_when_their_page_changes_and_reconnect_only_while_it_is_public()
+    {
+        var client = await fixture.Http.CreateClientAsync();
+        var shown = await fixture.CreateServiceAsync(client);
+        var page = await fixture.CreatePageAsync(client, [shown], isPublic: true);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var connection = new HubConnectionBuilder().WithUrl($"{fixture.Fleet.GatewayUrl()}/hub?status_page={page.GetProperty("slug").GetString()}").Build();
+        connection.Closed += error => { closed.TrySetResult(error); return Task.CompletedTask; };
+        await connection.StartAsync();
+
+        var (status, body) = await fixture.Http.PatchJsonAsync($"/status-pages/{page.GetProperty("id").GetInt64()}", new { @public = false });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
+    }
+
+    [Fact]
+    public async Task A_disabled_service_shows_paused_and_does_not_make_an_outage()
+    {
+        var client = await fixture.Http.CreateClientAsync();
+        var up = await fixture.CreateServiceAsync(client);
+        var paused = await fixture.CreateServiceAsync(client);
+        await fixture.CheckAsync(up, healthy: true);
+        await fixture.CheckAsync(paused, healthy: false);
+        var slug = (await fixture.CreatePageAsync(client, [up, paused], isPublic: true)).GetProperty("slug").GetString()!;
+        await ExpectStateAsync(slug, "partial_outage");
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.PatchJsonAsync($"/client-services/{paused}", new { enabled = false })).Status);
+        await ExpectStateAsync(slug, "operational");
         var (_, body) = await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json");
-        Assert.NotEqual(first[0], body.GetProperty("generated_at").GetString());
-        Assert.Equal("down", body.GetProperty("services")[0].GetProperty("status").GetString());
+        Assert.Equal("unknown", body.GetProperty("services")[1].GetProperty("status").GetString());
+        Assert.Equal("Paused", body.GetProperty("services")[1].GetProperty("status_text").GetString());
+    }
+
+    [Fact]
+    public async Task Strings_that_cannot_be_slugs_are_404s_and_401s_never_5xx_and_404s_are_not_cached()
+    {
+        foreach (var slug in new[] { "a%00b", "UPPER", "x", "%E2%80%AE", new string('a', 61), "a%2Fb" })
+        {
+            // A NUL anywhere in a request is refused before routing (400); anything else is the page that is not there.
+            var expected = slug.Contains("%00", StringComparison.Ordinal) ? HttpStatusCode.BadRequest : HttpStatusCode.NotFound;
+            var page = await fixture.Anonymous.GetAsync($"/status/{slug}");
+            Assert.Equal(expected, page.StatusCode);
+            Assert.True(expected != HttpStatusCode.NotFound || page.Headers.CacheControl is { NoStore: true }, $"{slug}: {page.Headers.CacheControl}");
+            Assert.Equal(expected, (await fixture.Anonymous.GetAsync($"/status/{slug}.json")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous.PostAsync($"/hub/negotiate?negotiateVersion=1&status_page={slug}", null)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_open_incident_shows_however_many_resolved_ones_there_are()
+    {
+        var client = await fixture.Http.CreateClientAsync();
+        var flapping = await fixture.CreateServiceAsync(client);
+        var steady = await fixture.CreateServiceAsync(client);
+        await fixture.CheckAsync(steady, healthy: false);
+        Assert.Single(await IncidentsAsync(steady));
+
+        // Thirty incidents of the flapping service, all newer than the steady service's open one.
+        await fixture.Database.ExecuteAsync($"""
+            INSERT INTO incidents (service_id, client_id, status, severity, started_at, confirmed_at, resolved_at, resolved_reason, bad_checks, last_checked_at)
+            SELECT {flapping}, {client}, 'resolved', 'down', now() + make_interval(secs => i), now() + make_interval(secs => i),
+                   now() + make_interval(secs => i + 1), 'recovered', 1, now() + make_interval(secs => i)
+            FROM generate_series(1, 30) i
+            """);
+        var slug = (await fixture.CreatePageAsync(client, [flapping, steady], isPublic: true)).GetProperty("slug").GetString()!;
+
+        var (_, body) = await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json");
+        Assert.Equal(20, body.GetProperty("services")[0].GetProperty("recent_incidents").GetArrayLength());
+        Assert.Single(body.GetProperty("services")[1].GetProperty("open_incidents").EnumerateArray());
     }
 
     private async Task<string> GeneratedAtAsync(string slug)

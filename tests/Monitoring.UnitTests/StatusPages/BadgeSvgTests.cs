@@ -13,12 +13,14 @@ public sealed class BadgeSvgTests
     [InlineData("status", "up", "API status: up")]
     [InlineData("uptime 24h", "99.95%", "<script>alert('x')</script> & \"co\"")]
     [InlineData("response time 7d", "123 ms", "]]> &amp; \u00e9\u00e8")]
+    [InlineData("status", "up", "bell\u0007 and nul-free \u001f controls")]
     public void Any_text_makes_valid_svg_with_its_title_and_texts(string label, string message, string title)
     {
         var document = XDocument.Parse(BadgeSvg.Render(label, message, BadgeSvg.Green, title));
         Assert.Equal(Svg + "svg", document.Root!.Name);
-        Assert.Equal(title, document.Root.Element(Svg + "title")!.Value);
-        Assert.Equal(title, document.Root.Attribute("aria-label")!.Value);
+        var readable = string.Concat(title.Where(c => !char.IsControl(c)));
+        Assert.Equal(readable, document.Root.Element(Svg + "title")!.Value);
+        Assert.Equal(readable, document.Root.Attribute("aria-label")!.Value);
         Assert.Equal([label, label, message, message], document.Descendants(Svg + "text").Select(t => t.Value));
     }
 
@@ -73,6 +75,14 @@ public sealed class BadgeSvgTests
     }
 
     private static int Width(string svg) => int.Parse(XDocument.Parse(svg).Root!.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_disabled_service_shows_unknown_whatever_it_last_was()
+    {
+        var paused = Summary(HealthStatus.Down, false, default) with { Enabled = false };
+        Assert.Equal("unknown", paused.Shown);
+        Assert.Equal("unknown", XDocument.Parse(BadgeEndpoints.StatusBadge(paused)).Descendants(Svg + "text").Last().Value);
+    }
 
     private static ServiceSummary Summary(HealthStatus? last, bool maintenance, UptimeCounts counts) => new()
     {

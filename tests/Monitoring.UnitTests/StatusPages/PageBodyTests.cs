@@ -17,6 +17,9 @@ public sealed class PageBodyTests
     [InlineData(3, 2, 0, 66.66, "down", "2026-09-02: 66.66 %")]
     [InlineData(20, 19, 0, 95.0, "degraded", "2026-09-02: 95.00 %")]
     [InlineData(5, 0, 0, 0.0, "down", "2026-09-02: 0.00 %")]
+    [InlineData(50, 29, 0, 58.0, "down", "2026-09-02: 58.00 %")]
+    [InlineData(100, 57, 0, 57.0, "down", "2026-09-02: 57.00 %")]
+    [InlineData(1440, 414, 0, 28.75, "down", "2026-09-02: 28.75 %")]
     public void A_day_is_cut_to_two_decimals_and_coloured_by_its_uptime(long total, long up, long degraded, double? percentage, string level, string tooltip)
     {
         var day = PageDayBody.Of(Day, new UptimeCounts(total, up, degraded, total * 100));
