@@ -43,7 +43,16 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 pg_data=$(mktemp -d "${TMPDIR:-/tmp}/monitoring-bench-pg.XXXXXX")
-trap 'pg_stop "$pg_data" || true; rm -rf "$pg_data"' EXIT
+# The driver runs in a process group of its own with the silos, gateways and stub it starts: whatever ends this
+# script (the driver failing, Ctrl-C, SIGTERM), the whole group is stopped before PostgreSQL.
+bench_pid=""
+stop_all() {
+  if [ -n "$bench_pid" ]; then kill -TERM -- "-$bench_pid" 2>/dev/null || true; sleep 1; kill -KILL -- "-$bench_pid" 2>/dev/null || true; fi
+  pg_stop "$pg_data" || true
+  rm -rf "$pg_data"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 pg_password=$(random_token 18)
 pg_port=$(pg_free_port 56432)
 pg_start "$pg_data" "$pg_port" "$pg_password" durable
@@ -53,4 +62,8 @@ export PGDATA="$pg_data"
 dotnet build Monitoring.sln -c Release -nologo -clp:ErrorsOnly -v q
 dotnet Silo/bin/Release/net10.0/Monitoring.Silo.dll migrate >/dev/null
 mkdir -p bench/results
-dotnet bench/Monitoring.Bench/bin/Release/net10.0/Monitoring.Bench.dll "$@"
+setsid dotnet bench/Monitoring.Bench/bin/Release/net10.0/Monitoring.Bench.dll "$@" &
+bench_pid=$!
+status=0
+wait "$bench_pid" || status=$?
+exit "$status"
