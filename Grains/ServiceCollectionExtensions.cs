@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<ScheduleOptions>().BindConfiguration("Scheduling")
             .Validate(o => o.MaxSpread >= TimeSpan.Zero, "Scheduling:MaxSpread must not be negative")
+            .Validate(o => o.SpreadFraction is >= 0 and <= 0.5, "Scheduling:SpreadFraction must be from 0 to 0.5")
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (Orleans' reminder minimum)")
             .Validate(o => o.ConfirmMembershipWhenLateBy >= TimeSpan.FromMilliseconds(100), "Scheduling:ConfirmMembershipWhenLateBy must be at least 100 ms (smaller would read the membership table for ordinary timer jitter)")
             .ValidateOnStart();

@@ -157,7 +157,7 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         {
             next = config.IsHeartbeat
                 ? new Heartbeats.HeartbeatSchedule(cron!, TimeSpan.FromSeconds(config.GraceSeconds)).NextAfter(now)?.Deadline.ToMilliseconds()
-                : new ServiceSchedule(cron!, config.Id, scheduleOptions.Value.MaxSpread).NextFiringAfter(now)?.FireAt.ToMilliseconds();
+                : new ServiceSchedule(cron!, config.Id, scheduleOptions.Value.Spread).NextFiringAfter(now)?.FireAt.ToMilliseconds();
         }
 
         string? token = null;

@@ -3,8 +3,14 @@ namespace Monitoring.Grains.Scheduling;
 /// <summary>Scheduling settings (section "Scheduling").</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>Upper bound of the stable per-service offset that spreads services sharing a cron.</summary>
-    public TimeSpan MaxSpread { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Upper bound of the stable per-service offset that spreads services sharing a cron (default 1 minute).</summary>
+    public TimeSpan MaxSpread { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The share of the gap between two occurrences over which those services are spread (0 to 0.5, default 0.5).</summary>
+    public double SpreadFraction { get; set; } = 0.5;
+
+    /// <summary>The two as one value.</summary>
+    public SpreadLimits Spread => new(MaxSpread, SpreadFraction);
 
     /// <summary>
     /// Period of each service's durable wake-up reminder. It re-activates the grain after a silo failure

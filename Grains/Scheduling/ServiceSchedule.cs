@@ -4,7 +4,7 @@ namespace Monitoring.Grains.Scheduling;
 /// When one service is checked: the occurrences of its cron, each fired at the occurrence plus the
 /// service's stable spread offset.
 /// </summary>
-public sealed class ServiceSchedule(CronSchedule cron, long serviceId, TimeSpan maxSpread)
+public sealed class ServiceSchedule(CronSchedule cron, long serviceId, SpreadLimits spread)
 {
     /// <summary>The first occurrence after <paramref name="occurrence"/>, with the time it fires.</summary>
     public ScheduledCheck? NextAfter(DateTimeOffset occurrence)
@@ -15,13 +15,13 @@ public sealed class ServiceSchedule(CronSchedule cron, long serviceId, TimeSpan 
         }
 
         var gap = cron.NextAfter(next) is { } following ? following - next : TimeSpan.MaxValue;
-        return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, maxSpread, gap));
+        return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, spread, gap));
     }
 
     /// <summary>The first check that fires after <paramref name="time"/> (its occurrence may lie just before it).</summary>
     public ScheduledCheck? NextFiringAfter(DateTimeOffset time)
     {
-        var candidate = NextAfter(time - maxSpread - TimeSpan.FromTicks(1));
+        var candidate = NextAfter(time - spread.Max - TimeSpan.FromTicks(1));
         while (candidate is { } check && check.FireAt <= time)
         {
             candidate = NextAfter(check.Occurrence);

@@ -294,7 +294,7 @@ public sealed partial class ServiceMonitorGrain
 
         var next = beat.Schedule.NextAfter(beat.DecidedThrough);
         DateTimeOffset? fireAt = next is { } due
-            ? due.Deadline + SpreadOffset.For(Id, services.ScheduleOptions.Value.MaxSpread, due.Occurrence - due.Previous)
+            ? due.Deadline + SpreadOffset.For(Id, SpreadLimits.Tight, due.Occurrence - due.Previous)
             : null;
         if (runtime.RunStartedAt is { } started && started + TimeSpan.FromMilliseconds(current.TimeoutMs) is var runDeadline && (fireAt is null || runDeadline < fireAt))
         {

@@ -188,9 +188,9 @@ public static class AlertStorm
         {
             var id = reader.GetInt64(0);
             var checkedAt = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
-            var planned = new ServiceSchedule(cron, id, TimeSpan.FromSeconds(1)).NextFiringAfter(checkedAt.AddSeconds(-1.5));
+            var planned = new ServiceSchedule(cron, id, new Monitoring.Grains.Scheduling.ScheduleOptions().Spread).NextFiringAfter(checkedAt.AddSeconds(-1.5));
             var fire = planned;
-            while (fire is { } f && new ServiceSchedule(cron, id, TimeSpan.FromSeconds(1)).NextAfter(f.Occurrence) is { } next && next.FireAt <= checkedAt)
+            while (fire is { } f && new ServiceSchedule(cron, id, new Monitoring.Grains.Scheduling.ScheduleOptions().Spread).NextAfter(f.Occurrence) is { } next && next.FireAt <= checkedAt)
             {
                 fire = next;
             }

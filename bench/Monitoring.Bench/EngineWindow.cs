@@ -27,7 +27,7 @@ public static class EngineWindow
         var commits = new List<double>();
         var events = new List<double>();
         long offered = 0, missed = 0, duplicated = 0, achieved = 0;
-        var schedules = services.ToDictionary(id => id, id => new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, TimeSpan.FromSeconds(1)));
+        var schedules = services.ToDictionary(id => id, id => new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, new Monitoring.Grains.Scheduling.ScheduleOptions().Spread));
         var byService = rows.ToLookup(r => r.ServiceId);
         foreach (var (serviceId, schedule) in schedules)
         {

@@ -153,7 +153,7 @@ public static class FaultTimeline
         var gaps = new List<double>();
         foreach (var id in services)
         {
-            var schedule = new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, TimeSpan.FromSeconds(1));
+            var schedule = new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, new Monitoring.Grains.Scheduling.ScheduleOptions().Spread);
             // Fires from just before the phase to just after it; a row counts for the latest fire at or before it.
             var fires = new List<DateTimeOffset>();
             for (var next = schedule.NextFiringAfter(start.AddSeconds(-2)); next is { } check && check.FireAt < end.AddSeconds(2); next = schedule.NextAfter(check.Occurrence))

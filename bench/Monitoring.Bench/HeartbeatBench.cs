@@ -172,7 +172,7 @@ public static class HeartbeatBench
                         if (due.Deadline >= t1)
                         {
                             detectionLags.Add(lag);
-                            detectionLagsAfterSpread.Add(lag - SpreadOffset.For(id, TimeSpan.FromSeconds(1), due.Occurrence - due.Previous).TotalMilliseconds);
+                            detectionLagsAfterSpread.Add(lag - SpreadOffset.For(id, SpreadLimits.Tight, due.Occurrence - due.Previous).TotalMilliseconds);
                         }
 
                         break;

@@ -5,7 +5,7 @@ namespace Monitoring.UnitTests.Scheduling;
 /// <summary>The schedule's decisions, with no spread (max spread 0) so the times read as the cron says.</summary>
 public sealed class ScheduleCursorTests
 {
-    private static ScheduleCursor Cursor(string cron) => new(new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), 1, TimeSpan.Zero));
+    private static ScheduleCursor Cursor(string cron) => new(new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), 1, new SpreadLimits(TimeSpan.Zero, 0)));
 
     private static ScheduledCheck At(string occurrence, string? fireAt = null) => new(Times.At(occurrence), Times.At(fireAt ?? occurrence));
 

@@ -4,7 +4,7 @@ namespace Monitoring.UnitTests.Scheduling;
 
 public sealed class ServiceScheduleTests
 {
-    private static readonly TimeSpan MaxSpread = TimeSpan.FromSeconds(1);
+    private static readonly SpreadLimits MaxSpread = SpreadLimits.Tight;
 
     [Theory]
     [InlineData("*/5 * * * *", "UTC", 7, "2026-11-27T10:00:00Z", "2026-11-27T10:05:00Z", "2026-11-27T10:10:00Z")]

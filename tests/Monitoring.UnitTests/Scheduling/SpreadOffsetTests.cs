@@ -4,6 +4,8 @@ namespace Monitoring.UnitTests.Scheduling;
 
 public sealed class SpreadOffsetTests
 {
+    private static SpreadLimits Tenth(TimeSpan max) => new(max, 0.1);
+
     private static readonly long[] SampleIds = [.. Enumerable.Range(0, 2000).Select(i => (long)i), long.MaxValue, long.MinValue, -1, -42, 1L << 40, 987_654_321_012];
 
     [Theory]
@@ -15,7 +17,7 @@ public sealed class SpreadOffsetTests
     {
         var maxSpread = TimeSpan.FromMilliseconds(maxSpreadMs);
 
-        Assert.All(SampleIds, id => Assert.InRange(SpreadOffset.For(id, maxSpread, TimeSpan.FromMilliseconds(gapMs)), TimeSpan.Zero, maxSpread));
+        Assert.All(SampleIds, id => Assert.InRange(SpreadOffset.For(id, Tenth(maxSpread), TimeSpan.FromMilliseconds(gapMs)), TimeSpan.Zero, maxSpread));
     }
 
     [Theory]
@@ -25,7 +27,7 @@ public sealed class SpreadOffsetTests
     [InlineData(1000, 10_001, 1000)]
     public void Is_never_above_a_tenth_of_the_gap_to_the_next_occurrence(int maxSpreadMs, long gapMs, int capMs)
     {
-        var offsets = SampleIds.Select(id => SpreadOffset.For(id, TimeSpan.FromMilliseconds(maxSpreadMs), TimeSpan.FromMilliseconds(gapMs))).ToList();
+        var offsets = SampleIds.Select(id => SpreadOffset.For(id, Tenth(TimeSpan.FromMilliseconds(maxSpreadMs)), TimeSpan.FromMilliseconds(gapMs))).ToList();
 
         Assert.All(offsets, offset => Assert.InRange(offset, TimeSpan.Zero, TimeSpan.FromMilliseconds(capMs)));
         Assert.True(offsets.Max() >= TimeSpan.FromMilliseconds(capMs * 0.99), $"the largest offset {offsets.Max()} does not use the range up to {capMs} ms");
@@ -41,13 +43,28 @@ public sealed class SpreadOffsetTests
     {
         var gap = gapMs == 9 ? TimeSpan.FromTicks(9) : TimeSpan.FromMilliseconds(gapMs);
 
-        Assert.All(SampleIds, id => Assert.Equal(TimeSpan.Zero, SpreadOffset.For(id, TimeSpan.FromMilliseconds(maxSpreadMs), gap)));
+        Assert.All(SampleIds, id => Assert.Equal(TimeSpan.Zero, SpreadOffset.For(id, Tenth(TimeSpan.FromMilliseconds(maxSpreadMs)), gap)));
+    }
+
+    [Theory]
+    [InlineData(1_000, 500)]
+    [InlineData(10_000, 5_000)]
+    [InlineData(60_000, 30_000)]
+    [InlineData(300_000, 60_000)]
+    [InlineData(86_400_000, 60_000)]
+    public void By_default_grows_to_half_the_gap_and_at_most_a_minute(long gapMs, int windowMs)
+    {
+        var defaults = new ScheduleOptions().Spread;
+        Assert.Equal(TimeSpan.FromMilliseconds(windowMs), defaults.WindowFor(TimeSpan.FromMilliseconds(gapMs)));
+        var offsets = SampleIds.Select(id => SpreadOffset.For(id, defaults, TimeSpan.FromMilliseconds(gapMs))).ToList();
+        Assert.All(offsets, offset => Assert.InRange(offset, TimeSpan.Zero, TimeSpan.FromMilliseconds(windowMs)));
+        Assert.True(offsets.Max() >= TimeSpan.FromMilliseconds(windowMs * 0.99));
     }
 
     [Fact]
     public void Is_whole_milliseconds()
     {
-        Assert.All(SampleIds, id => Assert.Equal(0, SpreadOffset.For(id, TimeSpan.FromSeconds(1), TimeSpan.MaxValue).Ticks % TimeSpan.TicksPerMillisecond));
+        Assert.All(SampleIds, id => Assert.Equal(0, SpreadOffset.For(id, Tenth(TimeSpan.FromSeconds(1)), TimeSpan.MaxValue).Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     [Theory]
@@ -59,8 +76,8 @@ public sealed class SpreadOffsetTests
     public void Is_a_stable_function_of_the_id(long serviceId, int expectedMs)
     {
         // The share of the range is the fractional part of id × 0.6180339887… (Fibonacci hashing).
-        var first = SpreadOffset.For(serviceId, TimeSpan.FromSeconds(1), TimeSpan.MaxValue);
-        var again = SpreadOffset.For(serviceId, TimeSpan.FromSeconds(1), TimeSpan.MaxValue);
+        var first = SpreadOffset.For(serviceId, Tenth(TimeSpan.FromSeconds(1)), TimeSpan.MaxValue);
+        var again = SpreadOffset.For(serviceId, Tenth(TimeSpan.FromSeconds(1)), TimeSpan.MaxValue);
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), first);
         Assert.Equal(first, again);
@@ -69,7 +86,7 @@ public sealed class SpreadOffsetTests
     [Fact]
     public void Spreads_a_thousand_consecutive_ids_evenly_over_the_range()
     {
-        var offsets = Enumerable.Range(1, 1000).Select(id => SpreadOffset.For(id, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)).TotalMilliseconds).ToList();
+        var offsets = Enumerable.Range(1, 1000).Select(id => SpreadOffset.For(id, Tenth(TimeSpan.FromSeconds(1)), TimeSpan.FromMinutes(5)).TotalMilliseconds).ToList();
 
         var tenths = offsets.GroupBy(ms => (int)(ms / 100)).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(Enumerable.Range(0, 10), tenths.Keys.Order());
