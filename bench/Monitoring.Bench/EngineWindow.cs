@@ -24,6 +24,7 @@ public static class EngineWindow
 
         var rows = await RowsAsync(database, t0.AddSeconds(-3), t1.AddSeconds(3));
         var lags = new List<double>();
+        var fromOccurrence = new List<double>();
         var commits = new List<double>();
         var events = new List<double>();
         long offered = 0, missed = 0, duplicated = 0, achieved = 0;
@@ -32,9 +33,11 @@ public static class EngineWindow
         foreach (var (serviceId, schedule) in schedules)
         {
             var fires = new List<DateTimeOffset>();
+            var occurrences = new List<DateTimeOffset>();
             for (var next = schedule.NextFiringAfter(t0.AddSeconds(-5)); next is { } check && check.FireAt < t1.AddSeconds(5); next = schedule.NextAfter(check.Occurrence))
             {
                 fires.Add(check.FireAt);
+                occurrences.Add(check.Occurrence);
             }
 
             var counts = new int[fires.Count];
@@ -51,6 +54,7 @@ public static class EngineWindow
                 if (fires[index] >= t0 && fires[index] < t1)
                 {
                     lags.Add((row.CheckedAt - fires[index]).TotalMilliseconds);
+                    fromOccurrence.Add((row.CheckedAt - occurrences[index]).TotalMilliseconds);
                     commits.Add((row.StoredAt - fires[index]).TotalMilliseconds);
                     if (feed.Received.TryGetValue(row.Id, out var received))
                     {
@@ -85,6 +89,8 @@ public static class EngineWindow
             ["offered_checks_per_second"] = Stats.Round(offered / seconds),
             ["achieved_checks_per_second"] = Stats.Round(achieved / seconds),
             ["scheduling_lag_ms"] = Stats.Summary(lags),
+            // From the bare cron occurrence: the spread offset (the service's planned share of the window) plus the lag.
+            ["lag_from_occurrence_ms"] = Stats.Summary(fromOccurrence),
             ["commit_latency_ms"] = Stats.Summary(commits),
             ["event_latency_ms"] = Stats.Summary(events),
             ["events_received"] = events.Count,

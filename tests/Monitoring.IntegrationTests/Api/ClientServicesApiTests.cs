@@ -113,8 +113,11 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         Assert.Equal("HEAD", service.GetProperty("method").GetString());
         Assert.Equal(JsonValueKind.Null, service.GetProperty("degraded_threshold_ms").ValueKind);
         var next = service.GetProperty("next_check_at").GetDateTimeOffset();
-        var berlin = TimeZoneInfo.ConvertTime(next, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        // 09:00:30 Berlin time on a weekday, plus the service's spread offset (at most a minute for a daily cron).
+        var occurrence = Grains.Scheduling.CronSchedule.Parse("30 0 9 * * 1-5", "Europe/Berlin").NextAfter(DateTimeOffset.UtcNow.AddMinutes(-1))!.Value;
+        var berlin = TimeZoneInfo.ConvertTime(occurrence, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
         Assert.Equal((9, 0, 30), (berlin.Hour, berlin.Minute, berlin.Second));
+        Assert.InRange(next - occurrence, TimeSpan.Zero, TimeSpan.FromMinutes(1));
     }
 
     [Fact]

@@ -43,6 +43,15 @@ public sealed class ScheduleFixture : IAsyncLifetime
         {
             silo.AddMonitoringPersistence(database);
             silo.Services.AddMonitoringGrains(configuration, database);
+
+            // These tests pin cron semantics to exact times on a fake clock: the spread of old (a tenth of the gap, at
+            // most 1 s) keeps every check within the second of its occurrence. The default spread's bounds are
+            // unit-tested (SpreadOffsetTests) and seen through the API (HardeningApiTests, ClientServicesApiTests).
+            silo.Services.Configure<Monitoring.Grains.Scheduling.ScheduleOptions>(o =>
+            {
+                o.MaxSpread = TimeSpan.FromSeconds(1);
+                o.SpreadFraction = 0.1;
+            });
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(Time);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
