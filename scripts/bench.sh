@@ -19,6 +19,17 @@
 #   ./scripts/bench.sh memory --services 100000 --json ...
 #   ./scripts/bench.sh api --duration 20 --json ...
 #   ./scripts/bench.sh uptime --rows 10000000 --json ...
+#   ./scripts/bench.sh statuspage [--services 50 --cron '*/10 * * * * *' --duration 20 --connections 100,1000 --refetch json|html] --json ...
+#     (one public status page showing --services services, run 15 s first. Page views: wrk (64 connections, no key)
+#      against /status/{slug} and /status/{slug}.json, each after the bare endpoint with a body of the same size
+#      (at most 100 KiB, the gateway's request body limit, which the bare endpoint's PUT is under too):
+#      requests/s, p99, gateway CPU per request, and the gatherings the page cost (distinct generated_at seen by a
+#      sampler GETting the JSON every 100 ms). Live updates, for each --connections count: keyless WebSocket hub
+#      connections to /hub?status_page={slug}, each refetching the page 1.2 s after an event as status-page.js does:
+#      results stored vs received per connection, delivery latency (receive - checked_at, and - stored_at), gateway
+#      CPU per second and per message, gateway RSS per connection, refetches/s and their latency. Live updates run
+#      first, on a gateway whose heap the page views have not grown yet. Last, the first HTML visitors of a fresh
+#      gathering, alone and 64 at once, against the visitors right after them.)
 #   ./scripts/bench.sh faults [--services 500 --cron '* * * * * *' --steady 30 --kill 60 --outage 30 --after 60 --stop 45 --hang 60 --roll 75] --json ...
 #     (a phase given 0 is left out: --services 20000 --cron '*/10 * * * * *' --outage 0 --after 0 --hang 0 measures take-over at scale)
 #     (two silos, default membership: steady, kill -9 of a silo, PostgreSQL stopped and started, a silo stopped

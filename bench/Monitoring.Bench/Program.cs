@@ -1,4 +1,4 @@
-// Benchmarks of scripts/bench.sh (not tests): engine [--type http|tcp|heartbeat], engine --saturate, memory, api, uptime, faults, alerts.
+// Benchmarks of scripts/bench.sh (not tests): engine [--type http|tcp|heartbeat], engine --saturate, memory, api, uptime, faults, alerts, statuspage.
 // Each prints one JSON object and, with --json FILE, writes it there. Needs DATABASE_URL and PGDATA
 // (the PostgreSQL that bench.sh started) and the Release build.
 using System.Globalization;
@@ -8,7 +8,7 @@ using Monitoring.Bench;
 using Monitoring.Sql;
 using Npgsql;
 
-var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime|faults|alerts> [options] [--json FILE]");
+var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime|faults|alerts|statuspage> [options] [--json FILE]");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
@@ -28,6 +28,8 @@ var result = scenario switch
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
+    "statuspage" => await StatusPageBench.RunAsync(context, Number("--services", 50), Option("--cron") ?? "*/10 * * * * *", Number("--duration", 20),
+        (Option("--connections") ?? "100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(), Option("--refetch") ?? "json"),
     "alerts" => await AlertStorm.RunAsync(context, Number("--services", 10_000), Option("--cron") ?? "*/30 * * * * *", Number("--others", 500), Number("--drain", 0)),
     "faults" => await FaultTimeline.RunAsync(context, pgData, Number("--services", 500), Option("--cron") ?? "* * * * * *", new FaultTimeline.Phases(
         Number("--steady", 30), Number("--kill", 60), Number("--outage", 30), Number("--after", 60), Number("--stop", 45), Number("--hang", 60), Number("--roll", 75))),

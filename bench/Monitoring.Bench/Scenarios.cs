@@ -246,9 +246,19 @@ public static partial class Scenarios
         return results;
     }
 
-    private static async Task<(double Rps, double P99Ms)> WrkAsync(string url, int seconds)
+    /// <summary>
+    /// wrk with 64 keep-alive connections for <paramref name="seconds"/>, sending <paramref name="key"/> as a bearer key
+    /// (null: no key, as a visitor of a public page); throws when any answer was not 2xx.
+    /// </summary>
+    internal static async Task<WrkRun> WrkAsync(string url, int seconds, string? key = BenchFleet.Key)
     {
-        var info = new ProcessStartInfo("wrk", ["-t2", "-c64", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {BenchFleet.Key}", url])
+        List<string> arguments = ["-t2", "-c64", $"-d{seconds}s", "--latency"];
+        if (key is not null)
+        {
+            arguments.AddRange(["-H", $"Authorization: Bearer {key}"]);
+        }
+
+        var info = new ProcessStartInfo("wrk", [.. arguments, url])
         {
             RedirectStandardOutput = true,
         };
@@ -264,7 +274,9 @@ public static partial class Scenarios
             throw new InvalidOperationException($"wrk saw errors against {url}:\n{output}");
         }
 
-        return (Stats.Round(rps), Stats.Round(ms));
+        var requests = long.Parse(RequestsDone().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var socketErrors = SocketErrors().Match(output) is { Success: true } errors ? errors.Groups[1].Value.Trim() : null;
+        return new WrkRun(Stats.Round(rps), Stats.Round(ms), requests, socketErrors);
     }
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
@@ -272,7 +284,16 @@ public static partial class Scenarios
 
     [GeneratedRegex(@"99%\s+([\d.]+)(us|ms|s)")]
     private static partial Regex P99();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex RequestsDone();
+
+    [GeneratedRegex(@"Socket errors:([^\n]*)")]
+    private static partial Regex SocketErrors();
 }
+
+/// <summary>One wrk run: requests per second, p99 latency, requests answered, and wrk's socket errors line (null: none).</summary>
+internal sealed record WrkRun(double Rps, double P99Ms, long Requests, string? SocketErrors);
 
 /// <summary>What a scenario works with: the fleet and the database.</summary>
 public sealed class Context(BenchFleet fleet, NpgsqlDataSource database)
