@@ -7,7 +7,8 @@ namespace Monitoring.Gateway.Feed;
 /// <summary>
 /// What a status page's hub connection receives of an event: the Feathers event name with only the fields a page
 /// shows (no ids, URLs, headers, response times, error texts or details: a page may list services whose figures are
-/// not public, and ids would count the fleet's checks). Null for events a page does not get.
+/// not public, and ids would count the fleet's checks). Null for events a page does not get: "client-services patched"
+/// follows every result and would double the fan-out, so a page hears a result once.
 /// </summary>
 public static class PageEvents
 {
@@ -19,9 +20,6 @@ public static class PageEvents
         { Kind: FeedEventKind.IncidentCreated or FeedEventKind.IncidentPatched, Incident: { } incident } => JsonSerializer.SerializeToElement(
             new PageIncidentEvent(incident.ServiceId, incident.Status, incident.Severity.ToWire(), incident.StartedAt, incident.ResolvedAt),
             ApiJson.Context.PageIncidentEvent),
-        { Kind: FeedEventKind.ServicePatched, Service: { } service } => JsonSerializer.SerializeToElement(
-            new PageServiceEvent(service.Id, service.Name, service.LastStatus?.ToWire(), service.LastCheckedAt),
-            ApiJson.Context.PageServiceEvent),
         _ => null,
     };
 }
@@ -32,5 +30,3 @@ public sealed record PageStatusEvent(long ServiceId, string Status, DateTimeOffs
 /// <summary>"incidents created|patched" as a page sees it.</summary>
 public sealed record PageIncidentEvent(long ServiceId, string Status, string Severity, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt);
 
-/// <summary>"client-services patched" as a page sees it.</summary>
-public sealed record PageServiceEvent(long Id, string Name, string? LastStatus, DateTimeOffset? LastCheckedAt);

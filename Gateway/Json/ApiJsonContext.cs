@@ -32,7 +32,6 @@ namespace Monitoring.Gateway.Json;
 [JsonSerializable(typeof(StatusPageRecord))]
 [JsonSerializable(typeof(Monitoring.Gateway.Feed.PageStatusEvent))]
 [JsonSerializable(typeof(Monitoring.Gateway.Feed.PageIncidentEvent))]
-[JsonSerializable(typeof(Monitoring.Gateway.Feed.PageServiceEvent))]
 [JsonSerializable(typeof(Page<StatusPageRecord>))]
 [JsonSerializable(typeof(Monitoring.Gateway.StatusPages.StatusPageBody))]
 [JsonSerializable(typeof(UptimeStatsBody))]

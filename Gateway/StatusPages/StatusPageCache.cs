@@ -266,9 +266,15 @@ public sealed class StatusPageCache(IGrainFactory grains, TimeProvider time, IOp
     }
 }
 
-/// <summary>A gathered page: the view behind it and the body every visitor gets.</summary>
+/// <summary>
+/// A gathered page: the view behind it, the body every visitor gets, and that body as HTML and as JSON, each made once
+/// per gathering (by the first visitor who asks; the others await that one) with its gzip form beside it.
+/// </summary>
 public sealed class CachedPage(StatusPageView view, StatusPageBody body)
 {
+    private Task<PageBytes>? html;
+    private Task<PageBytes>? json;
+
     public StatusPageView View { get; } = view;
 
     public StatusPageBody Body { get; } = body;
@@ -281,6 +287,55 @@ public sealed class CachedPage(StatusPageView view, StatusPageBody body)
 
     public IReadOnlySet<long> Services { get; } = view.Services.Select(s => s.Id).ToHashSet();
 
-    /// <summary>The rendered HTML, made once per gathering (by the first visitor who asks).</summary>
-    public byte[]? Html { get; set; }
+    /// <summary>The HTML, rendered once per gathering by <paramref name="render"/>.</summary>
+    public Task<PageBytes> HtmlAsync(Func<StatusPageBody, Task<byte[]>> render) =>
+        Once(ref html, async () => PageBytes.Of(await render(Body)));
+
+    /// <summary>The JSON, serialized once per gathering by <paramref name="serialize"/>.</summary>
+    public Task<PageBytes> JsonAsync(Func<StatusPageBody, byte[]> serialize) =>
+        Once(ref json, () => Task.Run(() => PageBytes.Of(serialize(Body))));
+
+    private static Task<PageBytes> Once(ref Task<PageBytes>? slot, Func<Task<PageBytes>> make)
+    {
+        if (Volatile.Read(ref slot) is { } made)
+        {
+            return made;
+        }
+
+        var mine = new TaskCompletionSource<PageBytes>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref slot, mine.Task, null) is { } other)
+        {
+            return other;
+        }
+
+        _ = CompleteAsync(mine, make);
+        return mine.Task;
+    }
+
+    private static async Task CompleteAsync(TaskCompletionSource<PageBytes> target, Func<Task<PageBytes>> make)
+    {
+        try
+        {
+            target.TrySetResult(await make());
+        }
+        catch (Exception ex)
+        {
+            target.TrySetException(ex);
+        }
+    }
+}
+
+/// <summary>A body as sent, and gzip-compressed (a page's 90 daily bars per service compress about tenfold).</summary>
+public sealed record PageBytes(byte[] Plain, byte[] Gzip)
+{
+    public static PageBytes Of(byte[] plain)
+    {
+        using var compressed = new MemoryStream(plain.Length / 8 + 64);
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        return new PageBytes(plain, compressed.ToArray());
+    }
 }

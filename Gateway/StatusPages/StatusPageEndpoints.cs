@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Monitoring.Gateway.Auth;
@@ -22,7 +23,7 @@ public static class StatusPageEndpoints
     {
         app.MapGet("/status/{slug}.json", async (string slug, HttpContext context, StatusPageCache cache) =>
             await VisibleAsync(slug, context, cache) is { } page
-                ? Results.Json(page.Body, ApiJson.Context.StatusPageBody)
+                ? Send(context, await page.JsonAsync(body => JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Context.StatusPageBody)), "application/json; charset=utf-8")
                 : ErrorResults.Error(404, "No status page here"))
             .AllowAnonymous().WithTags("status-pages").WithSummary("A status page's data as JSON (open when the page is public)")
             .Produces<StatusPageBody>().Produces<FeathersError>(404);
@@ -34,8 +35,7 @@ public static class StatusPageEndpoints
                     return Results.Content(NotFoundHtml, "text/html; charset=utf-8", Encoding.UTF8, 404);
                 }
 
-                page.Html ??= await RenderAsync(renderer, page.Body);
-                return Results.Bytes(page.Html, "text/html; charset=utf-8");
+                return Send(context, await page.HtmlAsync(body => RenderAsync(renderer, body)), "text/html; charset=utf-8");
             })
             .AllowAnonymous().WithTags("status-pages").WithSummary("A status page (HTML; open when the page is public)")
             .Produces(200, contentType: "text/html").Produces(404, contentType: "text/html");
@@ -66,6 +66,19 @@ public static class StatusPageEndpoints
         var keyed = context.User.Identity?.IsAuthenticated == true || context.Request.Query.ContainsKey("access_token");
         context.Response.Headers.CacheControl = visible && page!.Public && !keyed ? "public, max-age=5" : "private, no-store";
         return visible ? page : null;
+    }
+
+    /// <summary>The bytes made for this gathering, gzip-compressed when the client accepts it.</summary>
+    private static IResult Send(HttpContext context, PageBytes bytes, string contentType)
+    {
+        context.Response.Headers.Append("Vary", "Accept-Encoding");
+        if (context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            return Results.Bytes(bytes.Gzip, contentType);
+        }
+
+        return Results.Bytes(bytes.Plain, contentType);
     }
 
     /// <summary>Public pages to anyone; the others to a key of their client or an unscoped key.</summary>

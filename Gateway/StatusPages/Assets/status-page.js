@@ -53,7 +53,7 @@
     .withUrl(url, options)
     .withAutomaticReconnect([0, 2000, 5000, 10000, 30000])
     .build();
-  ["service-status created", "incidents created", "incidents patched", "client-services patched"].forEach(function (name) {
+  ["service-status created", "incidents created", "incidents patched"].forEach(function (name) {
     connection.on(name, scheduleRefresh);
   });
   connection.onreconnected(scheduleRefresh);

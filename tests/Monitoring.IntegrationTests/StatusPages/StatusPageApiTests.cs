@@ -382,6 +382,30 @@ public sealed class StatusPageApiTests(StatusPagesApiFixture fixture)
         return body.GetProperty("generated_at").GetString()!;
     }
 
+    [Fact]
+    public async Task A_client_that_accepts_gzip_gets_the_same_page_compressed()
+    {
+        var client = await fixture.Http.CreateClientAsync();
+        var service = await fixture.CreateServiceAsync(client);
+        await fixture.CheckAsync(service, healthy: true);
+        var slug = (await fixture.CreatePageAsync(client, [service], isPublic: true)).GetProperty("slug").GetString()!;
+
+        foreach (var path in new[] { $"/status/{slug}", $"/status/{slug}.json" })
+        {
+            var plain = await fixture.Anonymous.GetByteArrayAsync(path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.AcceptEncoding.ParseAdd("gzip");
+            using var response = await fixture.Anonymous.SendAsync(request);
+            Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+            var compressed = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(compressed.Length * 4 < plain.Length, $"{path}: {compressed.Length} of {plain.Length} bytes");
+            await using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+            using var inflated = new MemoryStream();
+            await gzip.CopyToAsync(inflated);
+            Assert.Equal(plain, inflated.ToArray());
+        }
+    }
+
     private async Task ExpectStateAsync(string slug, string state) =>
         await Eventually.IsTrueAsync(async () => (await fixture.Anonymous.GetJsonAsync($"/status/{slug}.json")).Body.GetProperty("state").GetString() == state,
             TimeSpan.FromSeconds(6), $"the page's state to be {state}");
