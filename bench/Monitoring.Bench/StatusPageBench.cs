@@ -133,7 +133,7 @@ public static class StatusPageBench
             ["live_updates"] = new Dictionary<string, object>
             {
                 ["refetch"] = $"GET {refetchPath.Replace(slug, "{slug}", StringComparison.Ordinal)}, {RefetchDelay.TotalMilliseconds} ms after an event, at most one pending per connection (as status-page.js, which refetches the HTML page: --refetch html)",
-                ["messages"] = "every result of a shown service comes as two messages: \"service-status created\" and \"client-services patched\"",
+                ["messages"] = "every result of a shown service comes as one message, \"service-status created\" (incidents add theirs)",
                 ["bench_client"] = "the connections and refetches run in the bench's own process on the same 2 cores: its CPU is reported, and latencies include its queueing",
                 ["transport"] = "WebSockets, negotiation skipped, no key",
                 ["latency_measured_as"] = "receive time minus the result's checked_at; also minus its stored_at (the row's COPY time, just before its commit; the event is published after the commit)",
@@ -313,7 +313,7 @@ public static class StatusPageBench
         await pages.StopAsync();
 
         var rows = await RowsAsync(context.Database, ids, t0, t1);
-        var offered = rows.ToDictionary(r => r.Id);
+        var offered = rows.ToDictionary(r => (r.ServiceId, r.CheckedAt.ToUnixTimeMilliseconds()));
         var window = (t1 - t0).TotalSeconds;
         var opened = pages.Visitors.Where(v => v.Failure is null).ToList();
         var received = new List<double>();
@@ -322,7 +322,7 @@ public static class StatusPageBench
         long messages = 0, duplicates = 0, others = 0;
         foreach (var visitor in opened)
         {
-            var seen = new HashSet<long>();
+            var seen = new HashSet<(long, long)>();
             foreach (var (id, at) in visitor.Statuses)
             {
                 var receivedAt = new DateTimeOffset(at, TimeSpan.Zero);
@@ -582,7 +582,7 @@ public static class StatusPageBench
                 var at = DateTimeOffset.UtcNow.UtcTicks;
                 lock (gate)
                 {
-                    Statuses.Add((status.Id, at));
+                    Statuses.Add(((status.ServiceId, status.CheckedAt.ToUnixTimeMilliseconds()), at));
                 }
 
                 Changed();
@@ -613,8 +613,8 @@ public static class StatusPageBench
             };
         }
 
-        /// <summary>"service-status created": the result's id and when it arrived (UTC ticks).</summary>
-        public List<(long Id, long At)> Statuses { get; } = new(256);
+        /// <summary>"service-status created": the result (a page event names it by service and checked_at, not id) and when it arrived (UTC ticks).</summary>
+        public List<((long ServiceId, long CheckedAtMs) Id, long At)> Statuses { get; } = new(256);
 
         /// <summary>When each other event (incidents, service patched) arrived (UTC ticks).</summary>
         public List<long> Others { get; } = new(256);
@@ -693,7 +693,7 @@ public static class StatusPageBench
         }
     }
 
-    private sealed record PageStatus(long Id, long ServiceId, DateTimeOffset CheckedAt);
+    private sealed record PageStatus(long ServiceId, DateTimeOffset CheckedAt);
 
     private sealed record PageRecord(long Id);
 }
