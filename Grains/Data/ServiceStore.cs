@@ -81,16 +81,22 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
             : null;
     }
 
-    /// <summary>Deletes the service's history and its row in one transaction, and takes it off the status pages that show it.</summary>
-    public async Task DeleteAsync(long id)
+    /// <summary>
+    /// Deletes the service's history and its row in one transaction, and takes it off the status pages that show it;
+    /// answers those pages as they are now.
+    /// </summary>
+    public async Task<IReadOnlyList<Interfaces.Models.StatusPageRecord>> DeleteAsync(long id)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM service_status WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM incidents WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM client_services WHERE id = @id", new { id }, transaction);
-        await connection.ExecuteAsync("UPDATE status_pages SET service_ids = array_remove(service_ids, @id) WHERE service_ids @> ARRAY[@id]", new { id }, transaction);
+        var pages = await connection.QueryAsync<StatusPages.StatusPageRow>(
+            $"UPDATE status_pages SET service_ids = array_remove(service_ids, @id) WHERE service_ids @> ARRAY[@id] RETURNING {StatusPages.StatusPageStore.Columns}",
+            new { id }, transaction);
         await transaction.CommitAsync();
+        return pages.Select(p => p.ToRecord()).ToList();
     }
 
     private sealed class GeneratedTimes

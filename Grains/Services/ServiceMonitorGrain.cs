@@ -451,7 +451,10 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         await alerting.WaitAsync(CancellationToken.None);
         if (wasConfigured)
         {
-            await services.Store.DeleteAsync(Id);
+            foreach (var page in await services.Store.DeleteAsync(Id))
+            {
+                services.Feed.Publish(new FeedEvent(FeedEventKind.PagePatched, Page: page));
+            }
         }
 
         await RemoveLeftoversAsync();

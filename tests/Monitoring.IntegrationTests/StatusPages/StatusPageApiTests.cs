@@ -225,7 +225,17 @@ public sealed class StatusPageApiTests(StatusPagesApiFixture fixture)
         var kept = await fixture.CreateServiceAsync(client);
         var removed = await fixture.CreateServiceAsync(client);
         var page = await fixture.CreatePageAsync(client, [removed, kept], isPublic: true);
+        await using var listener = await FeedListener.ConnectAsync(fixture.Fleet.GatewayUrl(), InProcessFleet.AdminKey);
+        var patched = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Connection.On<JsonElement>("status-pages patched", record =>
+        {
+            if (record.GetProperty("id").GetInt64() == page.GetProperty("id").GetInt64())
+            {
+                patched.TrySetResult(record);
+            }
+        });
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.DeleteJsonAsync($"/client-services/{removed}")).Status);
+        Assert.Equal([kept], (await patched.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("service_ids").EnumerateArray().Select(e => e.GetInt64()));
 
         var (_, record) = await fixture.Http.GetJsonAsync($"/status-pages/{page.GetProperty("id").GetInt64()}");
         Assert.Equal([kept], record.GetProperty("service_ids").EnumerateArray().Select(e => e.GetInt64()));
