@@ -57,10 +57,16 @@
     connection.on(name, scheduleRefresh);
   });
   connection.onreconnected(scheduleRefresh);
-  connection.onclose(function () { setTimeout(start, 10000); });
+
+  // The gateway closes a page's connection when the page changes: reconnect at once (then more slowly while it
+  // refuses, e.g. the page is no longer public) and fetch the page again, since events may have come meanwhile.
+  var retry = 0;
+  connection.onclose(function () { setTimeout(start, retry === 0 ? 500 : Math.min(30000, 2000 * retry)); });
 
   function start() {
-    connection.start().catch(function () { setTimeout(start, 10000); });
+    connection.start()
+      .then(function () { retry = 0; scheduleRefresh(); })
+      .catch(function () { retry += 1; setTimeout(start, Math.min(30000, 2000 * retry)); });
   }
 
   start();

@@ -127,6 +127,47 @@ public sealed partial class StatusPageBrowserTests(StatusPageFixture fixture, He
         Assert.Equal(StatusPageView.OverallTexts[after.OverallState!], after.OverallText);
     }
 
+    [Fact]
+    public async Task After_the_page_itself_is_edited_a_status_change_still_shows_within_5_seconds()
+    {
+        // Arrange: the page open and connected; then the page is edited, which closes its keyless connection.
+        var (slug, ids) = await fixture.CreatePageAsync("Edited", null, ("Website", fixture.Target.Reply(200)), ("API", fixture.Target.Reply(200)));
+        var api = ids[1];
+        await using var tab = await chromium.OpenTabAsync(width: 1000);
+        var connections = 0;
+        tab.Page.WebSocket += (_, socket) =>
+        {
+            if (new Uri(socket.Url).AbsolutePath == "/hub")
+            {
+                Interlocked.Increment(ref connections);
+            }
+        };
+        await tab.GoToAsync(fixture.PageUrl(slug));
+        var (found, pages) = await fixture.Http.GetJsonAsync($"/status-pages?slug={slug}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, found);
+        var pageId = pages.GetProperty("data")[0].GetProperty("id").GetInt64();
+        await Eventually.IsTrueAsync(() => Task.FromResult(Volatile.Read(ref connections) >= 1), TimeSpan.FromSeconds(10), "the page's hub connection");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await fixture.Http.PatchJsonAsync($"/status-pages/{pageId}", new { title = "Edited again" })).Status);
+
+        // Act: a second later, the API goes down.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await fixture.RetargetAsync(api, fixture.Target.Reply(500));
+        Assert.Equal("down", await fixture.CheckAsync(api));
+
+        // Assert: the open document shows it within 5 s, with the new title.
+        await tab.Page.WaitForFunctionAsync(
+            """
+            id => {
+              const s = document.querySelector(`main#status li.service[data-service-id="${id}"]`);
+              return !!s && s.getAttribute('data-status') === 'down' && document.querySelector('main#status h1').textContent.trim() === 'Edited again';
+            }
+            """,
+            api.ToString(CultureInfo.InvariantCulture),
+            new PageWaitForFunctionOptions { Timeout = 5_000, PollingInterval = 100 });
+        Assert.True(Volatile.Read(ref connections) >= 2, "the page did not connect again after its page changed");
+        Assert.True(tab.PageErrors.Count == 0, "The page's script failed:" + Environment.NewLine + tab.Problems);
+    }
+
     /// <summary>
     /// The picture of a status page in docs/images/status-page.png: a few services, most up, one degraded and one
     /// down, at 1000 px wide. Taken on every run; written to docs/ only when it is missing there or
