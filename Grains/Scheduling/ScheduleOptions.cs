@@ -3,8 +3,12 @@ namespace Monitoring.Grains.Scheduling;
 /// <summary>Scheduling settings (section "Scheduling").</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>Upper bound of the stable per-service offset that spreads services sharing a cron (default 1 minute).</summary>
-    public TimeSpan MaxSpread { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Upper bound of the stable per-service offset that spreads services sharing a cron (default 5 s: a check starts at
+    /// most 5 s after its occurrence, so "every 5 minutes" still means a check within 5 minutes and 5 s). Fleets with
+    /// many services on one minute-scale cron raise it.
+    /// </summary>
+    public TimeSpan MaxSpread { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The share of the gap between two occurrences over which those services are spread (0 to 0.5, default 0.5).</summary>
     public double SpreadFraction { get; set; } = 0.5;

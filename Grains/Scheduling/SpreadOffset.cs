@@ -2,9 +2,9 @@ namespace Monitoring.Grains.Scheduling;
 
 /// <summary>
 /// How far services that share a cron are spread after each occurrence: at most <see cref="Fraction"/> of the gap to
-/// the next occurrence and never more than <see cref="Max"/>. With the defaults (half the gap, at most a minute) a
-/// fleet on <c>*/10 * * * * *</c> starts its checks over 5 s instead of in one burst, one on the default
-/// <c>*/5 * * * *</c> over a minute, and a check of the occurrence at 09:00 starts by 09:01 whatever the cron.
+/// the next occurrence and never more than <see cref="Max"/>. With the defaults (half the gap, at most 5 s) a fleet on
+/// <c>*/10 * * * * *</c> starts its checks over 5 s instead of in one burst, and a check of the occurrence at 09:00
+/// starts by 09:00:05 whatever the cron.
 /// </summary>
 public readonly record struct SpreadLimits(TimeSpan Max, double Fraction)
 {

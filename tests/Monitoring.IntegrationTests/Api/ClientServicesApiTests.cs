@@ -27,8 +27,11 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         Assert.Equal(JsonValueKind.Null, service.GetProperty("last_status").ValueKind);
         Assert.Equal(JsonValueKind.Null, service.GetProperty("last_checked_at").ValueKind);
         Assert.Equal(JsonValueKind.Null, service.GetProperty("last_response_time_ms").ValueKind);
+        // The next */5 occurrence after the create, plus the service's spread offset (at most Scheduling:MaxSpread, 5 s).
         var next = service.GetProperty("next_check_at").GetDateTimeOffset();
-        Assert.InRange(next, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(2));
+        var occurrence = Grains.Scheduling.CronSchedule.Parse("*/5 * * * *", "UTC").NextAfter(next.AddSeconds(-5).AddTicks(-1))!.Value;
+        Assert.InRange(next - occurrence, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.InRange(next, DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(5));
         Assert.False(service.TryGetProperty("basic_auth_password", out _));
     }
 
@@ -113,11 +116,11 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         Assert.Equal("HEAD", service.GetProperty("method").GetString());
         Assert.Equal(JsonValueKind.Null, service.GetProperty("degraded_threshold_ms").ValueKind);
         var next = service.GetProperty("next_check_at").GetDateTimeOffset();
-        // 09:00:30 Berlin time on a weekday, plus the service's spread offset (at most a minute for a daily cron).
+        // 09:00:30 Berlin time on a weekday, plus the service's spread offset (at most Scheduling:MaxSpread, 5 s).
         var occurrence = Grains.Scheduling.CronSchedule.Parse("30 0 9 * * 1-5", "Europe/Berlin").NextAfter(DateTimeOffset.UtcNow.AddMinutes(-1))!.Value;
         var berlin = TimeZoneInfo.ConvertTime(occurrence, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
         Assert.Equal((9, 0, 30), (berlin.Hour, berlin.Minute, berlin.Second));
-        Assert.InRange(next - occurrence, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Assert.InRange(next - occurrence, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -67,8 +67,8 @@ public sealed class HardeningApiTests(ApiFixture fixture)
         Assert.Equal(2L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE client_id = $1", client));
         var next = first.Body.GetProperty("next_check_at").GetDateTimeOffset();
         var expected = Grains.Scheduling.CronSchedule.Parse(cron, "UTC").NextAfter(DateTimeOffset.UtcNow)!.Value;
-        // The service's spread offset: at most a minute after the occurrence (half the gap, at most Scheduling:MaxSpread).
-        Assert.InRange(next - expected, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        // The service's spread offset: at most Scheduling:MaxSpread (5 s) after the occurrence.
+        Assert.InRange(next - expected, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     [Theory]
