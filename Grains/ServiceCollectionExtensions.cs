@@ -134,6 +134,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Alerting.ChannelStore>();
         services.AddSingleton<Delivery.DeliveryStore>();
         services.AddSingleton<Maintenance.MaintenanceStore>();
+        services.AddSingleton<Data.ClientOwnership>();
         services.AddSingleton<StatusPages.StatusPageStore>();
         services.AddSingleton<Maintenance.MaintenanceCalendar>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance.MaintenanceCalendar>());

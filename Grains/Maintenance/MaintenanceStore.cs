@@ -46,20 +46,6 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteAsync("DELETE FROM maintenance_windows WHERE id = @id", new { id }) > 0;
     }
 
-    /// <summary>Those of <paramref name="serviceIds"/> that are not services of <paramref name="clientId"/>.</summary>
-    public async Task<long[]> ForeignServicesAsync(long clientId, long[] serviceIds)
-    {
-        if (serviceIds.Length == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var found = await connection.QueryAsync<long>(
-            "SELECT id FROM client_services WHERE client_id = @clientId AND id = ANY(@serviceIds)", new { clientId, serviceIds });
-        return serviceIds.Except(found).ToArray();
-    }
-
     /// <summary>
     /// Changes when any window is added, changed or removed (a digest of every id and updated_at, so an edit that
     /// commits after a later one is not missed): the calendar reloads only then. Windows are few; this reads them all.

@@ -1,3 +1,4 @@
+using Monitoring.Grains.Data;
 using Monitoring.Grains.Feed;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -10,23 +11,13 @@ namespace Monitoring.Grains.Maintenance;
 /// notice within <see cref="MaintenanceCalendar.RefreshInterval"/>).
 /// </summary>
 [StatelessWorker]
-public sealed class MaintenanceWindowsGrain(MaintenanceStore store, MaintenanceCalendar calendar, FeedPublisher feed, TimeProvider time) : Grain, IMaintenanceWindowsGrain
+public sealed class MaintenanceWindowsGrain(MaintenanceStore store, ClientOwnership ownership, MaintenanceCalendar calendar, FeedPublisher feed, TimeProvider time) : Grain, IMaintenanceWindowsGrain
 {
     public async Task<Outcome<MaintenanceWindowRecord>> CreateAsync(MaintenanceWindowFields fields, long? scopeClientId)
     {
-        if (!fields.ClientId.IsSet || fields.ClientId.Value is not { } clientId)
+        if (ClientOwnership.ClientForCreate(fields.ClientId, scopeClientId, out var clientId) is { } notAllowed)
         {
-            if (scopeClientId is null)
-            {
-                return Failure.Invalid("client_id", "is required");
-            }
-
-            clientId = scopeClientId.Value;
-        }
-
-        if (scopeClientId is { } scope && scope != clientId)
-        {
-            return Failure.UnknownClient(clientId);
+            return notAllowed;
         }
 
         if (!MaintenanceValidator.TryApply(new MaintenanceWindowRow { ClientId = clientId }, fields, creating: true, out var draft, out var invalid))
@@ -34,7 +25,7 @@ public sealed class MaintenanceWindowsGrain(MaintenanceStore store, MaintenanceC
             return invalid!;
         }
 
-        if (await ForeignServicesAsync(draft) is { } foreign)
+        if (await ownership.ForeignServicesAsync(draft.ClientId, draft.ServiceIds) is { } foreign)
         {
             return foreign;
         }
@@ -73,7 +64,7 @@ public sealed class MaintenanceWindowsGrain(MaintenanceStore store, MaintenanceC
             return invalid!;
         }
 
-        if (await ForeignServicesAsync(next) is { } foreign)
+        if (await ownership.ForeignServicesAsync(next.ClientId, next.ServiceIds) is { } foreign)
         {
             return foreign;
         }
@@ -90,11 +81,6 @@ public sealed class MaintenanceWindowsGrain(MaintenanceStore store, MaintenanceC
 
         return await PublishAsync(FeedEventKind.WindowRemoved, current);
     }
-
-    private async Task<Failure?> ForeignServicesAsync(MaintenanceWindowRow window) =>
-        await store.ForeignServicesAsync(window.ClientId, window.ServiceIds) is { Length: > 0 } foreign
-            ? Failure.Invalid("service_ids", $"{string.Join(", ", foreign.Take(20))} {(foreign.Length == 1 ? "is not a service" : "are not services")} of client {window.ClientId}")
-            : null;
 
     private async Task<MaintenanceWindowRow?> VisibleAsync(long id, long? scopeClientId) =>
         await store.LoadAsync(id) is { } row && (scopeClientId is null || row.ClientId == scopeClientId) ? row : null;

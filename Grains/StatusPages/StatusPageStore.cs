@@ -53,20 +53,6 @@ public sealed class StatusPageStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteAsync("DELETE FROM status_pages WHERE id = @id", new { id }) > 0;
     }
 
-    /// <summary>Those of <paramref name="serviceIds"/> that are not services of <paramref name="clientId"/>.</summary>
-    public async Task<long[]> ForeignServicesAsync(long clientId, long[] serviceIds)
-    {
-        if (serviceIds.Length == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var found = await connection.QueryAsync<long>(
-            "SELECT id FROM client_services WHERE client_id = @clientId AND id = ANY(@serviceIds)", new { clientId, serviceIds });
-        return serviceIds.Except(found).ToArray();
-    }
-
     /// <summary>
     /// The incidents of <paramref name="serviceIds"/> open now, and the newest <see cref="MaxResolvedPerService"/> of
     /// each resolved since <paramref name="since"/>; newest first.

@@ -1,3 +1,4 @@
+using Monitoring.Grains.Data;
 using Monitoring.Grains.Feed;
 using Monitoring.Grains.Interfaces;
 using Monitoring.Grains.Interfaces.Models;
@@ -11,23 +12,13 @@ namespace Monitoring.Grains.StatusPages;
 /// memory) and the incidents of those services from one query.
 /// </summary>
 [StatelessWorker]
-public sealed class StatusPagesGrain(StatusPageStore store, FeedPublisher feed, TimeProvider time) : Grain, IStatusPagesGrain
+public sealed class StatusPagesGrain(StatusPageStore store, ClientOwnership ownership, FeedPublisher feed, TimeProvider time) : Grain, IStatusPagesGrain
 {
     public async Task<Outcome<StatusPageRecord>> CreateAsync(StatusPageFields fields, long? scopeClientId)
     {
-        if (!fields.ClientId.IsSet || fields.ClientId.Value is not { } clientId)
+        if (ClientOwnership.ClientForCreate(fields.ClientId, scopeClientId, out var clientId) is { } notAllowed)
         {
-            if (scopeClientId is null)
-            {
-                return Failure.Invalid("client_id", "is required");
-            }
-
-            clientId = scopeClientId.Value;
-        }
-
-        if (scopeClientId is { } scope && scope != clientId)
-        {
-            return Failure.UnknownClient(clientId);
+            return notAllowed;
         }
 
         if (!StatusPageValidator.TryApply(new StatusPageRow { ClientId = clientId }, fields, creating: true, out var draft, out var invalid))
@@ -35,7 +26,7 @@ public sealed class StatusPagesGrain(StatusPageStore store, FeedPublisher feed, 
             return invalid!;
         }
 
-        if (await ForeignServicesAsync(draft) is { } foreign)
+        if (await ownership.ForeignServicesAsync(draft.ClientId, draft.ServiceIds) is { } foreign)
         {
             return foreign;
         }
@@ -75,7 +66,7 @@ public sealed class StatusPagesGrain(StatusPageStore store, FeedPublisher feed, 
             return invalid!;
         }
 
-        if (await ForeignServicesAsync(next) is { } foreign)
+        if (await ownership.ForeignServicesAsync(next.ClientId, next.ServiceIds) is { } foreign)
         {
             return foreign;
         }
@@ -113,11 +104,6 @@ public sealed class StatusPagesGrain(StatusPageStore store, FeedPublisher feed, 
         var incidents = await store.IncidentsAsync(shown.Select(s => s.Id).ToArray(), now.AddDays(-StatusPageView.RecentDays));
         return new StatusPageView { Page = page.ToRecord(), Services = shown, Incidents = incidents, At = now };
     }
-
-    private async Task<Failure?> ForeignServicesAsync(StatusPageRow page) =>
-        await store.ForeignServicesAsync(page.ClientId, page.ServiceIds) is { Length: > 0 } foreign
-            ? Failure.Invalid("service_ids", $"{string.Join(", ", foreign.Take(20))} {(foreign.Length == 1 ? "is not a service" : "are not services")} of client {page.ClientId}")
-            : null;
 
     private async Task<StatusPageRow?> VisibleAsync(long id, long? scopeClientId) =>
         await store.LoadAsync(id) is { } row && (scopeClientId is null || row.ClientId == scopeClientId) ? row : null;
