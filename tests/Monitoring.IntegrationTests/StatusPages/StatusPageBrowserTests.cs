@@ -11,8 +11,9 @@ namespace Monitoring.IntegrationTests.StatusPages;
 /// rendered with and without JavaScript, at a phone's width, and updated in place when a check changes a status.
 /// Each test makes its own client, services (disabled: only the checks run here make results) and page.
 /// </summary>
-public sealed partial class StatusPageBrowserTests(StatusPageFixture fixture, HeadlessChromium chromium)
-    : IClassFixture<StatusPageFixture>, IClassFixture<HeadlessChromium>
+[Collection(StatusPagesApiCollection.Name)]
+public sealed partial class StatusPageBrowserTests(StatusPagesApiFixture fixture, HeadlessChromium chromium)
+    : IClassFixture<HeadlessChromium>
 {
     private const int Days = 90;
 

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Monitoring.IntegrationTests.Feed;
 using Monitoring.IntegrationTests.Infrastructure;
 
 namespace Monitoring.IntegrationTests.StatusPages;
 
 /// <summary>
-/// One database, one silo and gateway and a target, shared by the badge and status page API tests. Each test makes its
-/// own client (and slugs of its own), so tests do not see each other's rows.
+/// One database, one silo and gateway and a target, shared by the badge, status page API and browser tests. Each test
+/// makes its own client (and slugs of its own), so tests do not see each other's rows. Ready once the gateway receives
+/// the live feed (a page's live updates and its cache's freshness come through it).
 /// </summary>
 public sealed class StatusPagesApiFixture : IAsyncLifetime
 {
@@ -43,6 +45,16 @@ public sealed class StatusPagesApiFixture : IAsyncLifetime
         // The database is new: the first client gets id 1, the one ScopedKey names.
         ScopedClientId = await Http.CreateClientAsync("scoped client");
         Assert.Equal(1, ScopedClientId);
+
+        // The gateway joins the feed within seconds of starting: until then a page would miss the changes it shows.
+        await using var listener = await FeedListener.ConnectAsync(Fleet.GatewayUrl(), InProcessFleet.AdminKey);
+        await Eventually.IsTrueAsync(async () =>
+        {
+            var probe = Guid.NewGuid().ToString("N");
+            await Http.PatchJsonAsync($"/clients/{ScopedClientId}", new { description = probe });
+            await Task.Delay(300);
+            return listener.Named("clients patched").Any(c => c.GetProperty("description").GetString() == probe);
+        }, TimeSpan.FromSeconds(30), "events to reach the gateway's feed");
     }
 
     public async Task DisposeAsync()
@@ -74,12 +86,10 @@ public sealed class StatusPagesApiFixture : IAsyncLifetime
     /// <summary>Points the service at a healthy or failing answer and checks it <paramref name="count"/> times.</summary>
     public async Task CheckAsync(long serviceId, bool healthy, int count = 1)
     {
-        var (patched, body) = await Http.PatchJsonAsync($"/client-services/{serviceId}", new { endpoint_url = Answer(healthy) });
-        Assert.True(patched == HttpStatusCode.OK, body.ToString());
+        await RetargetAsync(serviceId, Answer(healthy));
         for (var i = 0; i < count; i++)
         {
-            var (status, record) = await Http.PostJsonAsync($"/client-services/{serviceId}/check", null);
-            Assert.True(status == HttpStatusCode.Created, record.ToString());
+            await CheckAsync(serviceId);
         }
     }
 
@@ -95,6 +105,46 @@ public sealed class StatusPagesApiFixture : IAsyncLifetime
     }
 
     public static string NewSlug() => $"page-{Guid.NewGuid():N}"[..20];
+
+    /// <summary>
+    /// Makes a client with the services given (on a yearly cron, so only the checks run here make results; a disabled
+    /// service would show as paused), runs one check of each, and a public status page of them in that order. Answers
+    /// the page's slug and the services' ids.
+    /// </summary>
+    public async Task<(string Slug, long[] ServiceIds)> CreatePageAsync(string title, string? description, params (string Name, string Url)[] services)
+    {
+        var client = await Http.CreateClientAsync();
+        var ids = new List<long>();
+        foreach (var (name, url) in services)
+        {
+            var id = (await Http.CreateServiceAsync(client, url, new { name, cron_schedule = Yearly })).GetProperty("id").GetInt64();
+            await CheckAsync(id);
+            ids.Add(id);
+        }
+
+        var slug = NewSlug();
+        var (status, body) = await Http.PostJsonAsync("/status-pages", new { client_id = client, slug, title, description, service_ids = ids, @public = true });
+        Assert.True(status == HttpStatusCode.Created, $"POST /status-pages answered {(int)status}: {body}");
+        return (slug, [.. ids]);
+    }
+
+    /// <summary>Runs a check of the service now (POST /client-services/{id}/check) and answers its status.</summary>
+    public async Task<string> CheckAsync(long service)
+    {
+        var (status, record) = await Http.PostJsonAsync($"/client-services/{service}/check", null);
+        Assert.True(status == HttpStatusCode.Created, $"POST /client-services/{service}/check answered {(int)status}: {record}");
+        return record.GetProperty("status").GetString()!;
+    }
+
+    /// <summary>Points the service at another URL.</summary>
+    public async Task RetargetAsync(long service, string url)
+    {
+        var (status, body) = await Http.PatchJsonAsync($"/client-services/{service}", new { endpoint_url = url });
+        Assert.True(status == HttpStatusCode.OK, $"PATCH /client-services/{service} answered {(int)status}: {body}");
+    }
+
+    /// <summary>The page's address, opened without a key (the pages made by <see cref="CreatePageAsync(string, string?, ValueTuple{string, string}[])"/> are public).</summary>
+    public string PageUrl(string slug) => $"{Fleet.GatewayUrl()}/status/{slug}";
 }
 
 [CollectionDefinition(Name)]
