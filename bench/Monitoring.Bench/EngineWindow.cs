@@ -104,12 +104,20 @@ public static class EngineWindow
         };
     }
 
-    private static async Task<List<(long Id, long ServiceId, DateTimeOffset CheckedAt, DateTimeOffset StoredAt)>> RowsAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The scheduled results checked in [from, to), of <paramref name="services"/> only when given.</summary>
+    internal static async Task<List<(long Id, long ServiceId, DateTimeOffset CheckedAt, DateTimeOffset StoredAt)>> RowsAsync(
+        NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to, long[]? services = null)
     {
         await using var command = database.CreateCommand(
-            "SELECT id, service_id, checked_at, stored_at FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2");
+            "SELECT id, service_id, checked_at, stored_at FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2"
+            + (services is null ? string.Empty : " AND service_id = ANY($3)"));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        if (services is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = services });
+        }
+
         var rows = new List<(long, long, DateTimeOffset, DateTimeOffset)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -312,7 +312,7 @@ public static class StatusPageBench
         var closeReasons = pages.Visitors.Where(v => v.ClosedAt is not null).GroupBy(v => v.CloseReason ?? "closed without error").ToDictionary(g => g.Key, g => (object)g.Count());
         await pages.StopAsync();
 
-        var rows = await RowsAsync(context.Database, ids, t0, t1);
+        var rows = await EngineWindow.RowsAsync(context.Database, t0, t1, ids);
         var offered = rows.ToDictionary(r => (r.ServiceId, r.CheckedAt.ToUnixTimeMilliseconds()));
         var window = (t1 - t0).TotalSeconds;
         var opened = pages.Visitors.Where(v => v.Failure is null).ToList();
@@ -417,24 +417,6 @@ public static class StatusPageBench
             ["refetch_failures"] = refetches.Count(r => r.Status != 200),
             ["gatherings_in_window"] = distinct,
         };
-    }
-
-    private static async Task<List<(long Id, long ServiceId, DateTimeOffset CheckedAt, DateTimeOffset StoredAt)>> RowsAsync(
-        NpgsqlDataSource database, long[] services, DateTimeOffset from, DateTimeOffset to)
-    {
-        await using var command = database.CreateCommand(
-            "SELECT id, service_id, checked_at, stored_at FROM service_status WHERE service_id = ANY($1) AND checked_at >= $2 AND checked_at < $3");
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = services });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        var rows = new List<(long, long, DateTimeOffset, DateTimeOffset)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3)));
-        }
-
-        return rows;
     }
 
     /// <summary>GETs the page's JSON every 100 ms and counts the distinct <c>generated_at</c> values (one per gathering).</summary>
