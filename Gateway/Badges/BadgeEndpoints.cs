@@ -14,8 +14,6 @@ namespace Monitoring.Gateway.Badges;
 /// </summary>
 public static class BadgeEndpoints
 {
-    private static readonly string[] Periods = ["24h", "7d", "30d", "90d"];
-
     public static IEndpointRouteBuilder MapBadges(this IEndpointRouteBuilder app)
     {
         var badges = app.MapGroup("/badges/services/{id}").AllowAnonymous().WithTags("badges");
@@ -79,7 +77,7 @@ public static class BadgeEndpoints
             return ErrorResults.NoRecord(id);
         }
 
-        if (period is not null && !Periods.Contains(period))
+        if (period is not null && !ServiceSummary.Periods.Contains(period))
         {
             return ErrorResults.BadRequest($"Unknown period '{period}': use 24h, 7d, 30d or 90d", new Dictionary<string, string> { ["period"] = "must be 24h, 7d, 30d or 90d" });
         }

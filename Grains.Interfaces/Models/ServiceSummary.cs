@@ -11,6 +11,9 @@ public sealed record ServiceSummary
 {
     public const int DayCount = 90;
 
+    /// <summary>The periods a badge may show.</summary>
+    public static readonly IReadOnlyList<string> Periods = ["24h", "7d", "30d", "90d"];
+
     [Id(0)] public required long Id { get; init; }
     [Id(1)] public required long ClientId { get; init; }
     [Id(2)] public required string Name { get; init; }
