@@ -119,7 +119,13 @@ public sealed partial class ServiceHandOver(
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key).ToHashSet();
         var started = targets.Where((target, i) => answers[i] && active.Contains(target)).ToList();
         LogTargetsStarted(logger, started.Count, targets.Count, waited.ElapsedMilliseconds);
-        return started.Count > 0 ? started : targets.Where(active.Contains).DefaultIfEmpty().OfType<SiloAddress>().ToList() is { Count: > 0 } still ? still : targets;
+        if (started.Count > 0)
+        {
+            return started;
+        }
+
+        var stillActive = targets.Where(active.Contains).ToList();
+        return stillActive.Count > 0 ? stillActive : targets;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Started} of {Targets} other silos have finished starting (waited {ElapsedMs} ms)")]
