@@ -14,6 +14,11 @@ namespace Monitoring.Gateway.Feed;
 public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<FeedConnections> logger, Api.PingUrls pingUrls, StatusPages.StatusPageCache pages, Badges.HiddenServices hiddenServices) : IFeedObserver
 {
     private readonly ConcurrentDictionary<string, FeedConnection> connections = new();
+
+    // Page id -> the page-change sequence number of its last change: a page connection admitted against a page read
+    // before a change that it then missed (it was not yet listed when the change aborted the page's connections).
+    private readonly ConcurrentDictionary<long, long> pageChangedAt = new();
+    private long pageChanges;
     private long dropped;
 
     public int Count => connections.Count;
@@ -26,6 +31,34 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
         connections[connection.Id] = connection;
         _ = connection.PumpAsync(hub);
     }
+
+    /// <summary>
+    /// The page-change sequence now: read it before reading the page a connection is admitted against, and pass it to
+    /// <see cref="AddPageConnection"/>.
+    /// </summary>
+    public long PageChangeMark => Interlocked.Read(ref pageChanges);
+
+    /// <summary>
+    /// Adds a status page's connection, admitted against the page as it was at <paramref name="markBefore"/>; when the
+    /// page has changed since (made private, removed, given other services), the connection is closed at once so its
+    /// script reconnects and is judged against the page as it is now.
+    /// </summary>
+    /// <returns>Whether the connection stays.</returns>
+    public bool AddPageConnection(FeedConnection connection, long markBefore)
+    {
+        Add(connection);
+        if (pageChangedAt.TryGetValue(connection.PageId!.Value, out var changedAt) && changedAt > markBefore)
+        {
+            connection.Abort();
+            Remove(connection.Id);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The connections following status page <paramref name="pageId"/> now (its open visitors on this gateway).</summary>
+    public int Following(long pageId) => connections.Values.Count(c => c.PageId == pageId);
 
     public FeedConnection? Find(string connectionId) => connections.GetValueOrDefault(connectionId);
 
@@ -46,6 +79,7 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
             if (feedEvent.Page is { } changedPage)
             {
                 // A page made private, removed or given other services: its visitors reconnect and are judged again.
+                pageChangedAt[changedPage.Id] = Interlocked.Increment(ref pageChanges);
                 foreach (var connection in connections.Values.Where(c => c.PageId == changedPage.Id).ToList())
                 {
                     connection.Abort();

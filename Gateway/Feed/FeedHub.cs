@@ -24,13 +24,14 @@ public sealed class FeedHub(FeedConnections connections, StatusPageCache pages, 
         if (Context.GetHttpContext()?.Request.Query[FeedPolicy.PageParameter].ToString() is { Length: > 0 } slug)
         {
             // A status page's connection: its page's services only, whether or not a key came with it.
+            var mark = connections.PageChangeMark;
             if (await pages.GetAsync(slug) is not { } page || !StatusPageEndpoints.MaySee(page, Context.User!))
             {
                 // An error on connect closes the connection and tells the client not to reconnect.
                 throw new HubException("No status page here");
             }
 
-            connections.Add(new FeedConnection(Context, page.ClientId, PageQueueCapacity, page.PageId, page.Services));
+            connections.AddPageConnection(new FeedConnection(Context, page.ClientId, PageQueueCapacity, page.PageId, page.Services), mark);
             return;
         }
 

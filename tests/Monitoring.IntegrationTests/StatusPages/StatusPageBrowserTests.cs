@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Monitoring.Gateway.Feed;
 using Monitoring.IntegrationTests.Infrastructure;
 
 namespace Monitoring.IntegrationTests.StatusPages;
@@ -147,7 +149,9 @@ public sealed partial class StatusPageBrowserTests(StatusPagesApiFixture fixture
         var (found, pages) = await fixture.Http.GetJsonAsync($"/status-pages?slug={slug}");
         Assert.Equal(System.Net.HttpStatusCode.OK, found);
         var pageId = pages.GetProperty("data")[0].GetProperty("id").GetInt64();
-        await Eventually.IsTrueAsync(() => Task.FromResult(Volatile.Read(ref connections) >= 1), TimeSpan.FromSeconds(10), "the page's hub connection");
+        // The gateway must list the connection before the edit, or it would be admitted against the edited page.
+        var feed = fixture.Fleet.Gateways[0].Services.GetRequiredService<FeedConnections>();
+        await Eventually.IsTrueAsync(() => Task.FromResult(feed.Following(pageId) == 1), TimeSpan.FromSeconds(10), "the page's hub connection");
         Assert.Equal(System.Net.HttpStatusCode.OK, (await fixture.Http.PatchJsonAsync($"/status-pages/{pageId}", new { title = "Edited again" })).Status);
 
         // Act: a second later, the API goes down.
