@@ -12,7 +12,12 @@ public sealed class MigrationRunner(string connectionString)
     // An arbitrary constant shared by every runner of this schema.
     private const long AdvisoryLockKey = 7_305_511_202_611;
 
-    public async Task<IReadOnlyList<Migration>> ApplyAsync(Action<string>? log = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies the embedded migrations not yet applied, in order, each once however many runners start at once;
+    /// <paramref name="throughVersion"/> stops after that version (tests of an upgrade start from an older schema).
+    /// </summary>
+    /// <returns>The migrations applied now.</returns>
+    public async Task<IReadOnlyList<Migration>> ApplyAsync(Action<string>? log = null, CancellationToken cancellationToken = default, int? throughVersion = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -29,7 +34,7 @@ public sealed class MigrationRunner(string connectionString)
 
             var applied = await SchemaState.ReadAppliedAsync(connection, cancellationToken);
             var newlyApplied = new List<Migration>();
-            foreach (var migration in Migration.Embedded)
+            foreach (var migration in Migration.Embedded.Where(m => throughVersion is null || m.Version <= throughVersion))
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {

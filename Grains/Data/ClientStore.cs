@@ -80,6 +80,12 @@ public sealed class ClientStore(NpgsqlDataSource dataSource)
             }
         }
 
+        await using (var sums = new NpgsqlCommand(
+            "DELETE FROM service_status_hourly WHERE service_id IN (SELECT id FROM client_services WHERE client_id = $1)", connection, transaction).With(clientId))
+        {
+            await sums.ExecuteNonQueryAsync();
+        }
+
         await using (var history = new NpgsqlCommand("DELETE FROM service_status WHERE client_id = $1", connection, transaction).With(clientId))
         {
             await history.ExecuteNonQueryAsync();

@@ -82,7 +82,7 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes the service's history and its row in one transaction, and takes it off the status pages that show it;
+    /// Deletes the service's history (results and their hourly sums) and its row in one transaction, and takes it off the status pages that show it;
     /// answers those pages as they are now.
     /// </summary>
     public async Task<IReadOnlyList<Interfaces.Models.StatusPageRecord>> DeleteAsync(long id)
@@ -90,6 +90,7 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("DELETE FROM service_status WHERE service_id = @id", new { id }, transaction);
+        await connection.ExecuteAsync("DELETE FROM service_status_hourly WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM incidents WHERE service_id = @id", new { id }, transaction);
         await connection.ExecuteAsync("DELETE FROM client_services WHERE id = @id", new { id }, transaction);
         var pages = await connection.QueryAsync<StatusPages.StatusPageRow>(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Uptime;
 using Npgsql;
@@ -5,31 +6,23 @@ using Npgsql;
 namespace Monitoring.Grains.Data;
 
 /// <summary>
-/// Sums over service_status for the uptime window: partial buckets, hourly aggregates to rebuild a window,
-/// and the results committed since a snapshot. Results in a maintenance window count toward nothing: a sum is
-/// every result (an index-only scan of service_status_service_checked_at (service_id, checked_at) INCLUDE
-/// (status, response_time_ms)) minus the maintenance ones (the small partial index service_status_in_maintenance),
-/// so a table of ordinary results is read as fast as before they existed.
+/// Sums over a service's results for the uptime window: partial buckets, hourly aggregates to rebuild a window,
+/// and the results committed since a snapshot. Whole UTC hours are read from service_status_hourly (kept by a trigger
+/// in the transaction of every insert, so equal to the raw rows), only the partial hours at a range's edges from
+/// service_status (an index-only scan of service_status_service_checked_at): a 90-day sum reads at most 2,160 hourly
+/// rows, never the raw results. Results in a maintenance window count toward nothing but their own count.
 /// </summary>
 public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHistory
 {
-    private const string Aggregates = """
-        coalesce(sum(sign), 0)::bigint, coalesce(sum(sign) FILTER (WHERE status = 'up'), 0)::bigint,
-        coalesce(sum(sign) FILTER (WHERE status = 'degraded'), 0)::bigint, coalesce(sum(sign * response_time_ms), 0)::bigint
-        """;
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    /// <summary>The results of $1 with $2 ≤ checked_at &lt; $3, as (sign, checked_at, status, response_time_ms): maintenance ones cancel out.</summary>
-    private const string Counted = """
-        (SELECT 1 AS sign, checked_at, status, response_time_ms FROM service_status WHERE service_id = $1 AND checked_at >= $2 AND checked_at < $3
-         UNION ALL
-         SELECT -1, checked_at, status, response_time_ms FROM service_status WHERE service_id = $1 AND checked_at >= $2 AND checked_at < $3 AND in_maintenance) counted
+    private const string Aggregates = """
+        coalesce(sum(results), 0)::bigint, coalesce(sum(up), 0)::bigint, coalesce(sum(degraded), 0)::bigint, coalesce(sum(response_time_ms), 0)::bigint
         """;
 
     public async Task<UptimeCounts> SumAsync(long serviceId, DateTimeOffset from, DateTimeOffset until)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {Aggregates} FROM {Counted}")
-            .With(serviceId).With(from).With(until);
+        await using var command = HourlyCommand($"SELECT {Aggregates} FROM {{0}}", serviceId, from, until);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return ReadCounts(reader, 0);
@@ -37,11 +30,7 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
 
     public async Task<IReadOnlyDictionary<DateTimeOffset, UptimeCounts>> SumByHourAsync(long serviceId, DateTimeOffset from, DateTimeOffset until)
     {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT date_trunc('hour', checked_at, 'UTC'), {Aggregates}
-            FROM {Counted}
-            GROUP BY 1
-            """).With(serviceId).With(from).With(until);
+        await using var command = HourlyCommand($"SELECT hour, {Aggregates} FROM {{0}} GROUP BY hour", serviceId, from, until);
         var hours = new Dictionary<DateTimeOffset, UptimeCounts>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -51,6 +40,48 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
 
         return hours;
     }
+
+    /// <summary>
+    /// A command over <c>(hour, results, up, degraded, response_time_ms, maintenance)</c> rows whose sums equal those of
+    /// the service's results with <paramref name="from"/> ≤ checked_at &lt; <paramref name="until"/>: the whole hours in
+    /// between from service_status_hourly, the partial ones at either edge from service_status (grouped by hour).
+    /// <paramref name="select"/> names that relation <c>{0}</c>; its parameters are $1 to $5.
+    /// </summary>
+    private NpgsqlCommand HourlyCommand(string select, long serviceId, DateTimeOffset from, DateTimeOffset until)
+    {
+        var (firstWhole, endWhole) = WholeHours(from, until);
+        return dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, select, Hourly("$1", "$2", "$3", "$4", "$5")))
+            .With(serviceId).With(from).With(firstWhole).With(endWhole).With(until);
+    }
+
+    /// <summary>
+    /// The whole UTC hours inside [from, until) as [first, end); an empty range at <paramref name="until"/> when there
+    /// is none (then the edges cover everything).
+    /// </summary>
+    public static (DateTimeOffset First, DateTimeOffset End) WholeHours(DateTimeOffset from, DateTimeOffset until)
+    {
+        var ceiling = new DateTimeOffset(from.UtcTicks - (from.UtcTicks % Hour.Ticks), TimeSpan.Zero);
+        if (ceiling < from)
+        {
+            ceiling += Hour;
+        }
+
+        var first = ceiling < until ? ceiling : until;
+        var floor = new DateTimeOffset(until.UtcTicks - (until.UtcTicks % Hour.Ticks), TimeSpan.Zero);
+        return (first, floor > first ? floor : first);
+    }
+
+    private static string Hourly(string service, string from, string firstWhole, string endWhole, string until) => $"""
+        (SELECT hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly
+         WHERE service_id = {service} AND hour >= {firstWhole} AND hour < {endWhole}
+         UNION ALL
+         SELECT date_trunc('hour', checked_at, 'UTC'), count(*) FILTER (WHERE NOT in_maintenance),
+                count(*) FILTER (WHERE NOT in_maintenance AND status = 'up'), count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded'),
+                coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0), count(*) FILTER (WHERE in_maintenance)
+         FROM service_status
+         WHERE service_id = {service} AND ((checked_at >= {from} AND checked_at < {firstWhole}) OR (checked_at >= {endWhole} AND checked_at < {until}))
+         GROUP BY 1) hourly
+        """;
 
     /// <summary>The results of a service checked at or after <paramref name="since"/>, oldest first.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset CheckedAt, string Status, int ResponseTimeMs)>> ResultsSinceAsync(long serviceId, DateTimeOffset since)
@@ -71,28 +102,46 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
     public async Task<bool> HasMaintenanceResultsAsync(long serviceId)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM service_status WHERE service_id = $1 AND in_maintenance)").With(serviceId);
+            "SELECT EXISTS (SELECT 1 FROM service_status_hourly WHERE service_id = $1 AND maintenance > 0)").With(serviceId);
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task<MaintenanceCounts> MaintenanceChecksAsync(long serviceId, DateTimeOffset from, DateTimeOffset to, TimeSpan? bucket, DateTimeOffset bucketsFrom, DateTimeOffset bucketsUntil)
     {
+        // The total is inclusive of to: checked_at is stored in whole milliseconds.
+        var until = to + TimeSpan.FromMilliseconds(1);
+        var (firstWhole, endWhole) = WholeHours(from, until);
         var unit = bucket == TimeSpan.FromDays(1) ? "day" : "hour";
-        await using var command = dataSource.CreateCommand($"""
-            SELECT CASE WHEN $6 THEN date_trunc('{unit}', checked_at, 'UTC') END, count(*) FILTER (WHERE checked_at >= $2 AND checked_at <= $3), count(*)
-            FROM service_status
-            WHERE service_id = $1 AND in_maintenance AND checked_at >= least($2, $4) AND checked_at < greatest($3 + interval '1 millisecond', $5)
-            GROUP BY 1
-            """).With(serviceId).With(from).With(to).With(bucketsFrom).With(bucketsUntil).With(bucket is not null);
+        var sql = $"SELECT NULL::timestamptz, coalesce(sum(maintenance), 0)::bigint FROM {Hourly("$1", "$2", "$3", "$4", "$5")}";
+        var (bucketsFirstWhole, bucketsEndWhole) = WholeHours(bucketsFrom, bucketsUntil);
+        if (bucket is not null)
+        {
+            sql += $"""
+
+                UNION ALL
+                SELECT date_trunc('{unit}', hour, 'UTC'), sum(maintenance)::bigint FROM {Hourly("$1", "$6", "$7", "$8", "$9")}
+                GROUP BY 1 HAVING sum(maintenance) > 0
+                """;
+        }
+
+        await using var command = dataSource.CreateCommand(sql).With(serviceId).With(from).With(firstWhole).With(endWhole).With(until);
+        if (bucket is not null)
+        {
+            command.With(bucketsFrom).With(bucketsFirstWhole).With(bucketsEndWhole).With(bucketsUntil);
+        }
+
         long total = 0;
         var byBucket = new Dictionary<DateTimeOffset, long>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            total += reader.GetInt64(1);
-            if (!reader.IsDBNull(0))
+            if (reader.IsDBNull(0))
             {
-                byBucket[reader.GetTime(0)] = reader.GetInt64(2);
+                total = reader.GetInt64(1);
+            }
+            else
+            {
+                byBucket[reader.GetTime(0)] = reader.GetInt64(1);
             }
         }
 

@@ -37,7 +37,7 @@ public sealed class HeartbeatStore(NpgsqlDataSource dataSource, History.HistoryM
             WHERE r.service_id = $1 AND r.trigger = 'ping' AND r.checked_at <= d.due_at
               AND (r.checked_at > d.window_start OR (d.inclusive AND r.checked_at = d.window_start)))
         ORDER BY d.due_at
-        ON CONFLICT (service_id, due_key) WHERE due_key IS NOT NULL DO NOTHING
+        ON CONFLICT (service_id, due_key, checked_at) WHERE due_key IS NOT NULL DO NOTHING
         RETURNING {QueryGrain.StatusColumns}
         """;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,9 +7,11 @@ using Npgsql;
 namespace Monitoring.Grains.History;
 
 /// <summary>
-/// Deletes results older than the retention, a few thousand rows per statement (found through the BRIN
-/// index on checked_at), so no statement holds locks for long and inserts are never blocked. One silo at a
-/// time prunes: the others skip the run while a session advisory lock is held.
+/// Keeps the history's partitions (sql/migrations/0011): makes service_status's daily partitions a week ahead and
+/// service_status_hourly's monthly ones a month ahead, drops those wholly older than the retention (so a result is
+/// kept between the retention and one day more), and deletes what lies outside dated partitions (the default ones,
+/// and the table from before partitioning) a few thousand rows per statement, so inserts are never blocked for long.
+/// One silo at a time prunes: the others skip the run while a session advisory lock is held.
 /// </summary>
 public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryPruner> logger)
     : BackgroundService
@@ -36,7 +39,11 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         while (await ticks.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
     }
 
-    /// <summary>Deletes every result checked before <paramref name="cutoff"/>; answers how many, or 0 when another silo is pruning.</summary>
+    /// <summary>
+    /// Makes the partitions ahead, drops the ones wholly before <paramref name="cutoff"/> and deletes the other results
+    /// checked before it; answers how many results were deleted row by row (dropped partitions are logged, not counted),
+    /// or 0 when another silo is pruning.
+    /// </summary>
     public async Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -50,21 +57,36 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
 
         try
         {
-            long total = 0;
-            while (!cancellationToken.IsCancellationRequested)
+            var now = time.GetUtcNow();
+            await using (var partitions = new NpgsqlCommand("""
+                SELECT history_partitions_ensure('service_status', 'day', $1 - interval '1 day', $1 + interval '7 days'),
+                       history_partitions_ensure('service_status_hourly', 'month', $1 - interval '1 day', $1 + interval '35 days')
+                """, connection))
             {
-                await using var delete = new NpgsqlCommand("""
-                    DELETE FROM service_status WHERE id IN (
-                        SELECT id FROM service_status WHERE checked_at < $1 LIMIT $2)
-                    """, connection);
-                delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
-                delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.PruneBatchSize });
-                var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
-                total += deleted;
-                if (deleted < options.Value.PruneBatchSize)
+                partitions.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                await partitions.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            try
+            {
+                await using var drop = new NpgsqlCommand(
+                    "SELECT history_partitions_drop('service_status', $1) + history_partitions_drop('service_status_hourly', $1)", connection);
+                drop.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
+                if (Convert.ToInt64(await drop.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) is > 0 and var dropped)
                 {
-                    break;
+                    LogDropped(logger, dropped, options.Value.Retention.TotalDays);
                 }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                // Busy writers held the table past the lock timeout: the next run drops them.
+                LogDropPostponed(logger, ex.MessageText);
+            }
+
+            long total = 0;
+            foreach (var (table, key) in await UndatedPartitionsAsync(connection, cancellationToken))
+            {
+                total += await DeleteOlderAsync(connection, table, key, cutoff, cancellationToken);
             }
 
             // Incidents resolved, and deliveries finished, before the cutoff go with the history they are about
@@ -94,6 +116,53 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The partitions that are not one day's or one month's: the default ones and the table from before partitioning.</summary>
+    private static async Task<List<(string Table, string Key)>> UndatedPartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname, CASE p.relname WHEN 'service_status' THEN 'checked_at' ELSE 'hour' END
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+            WHERE p.relname IN ('service_status', 'service_status_hourly') AND c.relname !~ '_p[0-9]+$'
+            """, connection);
+        var tables = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return tables;
+    }
+
+    /// <summary>Deletes the rows of <paramref name="table"/> older than <paramref name="cutoff"/>, a batch per statement; answers how many.</summary>
+    private async Task<long> DeleteOlderAsync(NpgsqlConnection connection, string table, string key, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // ctid: the hourly sums have no id; a batch of row addresses found through the BRIN or (service_id, hour) index.
+            await using var delete = new NpgsqlCommand($"""
+                DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {key} < $1 LIMIT $2))
+                """, connection);
+            delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
+            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.PruneBatchSize });
+            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            total += table.StartsWith("service_status_hourly", StringComparison.Ordinal) ? 0 : deleted;
+            if (deleted < options.Value.PruneBatchSize)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} history partitions older than {Days} days")]
+    private static partial void LogDropped(ILogger logger, long count, double days);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropping old history partitions waits for the next run: {Reason}")]
+    private static partial void LogDropPostponed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} results older than {Days} days")]
     private static partial void LogPruned(ILogger logger, long count, double days);
