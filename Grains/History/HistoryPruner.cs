@@ -7,9 +7,9 @@ using Npgsql;
 namespace Monitoring.Grains.History;
 
 /// <summary>
-/// Keeps the history's partitions (sql/migrations/0011): makes service_status's daily partitions a week ahead and
+/// Keeps the history's partitions (sql/migrations/0011): makes service_status's weekly partitions two weeks ahead and
 /// service_status_hourly's monthly ones a month ahead, drops those wholly older than the retention (so a result is
-/// kept between the retention and one day more), and deletes what lies outside dated partitions (the default ones,
+/// kept between the retention and a week more, its sums up to a month more), and deletes what lies outside dated partitions (the default ones,
 /// and the table from before partitioning) a few thousand rows per statement, so inserts are never blocked for long.
 /// One silo at a time prunes: the others skip the run while a session advisory lock is held.
 /// </summary>
@@ -59,7 +59,7 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         {
             var now = time.GetUtcNow();
             await using (var partitions = new NpgsqlCommand("""
-                SELECT history_partitions_ensure('service_status', 'day', $1 - interval '1 day', $1 + interval '7 days'),
+                SELECT history_partitions_ensure('service_status', 'week', $1 - interval '1 day', $1 + interval '14 days'),
                        history_partitions_ensure('service_status_hourly', 'month', $1 - interval '1 day', $1 + interval '35 days')
                 """, connection))
             {
@@ -117,7 +117,7 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
-    /// <summary>The partitions that are not one day's or one month's: the default ones and the table from before partitioning.</summary>
+    /// <summary>The partitions that are not one week's or one month's: the default ones and the table from before partitioning.</summary>
     private static async Task<List<(string Table, string Key)>> UndatedPartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""

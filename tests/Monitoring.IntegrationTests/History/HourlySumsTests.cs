@@ -121,7 +121,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
     [Fact]
     public async Task A_partition_made_later_takes_the_rows_that_waited_for_it_and_old_partitions_are_dropped_whole()
     {
-        // Arrange: results 100 days old (no daily partition there yet: they wait in the default partition) and 3 days old.
+        // Arrange: results 100 days old (no partition there yet: they wait in the default partition) and 3 days old.
         await database.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT 1, 1, 'up', 10, 'schedule', date_trunc('day', now() - interval '100 days', 'UTC') + make_interval(mins => i)
@@ -129,30 +129,31 @@ public sealed class HourlySumsTests : IAsyncLifetime
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT 1, 1, 'up', 10, 'schedule', now() - interval '3 days' + make_interval(secs => i) FROM generate_series(1, 50) i;
             """);
-        Assert.Equal(194L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
+        Assert.Equal(144L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
 
-        // Act 1: the partition for that day is made.
+        // Act 1: the partition for that week is made.
         var made = await database.ScalarAsync<int>(
-            "SELECT history_partitions_ensure('service_status', 'day', now() - interval '100 days', now() - interval '100 days')");
+            "SELECT history_partitions_ensure('service_status', 'week', now() - interval '100 days', now() - interval '100 days')");
 
         // Assert 1: the rows moved into it; nothing was counted twice.
-        var day = await database.ScalarAsync<string>("SELECT 'service_status_p' || to_char(now() - interval '100 days', 'YYYYMMDD')");
+        var week = await database.ScalarAsync<string>(
+            "SELECT 'service_status_p' || to_char(date_trunc('week', now() - interval '100 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD')");
         Assert.Equal(1, made);
-        Assert.Equal(144L, await database.ScalarAsync<long>($"SELECT count(*) FROM {day}"));
-        Assert.Equal(50L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
+        Assert.Equal(144L, await database.ScalarAsync<long>($"SELECT count(*) FROM {week}"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
         Assert.Equal(0L, await database.ScalarAsync<long>(Difference));
 
         // Act 2: pruning with a 90-day retention.
         var pruner = new HistoryPruner(dataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         var deletedRowByRow = await pruner.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(90), CancellationToken.None);
 
-        // Assert 2: that day's partition is gone whole; the recent rows and their sums stay; partitions exist a week ahead.
+        // Assert 2: that week's partition is gone whole; the recent rows and their sums stay; partitions exist two weeks ahead.
         Assert.Equal(0L, deletedRowByRow);
-        Assert.False(await database.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", day));
+        Assert.False(await database.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", week));
         Assert.Equal(50L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
         Assert.Equal(50L, await database.ScalarAsync<long>("SELECT coalesce(sum(results), 0) FROM service_status_hourly WHERE hour > now() - interval '90 days'"));
         Assert.True(await database.ScalarAsync<bool>(
-            "SELECT to_regclass('service_status_p' || to_char(now() AT TIME ZONE 'UTC' + interval '7 days', 'YYYYMMDD')) IS NOT NULL"));
+            "SELECT to_regclass('service_status_p' || to_char(date_trunc('week', now() + interval '14 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD')) IS NOT NULL"));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
         // Act
         var applied = await new Monitoring.Sql.MigrationRunner(old.ConnectionString).ApplyAsync();
 
-        // Assert: every row readable, summed, the old table a partition; new rows go to daily partitions.
+        // Assert: every row readable, summed, the old table a partition; new rows go to weekly partitions.
         Assert.Single(applied);
         Assert.Equal(2401L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status"));
         Assert.Equal(0L, await old.ScalarAsync<long>(Difference));
