@@ -50,6 +50,14 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     [Alias("check-now"), AlwaysInterleave]
     Task<Outcome<StatusRecord>> CheckNowAsync(long? scopeClientId);
 
+    /// <summary>
+    /// A find of this service's first page of results, oldest or newest first (one <see cref="Queries.ServiceHistoryFind.TryMatch"/>
+    /// accepts; anything else throws <see cref="ArgumentException"/>): the page and total SQL would answer, from memory while
+    /// the service is being read (a change made elsewhere, such as retention pruning, shows within 10 s).
+    /// </summary>
+    [Alias("find-history"), ReadOnly]
+    Task<Page<StatusRecord>> FindHistoryAsync(Queries.FindQuery query, long? scopeClientId);
+
     [Alias("uptime"), ReadOnly]
     Task<Outcome<UptimeReport>> GetUptimeAsync(UptimeQuery query, long? scopeClientId);
 

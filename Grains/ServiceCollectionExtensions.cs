@@ -41,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServiceStore>();
         services.AddSingleton<ClientStore>();
         services.AddSingleton<UptimeHistoryStore>();
+        services.AddSingleton<RecentHistoryStore>();
         services.AddSingleton<IUptimeHistory>(sp => sp.GetRequiredService<UptimeHistoryStore>());
         services.AddSingleton<UptimeCalculator>();
 

@@ -12,7 +12,11 @@ public static class ServiceStatusApi
     public static IEndpointRouteBuilder MapServiceStatusApi(this IEndpointRouteBuilder app)
     {
         var statuses = app.MapGroup("/service-status").RequireAuthorization();
-        statuses.MapFind(Resource.ServiceStatus, (query, find, scope) => query.FindStatusesAsync(find, scope), ApiJson.Context.PageStatusRecord);
+        // A dashboard's poll of one service's first page is answered by that service's grain, from memory.
+        statuses.MapFindThrough(Resource.ServiceStatus, (grains, find, scope) => ServiceHistoryFind.TryMatch(find, out var serviceId, out _)
+                ? grains.GetGrain<IServiceMonitorGrain>(serviceId).FindHistoryAsync(find, scope)
+                : grains.GetGrain<IQueryGrain>(0).FindStatusesAsync(find, scope),
+            ApiJson.Context.PageStatusRecord);
         statuses.MapGetOne(Resource.ServiceStatus,
             async (grains, id, scope) => ResourceEndpoints.Found(await grains.GetGrain<IQueryGrain>(0).GetStatusAsync(id, scope), id), ApiJson.Context.StatusRecord);
         statuses.MapNotAllowed("/", ["POST", "PUT", "PATCH", "DELETE"], Why);

@@ -30,4 +30,5 @@ public sealed record ServiceMonitorDependencies(
     Heartbeats.HeartbeatStore Heartbeats,
     TcpHealthChecker TcpChecker,
     CheckMetrics CheckMetrics,
-    ServiceGauges Gauges);
+    ServiceGauges Gauges,
+    RecentHistoryStore RecentHistory);

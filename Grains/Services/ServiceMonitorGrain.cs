@@ -64,6 +64,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             // A journaled result is stored later, unseen here: incidents and the maintenance count ask the table again.
             alerting!.Forget();
             uptime.NoteMaintenance(null);
+            ForgetHistory();
         });
         alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
@@ -428,6 +429,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             _ = RememberCertificateAsync(expires);
         }
 
+        RememberInHistory(record);
         PublishSeries();
         alerting.Observe(record, config);
         services.Feed.Publish(new FeedEvent(FeedEventKind.StatusCreated, Status: record));

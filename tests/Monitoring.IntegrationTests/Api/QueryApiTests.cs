@@ -139,6 +139,40 @@ public sealed class QueryApiTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(110, ids.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_services_first_page_from_its_grain_equals_the_same_find_through_sql()
+    {
+        // Arrange: more results than the grain keeps at each end (100).
+        var owner = await http.CreateClientAsync();
+        var id = (await http.CreateServiceAsync(owner, fixture.Target.Reply(200), new { enabled = false })).GetProperty("id").GetInt64();
+        await Task.WhenAll(Enumerable.Range(0, 120).Select(_ => http.PostJsonAsync($"/client-services/{id}/check", null)));
+        string[] shapes = ["", "&$sort[checked_at]=-1", "&$sort[checked_at]=1", "&$limit=7", "&$limit=7&$sort[checked_at]=-1", "&$limit=0", "&$limit=100&$sort[checked_at]=-1"];
+
+        // Act and assert: each shape as the grain answers it (service_id alone) and as SQL does (client_id added, which
+        // changes no row); then again after more checks, which the grain's kept page must show at once.
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var shape in shapes)
+            {
+                var (grainStatus, fromGrain) = await http.GetJsonAsync($"/service-status?service_id={id}{shape}");
+                var (sqlStatus, fromSql) = await http.GetJsonAsync($"/service-status?service_id={id}&client_id={owner}{shape}");
+                Assert.Equal(HttpStatusCode.OK, grainStatus);
+                Assert.Equal(HttpStatusCode.OK, sqlStatus);
+                Assert.Equal(Page(fromSql), Page(fromGrain));
+                Assert.Equal(Rows(fromSql), Rows(fromGrain));
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => http.PostJsonAsync($"/client-services/{id}/check", null)));
+        }
+
+        var (_, newest) = await http.GetJsonAsync($"/service-status?service_id={id}&$sort[checked_at]=-1&$limit=1");
+        Assert.Equal(126, newest.GetProperty("total").GetInt32());
+
+        static List<string> Rows(JsonElement page) => page.GetProperty("data").EnumerateArray()
+            .Select(r => string.Join('|', r.GetProperty("id"), r.GetProperty("checked_at"), r.GetProperty("status"), r.GetProperty("response_time_ms"), r.GetProperty("trigger")))
+            .ToList();
+    }
+
     [Theory]
     [InlineData("nope=1", "nope")]
     [InlineData("status[$foo]=up", "status")]

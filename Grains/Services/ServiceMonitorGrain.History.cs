@@ -1,0 +1,79 @@
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Grains.Interfaces.Queries;
+
+namespace Monitoring.Grains.Services;
+
+/// <summary>The first page of the service's history, oldest or newest first, from memory while someone reads it.</summary>
+public sealed partial class ServiceMonitorGrain
+{
+    private RecentHistory? recentHistory;
+    private Task<RecentHistory>? fillingHistory;
+    private List<StatusRecord>? committedDuringFill;
+
+    public async Task<Page<StatusRecord>> FindHistoryAsync(FindQuery query, long? scopeClientId)
+    {
+        if (!ServiceHistoryFind.TryMatch(query, out var serviceId, out var newestFirst) || serviceId != Id)
+        {
+            throw new ArgumentException("Only a find of this service's first page is answered here", nameof(query));
+        }
+
+        if (config is null || !IsVisibleTo(scopeClientId))
+        {
+            // What SQL answers: a removed service has no rows left, and a key of another client sees none of them.
+            return new Page<StatusRecord>(0, query.Limit, 0, []);
+        }
+
+        if (recentHistory is not { } history || !history.IsFresh(services.Time.GetUtcNow()))
+        {
+            // Finds that come while a fill is read wait for it rather than read again.
+            var filling = fillingHistory ??= FillHistoryAsync();
+            history = await filling;
+            if (fillingHistory == filling)
+            {
+                fillingHistory = null;
+            }
+        }
+
+        return history.Answer(query.Limit, newestFirst);
+    }
+
+    private async Task<RecentHistory> FillHistoryAsync()
+    {
+        committedDuringFill = [];
+        try
+        {
+            var filledAt = services.Time.GetUtcNow();
+            var (total, oldest, newest, recentIds) = await services.RecentHistory.ReadAsync(Id, RecentHistory.Rows);
+            var history = new RecentHistory(total, oldest, newest, recentIds, filledAt);
+
+            // Committed while the fill was read: counted by it or not, each is counted once (Add skips the ids it has).
+            committedDuringFill.ForEach(history.Add);
+            recentHistory = history;
+            return history;
+        }
+        finally
+        {
+            committedDuringFill = null;
+        }
+    }
+
+    /// <summary>A committed result, for the kept page (dropped once stale, so a service nobody reads keeps nothing).</summary>
+    private void RememberInHistory(StatusRecord record)
+    {
+        committedDuringFill?.Add(record);
+        if (recentHistory is { } history)
+        {
+            if (history.IsFresh(services.Time.GetUtcNow()))
+            {
+                history.Add(record);
+            }
+            else
+            {
+                recentHistory = null;
+            }
+        }
+    }
+
+    /// <summary>A result went to the journal: it is stored later, unseen here, so the kept page is filled again.</summary>
+    private void ForgetHistory() => recentHistory = null;
+}
