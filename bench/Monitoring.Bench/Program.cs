@@ -26,7 +26,7 @@ var result = scenario switch
         Option("--stop-occurrences") is { } skips ? int.Parse(skips, CultureInfo.InvariantCulture) : null),
     "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60), Option("--type") ?? "http"),
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
-    "api" => await Scenarios.ApiAsync(context, Number("--duration", 20)),
+    "api" => await Scenarios.ApiAsync(context, Number("--duration", 20), Number("--rows", 0)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
     "statuspage" => await StatusPageBench.RunAsync(context, Number("--services", 50), Option("--cron") ?? "*/10 * * * * *", Number("--duration", 20),
         (Option("--connections") ?? "100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(), Option("--refetch") ?? "json"),
