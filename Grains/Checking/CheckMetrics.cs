@@ -7,7 +7,8 @@ namespace Monitoring.Grains.Checking;
 /// <summary>
 /// The checks a silo runs (meter "Monitoring.Checks"): <c>monitoring_checks_total{status,trigger,type}</c>, one per
 /// result (a check that ran, a heartbeat's report, a missed deadline), and <c>monitoring_check_duration_seconds{type}</c>,
-/// the wall time of each check this silo made (HTTP and TCP; a heartbeat's report is not a check we time).
+/// the wall time of each check this silo made (HTTP and TCP; a heartbeat's report is not a check we time), and
+/// <c>monitoring_checks_skipped_total{type,reason}</c>, scheduled occurrences not checked.
 /// </summary>
 public sealed class CheckMetrics : IDisposable
 {
@@ -20,6 +21,7 @@ public sealed class CheckMetrics : IDisposable
     private readonly bool ownsMeter;
     private readonly Counter<long> checks;
     private readonly Histogram<double> duration;
+    private readonly Counter<long> skipped;
 
     /// <summary>For tests and tools without a host: a meter of its own.</summary>
     public CheckMetrics()
@@ -32,6 +34,8 @@ public sealed class CheckMetrics : IDisposable
         meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         ownsMeter = meters is null;
         checks = meter.CreateCounter<long>("monitoring.checks", "{check}", "Results of checks, heartbeat reports and missed heartbeat deadlines, by status, trigger and type");
+        skipped = meter.CreateCounter<long>("monitoring.checks.skipped", "{occurrence}",
+            "Scheduled occurrences not checked, by type and reason (overlap: the service's previous check was still running)");
         duration = meter.CreateHistogram("monitoring.check.duration", "s", "Wall time of the HTTP and TCP checks this silo made",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
@@ -50,6 +54,10 @@ public sealed class CheckMetrics : IDisposable
             duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("type", type));
         }
     }
+
+    /// <summary>Counts a scheduled occurrence of a service of <paramref name="type"/> that was not checked, and why.</summary>
+    public void Skipped(string type, string reason) =>
+        skipped.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose()
     {

@@ -21,6 +21,16 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
     private List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)>? inFlight;
     private CancellationTokenSource? lifetime;
 
+    // Scheduled checks waiting for a check slot or talking to the target (not those only waiting to be stored).
+    private int scheduledProbes;
+
+    /// <summary>
+    /// Whether a scheduled check of this service is still waiting for a slot or for its target: the next occurrence is
+    /// skipped rather than started beside it, so a slow target or a saturated silo never piles checks up. A check that
+    /// has its answer and only waits to be stored (PostgreSQL slow or away) does not count.
+    /// </summary>
+    public bool ScheduledProbeRunning => scheduledProbes > 0;
+
     /// <summary>When the oldest check still in flight started; null when none is.</summary>
     public DateTimeOffset? OldestStartedAt => inFlight is { Count: > 0 } running ? running.Min(f => f.StartedAt) : null;
 
@@ -77,6 +87,12 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
     private async Task<StatusRecord?> RunAsync(ServiceConfig snapshot, string trigger, DateTimeOffset startedAt, CancellationToken cancellation)
     {
         var began = Stopwatch.GetTimestamp();
+        var scheduled = trigger == CheckTrigger.Schedule;
+        if (scheduled)
+        {
+            scheduledProbes++;
+        }
+
         CheckResult result;
         try
         {
@@ -96,6 +112,13 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
             LogCheckFailed(logger, serviceId, ex);
             result = new CheckResult(HealthStatus.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - startedAt).TotalMilliseconds), null,
                 $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
+        }
+        finally
+        {
+            if (scheduled)
+            {
+                scheduledProbes--;
+            }
         }
 
         // Counted once it ran, whatever becomes of storing it.

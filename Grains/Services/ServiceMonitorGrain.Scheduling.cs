@@ -127,13 +127,27 @@ public sealed partial class ServiceMonitorGrain
         }
     }
 
-    /// <summary>Does what the cursor decided: start the check that is due, then arm the next one (or nothing). True when a check started.</summary>
+    /// <summary>
+    /// Does what the cursor decided: start the check that is due (unless the previous scheduled one still runs: that
+    /// occurrence is skipped and counted), then arm the next one (or nothing). True when a check started.
+    /// </summary>
     private bool Carry(ScheduleStep step)
     {
+        var started = false;
         if (step.Run is { } run)
         {
             lastStartedOccurrence = run.Occurrence;
-            _ = checks.Start(config!, CheckTrigger.Schedule);
+            if (checks.ScheduledProbeRunning)
+            {
+                // Its previous check still waits for the target (or for a slot on a saturated silo): one at a time.
+                services.CheckMetrics.Skipped(config!.Type, "overlap");
+                LogOverlapSkipped(logger, Id, run.Occurrence);
+            }
+            else
+            {
+                _ = checks.Start(config!, CheckTrigger.Schedule);
+                started = true;
+            }
         }
 
         if (step.Skipped > 0)
@@ -152,7 +166,7 @@ public sealed partial class ServiceMonitorGrain
             runtime = runtime with { NextCheckAt = null };
         }
 
-        return step.Run is not null;
+        return started;
     }
 
     private async Task RegisterWakeUpAsync()
@@ -189,6 +203,9 @@ public sealed partial class ServiceMonitorGrain
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceId} skipped its occurrence at {Occurrence}: its previous check is still running")]
+    private static partial void LogOverlapSkipped(ILogger logger, long serviceId, DateTimeOffset occurrence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not make sure service {ServiceId} has its wake-up reminder (its checks go on; the next activation tries again): {Reason}")]
     private static partial void LogWakeUpNotEnsured(ILogger logger, long serviceId, string reason);

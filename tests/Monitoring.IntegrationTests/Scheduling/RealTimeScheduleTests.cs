@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Cronos;
 using Monitoring.IntegrationTests.Api;
 using Monitoring.IntegrationTests.Infrastructure;
@@ -40,5 +41,40 @@ public sealed class RealTimeScheduleTests(ApiFixture fixture)
         }
 
         Assert.All(rows, r => Assert.True(r > created && r < end.AddSeconds(3)));
+    }
+
+    [Fact]
+    public async Task A_target_slower_than_the_interval_is_checked_one_check_at_a_time()
+    {
+        // Arrange: checked every second, answering after 2.5 s (the timeout allows it); skipped occurrences listened to.
+        var client = await fixture.Http.CreateClientAsync();
+        var target = fixture.Target.Reply(200, "{\"status\":\"ok\"}", delayMs: 2500);
+        long skipped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Monitoring.Grains.Checking.CheckMetrics.MeterName && instrument.Name == "monitoring.checks.skipped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref skipped, value));
+        listener.Start();
+        var service = await fixture.Http.CreateServiceAsync(client, target, new { cron_schedule = "* * * * * *", timeout_ms = 10000 });
+        var id = service.GetProperty("id").GetInt64();
+
+        // Act
+        await Task.Delay(TimeSpan.FromSeconds(9));
+        await fixture.Http.PatchJsonAsync($"/client-services/{id}", new { enabled = false });
+
+        // Assert: each check started after the one before had its answer (checked_at is the start, response_time_ms
+        // how long it took), and the occurrences that came meanwhile were skipped and counted.
+        var rows = await fixture.Database.ScalarAsync<string[]>(
+            "SELECT coalesce(array_agg(to_char(checked_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS') || '|' || response_time_ms ORDER BY checked_at), '{}') FROM service_status WHERE service_id = $1 AND trigger = 'schedule'", id);
+        var checks = rows.Select(r => r.Split('|')).Select(p => (Start: DateTime.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), Took: TimeSpan.FromMilliseconds(int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)))).ToList();
+        Assert.InRange(checks.Count, 2, 4);
+        Assert.All(checks.Zip(checks.Skip(1)), pair => Assert.True(pair.Second.Start >= pair.First.Start + pair.First.Took,
+            $"two checks at once: one from {pair.First.Start:O} for {pair.First.Took.TotalMilliseconds} ms, the next at {pair.Second.Start:O}"));
+        Assert.True(Interlocked.Read(ref skipped) >= 4, $"{skipped} skipped occurrences counted");
     }
 }
