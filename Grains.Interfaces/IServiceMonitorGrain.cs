@@ -53,10 +53,11 @@ public interface IServiceMonitorGrain : IGrainWithIntegerKey
     /// <summary>
     /// A find of this service's first page of results, oldest or newest first (one <see cref="Queries.ServiceHistoryFind.TryMatch"/>
     /// accepts; anything else throws <see cref="ArgumentException"/>): the page and total SQL would answer, from memory while
-    /// the service is being read (a change made elsewhere, such as retention pruning, shows within 10 s).
+    /// the service is being read (a change made elsewhere, such as retention pruning, shows within 10 s). When
+    /// <paramref name="knownVersion"/> is the version kept now, the answer carries no page: the caller's copy is current.
     /// </summary>
     [Alias("find-history"), ReadOnly]
-    Task<Page<StatusRecord>> FindHistoryAsync(Queries.FindQuery query, long? scopeClientId);
+    Task<HistoryAnswer> FindHistoryAsync(Queries.FindQuery query, long? scopeClientId, long knownVersion);
 
     [Alias("uptime"), ReadOnly]
     Task<Outcome<UptimeReport>> GetUptimeAsync(UptimeQuery query, long? scopeClientId);

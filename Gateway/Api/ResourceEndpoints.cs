@@ -22,12 +22,6 @@ public static class ResourceEndpoints
     public static RouteHandlerBuilder MapFind<T>(
         this RouteGroupBuilder group, Resource resource, Func<IQueryGrain, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info,
         Func<HttpContext, Page<T>, Page<T>>? complete = null) =>
-        group.MapFindThrough(resource, (grains, query, scope) => find(grains.GetGrain<IQueryGrain>(0), query, scope), info, complete);
-
-    /// <summary>As <see cref="MapFind{T}"/>, with <paramref name="find"/> choosing the grain that answers each query.</summary>
-    public static RouteHandlerBuilder MapFindThrough<T>(
-        this RouteGroupBuilder group, Resource resource, Func<IGrainFactory, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info,
-        Func<HttpContext, Page<T>, Page<T>>? complete = null) =>
         group.MapGet("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             if (!QueryReading.TryRead(request, resource, out var query, out var error))
@@ -35,8 +29,24 @@ public static class ResourceEndpoints
                 return error!;
             }
 
-            var page = await find(grains, query, CallerScope.ClientId(user));
+            var page = await find(grains.GetGrain<IQueryGrain>(0), query, CallerScope.ClientId(user));
             return ApiResponses.Page(complete is null ? page : complete(request.HttpContext, page), info, query.Select);
+        }).Produces<Page<T>>().WithFindParameters(resource);
+
+    /// <summary>
+    /// As <see cref="MapFind{T}"/>, with <paramref name="find"/> answering each parsed query itself (it may choose the
+    /// grain that answers, or write JSON it already has).
+    /// </summary>
+    public static RouteHandlerBuilder MapFindResult<T>(
+        this RouteGroupBuilder group, Resource resource, Func<HttpContext, IGrainFactory, FindQuery, long?, Task<IResult>> find) =>
+        group.MapGet("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!QueryReading.TryRead(request, resource, out var query, out var error))
+            {
+                return error!;
+            }
+
+            return await find(request.HttpContext, grains, query, CallerScope.ClientId(user));
         }).Produces<Page<T>>().WithFindParameters(resource);
 
     /// <summary><c>GET /{id}</c>: one record, with <c>$select</c>.</summary>

@@ -84,6 +84,7 @@ public static class GatewayApp
             // A ping's path holds its token, a secret: reports are not traced.
             tracing: traces => traces.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/ping")));
         builder.Services.AddSingleton<PingUrls>();
+        builder.Services.AddSingleton<ServiceHistoryPages>();
         builder.Services.AddMonitoringRateLimits(builder.Configuration);
         builder.Services.AddApiDescription();
 

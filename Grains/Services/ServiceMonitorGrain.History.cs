@@ -6,11 +6,15 @@ namespace Monitoring.Grains.Services;
 /// <summary>The first page of the service's history, oldest or newest first, from memory while someone reads it.</summary>
 public sealed partial class ServiceMonitorGrain
 {
+    // Versions of the kept page: random high half per activation, so two activations never share one.
+    private static readonly long VersionEpochStep = 1L << 32;
+    private readonly long historyEpoch = Random.Shared.NextInt64(1, int.MaxValue) * VersionEpochStep;
+    private long historyChanges;
     private RecentHistory? recentHistory;
     private Task<RecentHistory>? fillingHistory;
     private List<StatusRecord>? committedDuringFill;
 
-    public async Task<Page<StatusRecord>> FindHistoryAsync(FindQuery query, long? scopeClientId)
+    public async Task<HistoryAnswer> FindHistoryAsync(FindQuery query, long? scopeClientId, long knownVersion)
     {
         if (!ServiceHistoryFind.TryMatch(query, out var serviceId, out var newestFirst) || serviceId != Id)
         {
@@ -20,7 +24,7 @@ public sealed partial class ServiceMonitorGrain
         if (config is null || !IsVisibleTo(scopeClientId))
         {
             // What SQL answers: a removed service has no rows left, and a key of another client sees none of them.
-            return new Page<StatusRecord>(0, query.Limit, 0, []);
+            return new HistoryAnswer(0, new Page<StatusRecord>(0, query.Limit, 0, []));
         }
 
         if (recentHistory is not { } history || !history.IsFresh(services.Time.GetUtcNow()))
@@ -34,7 +38,8 @@ public sealed partial class ServiceMonitorGrain
             }
         }
 
-        return history.Answer(query.Limit, newestFirst);
+        var version = historyEpoch + historyChanges;
+        return new HistoryAnswer(version, version == knownVersion ? null : history.Answer(query.Limit, newestFirst));
     }
 
     private async Task<RecentHistory> FillHistoryAsync()
@@ -49,6 +54,7 @@ public sealed partial class ServiceMonitorGrain
             // Committed while the fill was read: counted by it or not, each is counted once (Add skips the ids it has).
             committedDuringFill.ForEach(history.Add);
             recentHistory = history;
+            historyChanges++;
             return history;
         }
         finally
@@ -66,6 +72,7 @@ public sealed partial class ServiceMonitorGrain
             if (history.IsFresh(services.Time.GetUtcNow()))
             {
                 history.Add(record);
+                historyChanges++;
             }
             else
             {

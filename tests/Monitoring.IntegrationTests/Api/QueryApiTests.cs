@@ -168,6 +168,12 @@ public sealed class QueryApiTests(ApiFixture fixture) : IAsyncLifetime
         var (_, newest) = await http.GetJsonAsync($"/service-status?service_id={id}&$sort[checked_at]=-1&$limit=1");
         Assert.Equal(126, newest.GetProperty("total").GetInt32());
 
+        // Asked again with nothing new, the gateway writes the page it holds: the same bytes.
+        var first = await http.GetStringAsync($"/service-status?service_id={id}&$sort[checked_at]=-1&$limit=5");
+        var again = await http.GetStringAsync($"/service-status?service_id={id}&$sort[checked_at]=-1&$limit=5");
+        Assert.Equal(first, again);
+        Assert.Contains("\"total\":126", again, StringComparison.Ordinal);
+
         static List<string> Rows(JsonElement page) => page.GetProperty("data").EnumerateArray()
             .Select(r => string.Join('|', r.GetProperty("id"), r.GetProperty("checked_at"), r.GetProperty("status"), r.GetProperty("response_time_ms"), r.GetProperty("trigger")))
             .ToList();
