@@ -94,7 +94,9 @@ public sealed class MigrationRunner(string connectionString)
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
+        // No command timeout: a migration that rewrites the history (0011) takes time proportional to it, and a
+        // timeout would roll it back and leave the silos unable to start.
+        await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction) { CommandTimeout = 0 })
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -115,7 +117,7 @@ public sealed class MigrationRunner(string connectionString)
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

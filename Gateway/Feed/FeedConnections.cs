@@ -46,16 +46,24 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
     /// <returns>Whether the connection stays.</returns>
     public bool AddPageConnection(FeedConnection connection, long markBefore)
     {
-        Add(connection);
-        if (pageChangedAt.TryGetValue(connection.PageId!.Value, out var changedAt) && changedAt > markBefore)
+        // Checked before it is listed (no event reaches a connection that is already stale) and after (a change that
+        // came in between aborted only the connections listed then).
+        if (!ChangedSince(connection, markBefore))
         {
-            connection.Abort();
-            Remove(connection.Id);
-            return false;
+            Add(connection);
+            if (!ChangedSince(connection, markBefore))
+            {
+                return true;
+            }
         }
 
-        return true;
+        connection.Abort();
+        Remove(connection.Id);
+        return false;
     }
+
+    private bool ChangedSince(FeedConnection connection, long mark) =>
+        pageChangedAt.TryGetValue(connection.PageId!.Value, out var changedAt) && changedAt > mark;
 
     /// <summary>The connections following status page <paramref name="pageId"/> now (its open visitors on this gateway).</summary>
     public int Following(long pageId) => connections.Values.Count(c => c.PageId == pageId);
@@ -79,7 +87,8 @@ public sealed partial class FeedConnections(IHubContext<FeedHub> hub, ILogger<Fe
             if (feedEvent.Page is { } changedPage)
             {
                 // A page made private, removed or given other services: its visitors reconnect and are judged again.
-                pageChangedAt[changedPage.Id] = Interlocked.Increment(ref pageChanges);
+                var sequence = Interlocked.Increment(ref pageChanges);
+                pageChangedAt.AddOrUpdate(changedPage.Id, sequence, (_, earlier) => Math.Max(earlier, sequence));
                 foreach (var connection in connections.Values.Where(c => c.PageId == changedPage.Id).ToList())
                 {
                     connection.Abort();

@@ -80,8 +80,9 @@ public sealed class ClientStore(NpgsqlDataSource dataSource)
             }
         }
 
+        // By the history's own service ids: the client's services rows may be gone already.
         await using (var sums = new NpgsqlCommand(
-            "DELETE FROM service_status_hourly WHERE service_id IN (SELECT id FROM client_services WHERE client_id = $1)", connection, transaction).With(clientId))
+            "DELETE FROM service_status_hourly WHERE service_id IN (SELECT DISTINCT service_id FROM service_status WHERE client_id = $1)", connection, transaction).With(clientId))
         {
             await sums.ExecuteNonQueryAsync();
         }

@@ -36,6 +36,9 @@ public sealed class HeartbeatStore(NpgsqlDataSource dataSource, History.HistoryM
             SELECT 1 FROM service_status r
             WHERE r.service_id = $1 AND r.trigger = 'ping' AND r.checked_at <= d.due_at
               AND (r.checked_at > d.window_start OR (d.inclusive AND r.checked_at = d.window_start)))
+          -- The unique index holds checked_at too (a partitioned table's must): a deadline decided before under another
+          -- grace (so another checked_at) is found by its key.
+          AND NOT EXISTS (SELECT 1 FROM service_status k WHERE k.service_id = $1 AND k.due_key = d.due_key)
         ORDER BY d.due_at
         ON CONFLICT (service_id, due_key, checked_at) WHERE due_key IS NOT NULL DO NOTHING
         RETURNING {QueryGrain.StatusColumns}

@@ -58,13 +58,19 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         try
         {
             var now = time.GetUtcNow();
-            await using (var partitions = new NpgsqlCommand("""
-                SELECT history_partitions_ensure('service_status', 'week', $1 - interval '1 day', $1 + interval '14 days'),
-                       history_partitions_ensure('service_status_hourly', 'month', $1 - interval '1 day', $1 + interval '35 days')
-                """, connection))
+            try
             {
+                await using var partitions = new NpgsqlCommand("""
+                    SELECT history_partitions_ensure('service_status', 'week', $1 - interval '1 day', $1 + interval '14 days'),
+                           history_partitions_ensure('service_status_hourly', 'month', $1 - interval '1 day', $1 + interval '35 days')
+                    """, connection);
                 partitions.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
                 await partitions.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                // A long reader held the default partition: partitions are made two weeks ahead, the next run makes them.
+                LogEnsurePostponed(logger, ex.MessageText);
             }
 
             try
@@ -160,6 +166,9 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Count} history partitions older than {Days} days")]
     private static partial void LogDropped(ILogger logger, long count, double days);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Making the next history partitions waits for the next run: {Reason}")]
+    private static partial void LogEnsurePostponed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropping old history partitions waits for the next run: {Reason}")]
     private static partial void LogDropPostponed(ILogger logger, string reason);

@@ -13,6 +13,7 @@ public sealed partial class ServiceMonitorGrain
     private RecentHistory? recentHistory;
     private Task<RecentHistory>? fillingHistory;
     private List<StatusRecord>? committedDuringFill;
+    private bool historyForgotten;
 
     public async Task<HistoryAnswer> FindHistoryAsync(FindQuery query, long? scopeClientId, long knownVersion)
     {
@@ -29,12 +30,18 @@ public sealed partial class ServiceMonitorGrain
 
         if (recentHistory is not { } history || !history.IsFresh(services.Time.GetUtcNow()))
         {
-            // Finds that come while a fill is read wait for it rather than read again.
+            // Finds that come while a fill is read wait for it rather than read again; a failed fill is not kept.
             var filling = fillingHistory ??= FillHistoryAsync();
-            history = await filling;
-            if (fillingHistory == filling)
+            try
             {
-                fillingHistory = null;
+                history = await filling;
+            }
+            finally
+            {
+                if (fillingHistory == filling)
+                {
+                    fillingHistory = null;
+                }
             }
         }
 
@@ -45,6 +52,7 @@ public sealed partial class ServiceMonitorGrain
     private async Task<RecentHistory> FillHistoryAsync()
     {
         committedDuringFill = [];
+        historyForgotten = false;
         try
         {
             var filledAt = services.Time.GetUtcNow();
@@ -53,8 +61,10 @@ public sealed partial class ServiceMonitorGrain
 
             // Committed while the fill was read: counted by it or not, each is counted once (Add skips the ids it has).
             committedDuringFill.ForEach(history.Add);
-            recentHistory = history;
             historyChanges++;
+
+            // A result journaled meanwhile is stored later, unseen: this fill answers the finds that waited, no more.
+            recentHistory = historyForgotten ? null : history;
             return history;
         }
         finally
@@ -63,7 +73,7 @@ public sealed partial class ServiceMonitorGrain
         }
     }
 
-    /// <summary>A committed result, for the kept page (dropped once stale, so a service nobody reads keeps nothing).</summary>
+    /// <summary>A committed result, for the kept page (dropped at the first result after it went stale).</summary>
     private void RememberInHistory(StatusRecord record)
     {
         committedDuringFill?.Add(record);
@@ -82,5 +92,9 @@ public sealed partial class ServiceMonitorGrain
     }
 
     /// <summary>A result went to the journal: it is stored later, unseen here, so the kept page is filled again.</summary>
-    private void ForgetHistory() => recentHistory = null;
+    private void ForgetHistory()
+    {
+        recentHistory = null;
+        historyForgotten = true;
+    }
 }

@@ -39,6 +39,9 @@ BEGIN
         RAISE EXCEPTION 'unit must be day, week or month, not %', unit;
     END IF;
     PERFORM pg_advisory_xact_lock(730551, parent::oid::integer);
+    -- Attaching locks the default partition, which every read by service_id touches: never queue readers behind a
+    -- long one for more than 2 s (the pruner tries again on its next run).
+    PERFORM set_config('lock_timeout', '2s', true);
     SELECT a.attname INTO key FROM pg_partitioned_table p JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
     WHERE p.partrelid = parent;
     floor_at := coalesce(history_legacy_until(parent), '-infinity');
@@ -180,7 +183,7 @@ GROUP BY 1, 2;
 CREATE TRIGGER service_status_hourly_roll_up AFTER INSERT ON service_status
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION service_status_roll_up();
 
--- The old table: a partition for everything before the first weekly one (next Monday, or the one after its newest row),
+-- The old table: a partition for everything before the first weekly one (next Monday),
 -- or gone when it is empty. Its rows are checked against the bound once, here.
 DO $$
 DECLARE
@@ -192,12 +195,22 @@ BEGIN
         DROP TABLE service_status_legacy;
         PERFORM history_partitions_ensure('service_status', 'week', now() - interval '7 days', now() + interval '14 days');
     ELSE
-        bound := date_trunc('week', greatest(now(), newest), 'UTC') + interval '7 days';
+        -- Next Monday, whatever the newest row says: rows dated later (a silo's clock far ahead) go to the default
+        -- partition, and from there to their week's partition when it is made.
+        bound := date_trunc('week', now(), 'UTC') + interval '7 days';
+        IF newest >= bound THEN
+            WITH moved AS (DELETE FROM service_status_legacy WHERE checked_at >= bound RETURNING *)
+            INSERT INTO service_status_default SELECT * FROM moved;
+        END IF;
         ALTER TABLE service_status_legacy ALTER COLUMN id DROP DEFAULT;
         -- Its key becomes (id, checked_at), built by the attach below.
         ALTER TABLE service_status_legacy DROP CONSTRAINT service_status_legacy_pkey;
         ALTER TABLE service_status_legacy VALIDATE CONSTRAINT service_status_trigger_check;
+        -- Indexes the partitioned table has in another form: the attach builds those, these would only slow writes (and
+        -- a unique (service_id, due_key) would refuse what the new key takes as a conflict).
         DROP INDEX service_status_legacy_in_maintenance;
+        DROP INDEX service_status_legacy_service_checked_at;
+        DROP INDEX IF EXISTS service_status_legacy_due;
         EXECUTE format('ALTER TABLE service_status ATTACH PARTITION service_status_legacy FOR VALUES FROM (MINVALUE) TO (%L)', bound);
         PERFORM history_partitions_ensure('service_status', 'week', bound, now() + interval '14 days');
     END IF;

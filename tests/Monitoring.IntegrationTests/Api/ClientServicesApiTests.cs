@@ -282,12 +282,15 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         }
 
         var reminders = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable");
+        const string Sums = "SELECT count(*) FROM service_status_hourly WHERE service_id = ANY($1)";
+        Assert.True(await fixture.Database.ScalarAsync<long>(Sums, ids.ToArray()) >= 3, "the checks were not summed");
 
         var removed = await http.DeleteJsonAsync($"/clients/{client}");
 
         Assert.Equal(HttpStatusCode.OK, removed.Status);
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE client_id = $1", client));
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE client_id = $1", client));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(Sums, ids.ToArray()));
         Assert.Equal(reminders - 3, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable"));
         foreach (var id in ids)
         {

@@ -167,26 +167,35 @@ public sealed class HourlySumsTests : IAsyncLifetime
             SELECT 1 + i % 2, 1, (ARRAY['up','degraded','down'])[1 + i % 3], i % 300, 'schedule', now() - make_interval(hours => i), i % 5 = 0, NULL
             FROM generate_series(1, 2400) i;
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, due_key)
-            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '1 day', 'miss:x');
+            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '1 day', 'miss:x'),
+                   (3, 1, 'down', 0, 'schedule', now() + interval '40 days', 'miss:far');
             """);
 
         // Act
         var applied = await new Monitoring.Sql.MigrationRunner(old.ConnectionString).ApplyAsync();
 
-        // Assert: every row readable, summed, the old table a partition; new rows go to weekly partitions.
+        // Assert: every row readable and summed; the old table is the partition of everything before next Monday, a
+        // row dated far ahead waits in the default partition; new rows go to weekly partitions.
         Assert.Single(applied);
-        Assert.Equal(2401L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+        Assert.Equal(2402L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status"));
         Assert.Equal(0L, await old.ScalarAsync<long>(Difference));
-        Assert.Equal(2401L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status_legacy"));
+        Assert.Equal(1L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status_default WHERE due_key = 'miss:far'"));
+        Assert.Equal(0L, await old.ScalarAsync<long>(
+            "SELECT count(*) FROM service_status_legacy WHERE checked_at >= date_trunc('week', now(), 'UTC') + interval '7 days'"));
         await old.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, due_key)
-            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '3 days', 'miss:y');
+            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '10 days', 'miss:y');
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, due_key)
-            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '3 days', 'miss:y')
+            VALUES (3, 1, 'down', 0, 'schedule', now() + interval '10 days', 'miss:y')
+            ON CONFLICT (service_id, due_key, checked_at) WHERE due_key IS NOT NULL DO NOTHING;
+            INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, due_key)
+            VALUES (3, 1, 'down', 0, 'schedule', now() - interval '2 hours', 'miss:z')
             ON CONFLICT (service_id, due_key, checked_at) WHERE due_key IS NOT NULL DO NOTHING;
             """);
         Assert.Equal(1L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE due_key = 'miss:y'"));
-        Assert.Equal(0L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
+        Assert.Equal("service_status_p", await old.ScalarAsync<string>(
+            "SELECT left(tableoid::regclass::text, 16) FROM service_status WHERE due_key = 'miss:y'"));
+        Assert.Equal(1L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status_legacy WHERE due_key = 'miss:z'"));
         Assert.Equal(0L, await old.ScalarAsync<long>(Difference));
 
         // Act 2: retention of 30 days prunes the old table row by row (it is not wholly past the retention).
@@ -196,6 +205,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
 
         // Assert 2
         Assert.Equal(2400L - (30 * 24) + 1, deleted);
+        Assert.Equal(1L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
         Assert.Equal(0L, await old.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE checked_at < now() - interval '30 days'"));
     }
 
