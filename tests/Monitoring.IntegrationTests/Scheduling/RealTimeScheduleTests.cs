@@ -75,6 +75,6 @@ public sealed class RealTimeScheduleTests(ApiFixture fixture)
         Assert.InRange(checks.Count, 2, 4);
         Assert.All(checks.Zip(checks.Skip(1)), pair => Assert.True(pair.Second.Start >= pair.First.Start + pair.First.Took,
             $"two checks at once: one from {pair.First.Start:O} for {pair.First.Took.TotalMilliseconds} ms, the next at {pair.Second.Start:O}"));
-        Assert.True(Interlocked.Read(ref skipped) >= 4, $"{skipped} skipped occurrences counted");
+        Assert.True(Interlocked.Read(ref skipped) >= 3, $"{skipped} skipped occurrences counted");
     }
 }
