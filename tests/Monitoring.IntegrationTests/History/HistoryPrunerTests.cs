@@ -8,27 +8,12 @@ using Npgsql;
 namespace Monitoring.IntegrationTests.History;
 
 /// <summary>Retention: old results go in small statements while new results keep being written.</summary>
-public sealed class HistoryPrunerTests : IAsyncLifetime
+public sealed class HistoryPrunerTests : FreshDatabaseTests
 {
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync();
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await dataSource.DisposeAsync();
-        await database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Results_older_than_the_retention_are_deleted_without_blocking_writers()
     {
-        await database.ExecuteAsync("""
+        await Database.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT i % 50, 1, 'up', 10, 'schedule', now() - interval '100 days' - make_interval(secs => i)
             FROM generate_series(1, 300000) i;
@@ -37,10 +22,10 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
             FROM generate_series(1, 1000) i;
             """);
         var options = Options.Create(new HistoryOptions { Retention = TimeSpan.FromDays(90), PruneBatchSize = 2000 });
-        var pruner = new HistoryPruner(dataSource, options, TimeProvider.System, NullLogger<HistoryPruner>.Instance);
+        var pruner = new HistoryPruner(Database.DataSource, options, TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         using var metrics = new HistoryMetrics();
         using var journal = new ResultJournal(Path.Combine(Path.GetTempPath(), $"journal-{Guid.NewGuid():N}"), 1 << 20);
-        var writer = new StatusWriter(dataSource, Options.Create(new HistoryOptions()), metrics, journal, NullLogger<StatusWriter>.Instance);
+        var writer = new StatusWriter(Database.DataSource, Options.Create(new HistoryOptions()), metrics, journal, NullLogger<StatusWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
 
         // Act: prune, and write new results while it runs.
@@ -54,23 +39,23 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
         Assert.True(writesDoneWhilePruning, "the writes waited for the pruning to finish");
         Assert.Equal(100, written.Length);
         Assert.Equal(300_000L, deleted);
-        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE checked_at < now() - interval '90 days'"));
-        Assert.Equal(1100L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE checked_at < now() - interval '90 days'"));
+        Assert.Equal(1100L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
         await writer.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task A_silo_skips_pruning_while_another_one_prunes()
     {
-        await database.ExecuteAsync("""
+        await Database.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT 1, 1, 'up', 10, 'schedule', now() - interval '100 days' - make_interval(secs => i) FROM generate_series(1, 10000) i;
             """);
-        var pruner = new HistoryPruner(dataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
+        var pruner = new HistoryPruner(Database.DataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         var cutoff = DateTimeOffset.UtcNow - TimeSpan.FromDays(90);
 
         // Another silo holds the pruning lock.
-        await using (var other = await dataSource.OpenConnectionAsync())
+        await using (var other = await Database.DataSource.OpenConnectionAsync())
         {
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(7305511202612)", other))
             {
@@ -78,7 +63,7 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
             }
 
             Assert.Equal(0L, await pruner.PruneAsync(cutoff, CancellationToken.None));
-            Assert.Equal(10_000L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+            Assert.Equal(10_000L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
 
             // The other silo is done.
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(7305511202612)", other);
@@ -86,6 +71,6 @@ public sealed class HistoryPrunerTests : IAsyncLifetime
         }
 
         Assert.Equal(10_000L, await pruner.PruneAsync(cutoff, CancellationToken.None));
-        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
     }
 }

@@ -1,7 +1,6 @@
 using Monitoring.Grains.Data;
 using Monitoring.Grains.Services;
 using Monitoring.IntegrationTests.Infrastructure;
-using Npgsql;
 
 namespace Monitoring.IntegrationTests.History;
 
@@ -20,8 +19,7 @@ public sealed class ServiceStoreTests
     public async Task A_row_reads_back_as_it_was_written(string name, Func<ServiceConfig, ServiceConfig> vary)
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        var store = new ServiceStore(dataSource);
+        var store = new ServiceStore(database.DataSource);
         var client = await database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('c') RETURNING id");
         var id = await store.ReserveIdAsync();
         var config = vary(new ServiceConfig { Id = id, ClientId = client, Name = name, EndpointUrl = "http://127.0.0.1:1/health" });

@@ -12,6 +12,7 @@ public sealed class TestDatabase : IAsyncDisposable
     private const string ServerVariable = "MONITORING_TEST_DATABASE_URL";
 
     private readonly string serverConnectionString;
+    private NpgsqlDataSource? dataSource;
 
     private TestDatabase(string name, string connectionString, string serverConnectionString)
     {
@@ -64,6 +65,9 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>A data source on this database, as the product's stores take one; disposed with the database.</summary>
+    public NpgsqlDataSource DataSource => dataSource ??= NpgsqlDataSource.Create(ConnectionString);
+
     public NpgsqlConnection Open()
     {
         var connection = new NpgsqlConnection(ConnectionString);
@@ -94,6 +98,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (dataSource is not null)
+        {
+            await dataSource.DisposeAsync();
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();
