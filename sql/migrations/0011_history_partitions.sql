@@ -169,17 +169,6 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- The sums of the rows there already, before the trigger counts new ones.
-INSERT INTO service_status_hourly (service_id, hour, results, up, degraded, response_time_ms, maintenance)
-SELECT service_id, date_trunc('hour', checked_at, 'UTC'),
-       count(*) FILTER (WHERE NOT in_maintenance),
-       count(*) FILTER (WHERE NOT in_maintenance AND status = 'up'),
-       count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded'),
-       coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0),
-       count(*) FILTER (WHERE in_maintenance)
-FROM service_status_legacy
-GROUP BY 1, 2;
-
 CREATE TRIGGER service_status_hourly_roll_up AFTER INSERT ON service_status
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION service_status_roll_up();
 
@@ -216,6 +205,22 @@ BEGIN
     END IF;
     PERFORM history_partitions_ensure('service_status_hourly', 'month', now() - interval '1 month', now() + interval '1 month');
 END $$;
+
+-- The hourly sums computed from the results themselves, with the trigger's arithmetic: what service_status_hourly
+-- equals while the results exist. It reads every result: for the upgrade below and for checking, not for serving.
+CREATE VIEW service_status_hourly_from_results AS
+SELECT service_id, date_trunc('hour', checked_at, 'UTC') AS hour,
+       count(*) FILTER (WHERE NOT in_maintenance)::integer AS results,
+       count(*) FILTER (WHERE NOT in_maintenance AND status = 'up')::integer AS up,
+       count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded')::integer AS degraded,
+       coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0)::bigint AS response_time_ms,
+       count(*) FILTER (WHERE in_maintenance)::integer AS maintenance
+FROM service_status
+GROUP BY 1, 2;
+
+-- The sums of the rows from before the upgrade (the trigger counts every row inserted from now on).
+INSERT INTO service_status_hourly (service_id, hour, results, up, degraded, response_time_ms, maintenance)
+SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly_from_results;
 
 CREATE VIEW client_services_overview AS
 SELECT s.*, latest.status AS last_status, latest.checked_at AS last_checked_at,

@@ -13,43 +13,20 @@ namespace Monitoring.IntegrationTests.History;
 /// service_status_hourly against the raw results it sums: written with every batch, equal to SQL over service_status,
 /// and the uptime sums read through it equal to the sums over the raw rows for any range.
 /// </summary>
-public sealed class HourlySumsTests : IAsyncLifetime
+public sealed class HourlySumsTests : FreshDatabaseTests
 {
-    /// <summary>What the hourly sums must equal: service_status grouped by service and UTC hour.</summary>
-    public const string RawHourly = """
-        SELECT service_id, date_trunc('hour', checked_at, 'UTC') AS hour,
-               count(*) FILTER (WHERE NOT in_maintenance)::int AS results,
-               count(*) FILTER (WHERE NOT in_maintenance AND status = 'up')::int AS up,
-               count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded')::int AS degraded,
-               coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0)::bigint AS response_time_ms,
-               count(*) FILTER (WHERE in_maintenance)::int AS maintenance
-        FROM service_status GROUP BY 1, 2
-        """;
-
     /// <summary>Rows in one of the two and not in the other (0 when they are equal).</summary>
-    public const string Difference = $"""
+    /// <remarks>Against service_status_hourly_from_results (0011), the results grouped by service and UTC hour.</remarks>
+    public const string Difference = """
         SELECT count(*) FROM (
-            (SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly EXCEPT ALL ({RawHourly}))
+            (SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly
+             EXCEPT ALL SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly_from_results)
             UNION ALL
-            (({RawHourly}) EXCEPT ALL SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly)) d
+            (SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly_from_results
+             EXCEPT ALL SELECT service_id, hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly)) d
         """;
 
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-
-    private TestDatabase database = null!;
-    private NpgsqlDataSource dataSource = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await TestDatabase.CreateAsync();
-        dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await dataSource.DisposeAsync();
-        await database.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_writers_batches_and_plain_inserts_keep_the_hourly_sums_equal_to_the_results()
@@ -58,22 +35,22 @@ public sealed class HourlySumsTests : IAsyncLifetime
         var drafts = RandomDrafts(3000, seed: 11);
         using var metrics = new HistoryMetrics();
         using var journal = new ResultJournal(Path.Combine(Path.GetTempPath(), $"journal-{Guid.NewGuid():N}"), 1 << 20);
-        var writer = new StatusWriter(dataSource, Options.Create(new HistoryOptions { MaxBatchSize = 256 }), metrics, journal, NullLogger<StatusWriter>.Instance);
+        var writer = new StatusWriter(Database.DataSource, Options.Create(new HistoryOptions { MaxBatchSize = 256 }), metrics, journal, NullLogger<StatusWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
 
         // Act: through the writer (COPY batches, written concurrently), then a heartbeat-style INSERT of a few rows.
         await Task.WhenAll(drafts.Select(writer.WriteAsync));
         await writer.StopAsync(CancellationToken.None);
-        await database.ExecuteAsync("""
+        await Database.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, in_maintenance)
             SELECT 1 + i % 3, 1, 'down', 0, 'schedule', date_trunc('milliseconds', now() - make_interval(mins => i * 7)), i % 4 = 0
             FROM generate_series(1, 40) i
             """);
 
         // Assert
-        Assert.Equal(3040L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
-        Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM service_status_hourly") > 100);
-        Assert.Equal(0L, await database.ScalarAsync<long>(Difference));
+        Assert.Equal(3040L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+        Assert.True(await Database.ScalarAsync<long>("SELECT count(*) FROM service_status_hourly") > 100);
+        Assert.Equal(0L, await Database.ScalarAsync<long>(Difference));
     }
 
     public static TheoryData<string, double, double> Ranges => new()
@@ -96,7 +73,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
         var now = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour), TimeSpan.Zero);
         var from = (now - TimeSpan.FromHours(fromHoursAgo)).ToMilliseconds();
         var until = (now - TimeSpan.FromHours(untilHoursAgo)).ToMilliseconds();
-        var store = new UptimeHistoryStore(dataSource);
+        var store = new UptimeHistoryStore(Database.DataSource);
 
         // Act
         var sum = await store.SumAsync(1, from, until);
@@ -113,7 +90,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
             Assert.True(counts == byHour[hour], $"{name}: hour {hour:O}");
         }
 
-        Assert.Equal(await database.ScalarAsync<long>(
+        Assert.Equal(await Database.ScalarAsync<long>(
             "SELECT count(*) FROM service_status WHERE service_id = 1 AND in_maintenance AND checked_at >= $1 AND checked_at < $2", from, until), maintenance.Total);
         Assert.Equal(maintenance.Total, maintenance.ByBucket.Values.Sum());
     }
@@ -122,37 +99,37 @@ public sealed class HourlySumsTests : IAsyncLifetime
     public async Task A_partition_made_later_takes_the_rows_that_waited_for_it_and_old_partitions_are_dropped_whole()
     {
         // Arrange: results 100 days old (no partition there yet: they wait in the default partition) and 3 days old.
-        await database.ExecuteAsync("""
+        await Database.ExecuteAsync("""
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT 1, 1, 'up', 10, 'schedule', date_trunc('day', now() - interval '100 days', 'UTC') + make_interval(mins => i)
             FROM generate_series(0, 1439, 10) i;
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at)
             SELECT 1, 1, 'up', 10, 'schedule', now() - interval '3 days' + make_interval(secs => i) FROM generate_series(1, 50) i;
             """);
-        Assert.Equal(144L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
+        Assert.Equal(144L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
 
         // Act 1: the partition for that week is made.
-        var made = await database.ScalarAsync<int>(
+        var made = await Database.ScalarAsync<int>(
             "SELECT history_partitions_ensure('service_status', 'week', now() - interval '100 days', now() - interval '100 days')");
 
         // Assert 1: the rows moved into it; nothing was counted twice.
-        var week = await database.ScalarAsync<string>(
+        var week = await Database.ScalarAsync<string>(
             "SELECT 'service_status_p' || to_char(date_trunc('week', now() - interval '100 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD')");
         Assert.Equal(1, made);
-        Assert.Equal(144L, await database.ScalarAsync<long>($"SELECT count(*) FROM {week}"));
-        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
-        Assert.Equal(0L, await database.ScalarAsync<long>(Difference));
+        Assert.Equal(144L, await Database.ScalarAsync<long>($"SELECT count(*) FROM {week}"));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status_default"));
+        Assert.Equal(0L, await Database.ScalarAsync<long>(Difference));
 
         // Act 2: pruning with a 90-day retention.
-        var pruner = new HistoryPruner(dataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
+        var pruner = new HistoryPruner(Database.DataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         var deletedRowByRow = await pruner.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(90), CancellationToken.None);
 
         // Assert 2: that week's partition is gone whole; the recent rows and their sums stay; partitions exist two weeks ahead.
         Assert.Equal(0L, deletedRowByRow);
-        Assert.False(await database.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", week));
-        Assert.Equal(50L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
-        Assert.Equal(50L, await database.ScalarAsync<long>("SELECT coalesce(sum(results), 0) FROM service_status_hourly WHERE hour > now() - interval '90 days'"));
-        Assert.True(await database.ScalarAsync<bool>(
+        Assert.False(await Database.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", week));
+        Assert.Equal(50L, await Database.ScalarAsync<long>("SELECT count(*) FROM service_status"));
+        Assert.Equal(50L, await Database.ScalarAsync<long>("SELECT coalesce(sum(results), 0) FROM service_status_hourly WHERE hour > now() - interval '90 days'"));
+        Assert.True(await Database.ScalarAsync<bool>(
             "SELECT to_regclass('service_status_p' || to_char(date_trunc('week', now() + interval '14 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD')) IS NOT NULL"));
     }
 
@@ -199,8 +176,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
         Assert.Equal(0L, await old.ScalarAsync<long>(Difference));
 
         // Act 2: retention of 30 days prunes the old table row by row (it is not wholly past the retention).
-        await using var oldSource = NpgsqlDataSource.Create(old.ConnectionString);
-        var pruner = new HistoryPruner(oldSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
+        var pruner = new HistoryPruner(old.DataSource, Options.Create(new HistoryOptions()), TimeProvider.System, NullLogger<HistoryPruner>.Instance);
         var deleted = await pruner.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), CancellationToken.None);
 
         // Assert 2
@@ -223,7 +199,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
 
     private async Task InsertRandomAsync(int count, int seed)
     {
-        await database.ExecuteAsync($"""
+        await Database.ExecuteAsync($"""
             SELECT setseed({seed} / 100.0);
             INSERT INTO service_status (service_id, client_id, status, response_time_ms, trigger, checked_at, in_maintenance)
             SELECT 1 + (random() * 2)::int, 1, (ARRAY['up','degraded','down'])[1 + (random() * 2)::int], (random() * 3000)::int, 'schedule',
@@ -234,7 +210,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
 
     private async Task<UptimeCounts> RawCountsAsync(string range, DateTimeOffset from, DateTimeOffset until)
     {
-        await using var connection = database.Open();
+        await using var connection = Database.Open();
         await using var command = new NpgsqlCommand($"""
             SELECT count(*), count(*) FILTER (WHERE status = 'up'), count(*) FILTER (WHERE status = 'degraded'), coalesce(sum(response_time_ms), 0)::bigint
             FROM service_status WHERE service_id = 1 AND NOT in_maintenance AND {range}
@@ -248,7 +224,7 @@ public sealed class HourlySumsTests : IAsyncLifetime
 
     private async Task<Dictionary<DateTimeOffset, UptimeCounts>> RawByHourAsync(DateTimeOffset from, DateTimeOffset until)
     {
-        await using var connection = database.Open();
+        await using var connection = Database.Open();
         await using var command = new NpgsqlCommand("""
             SELECT date_trunc('hour', checked_at, 'UTC'), count(*) FILTER (WHERE NOT in_maintenance), count(*) FILTER (WHERE status = 'up' AND NOT in_maintenance),
                    count(*) FILTER (WHERE status = 'degraded' AND NOT in_maintenance), coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0)::bigint
