@@ -22,16 +22,11 @@ public static class ResourceEndpoints
     public static RouteHandlerBuilder MapFind<T>(
         this RouteGroupBuilder group, Resource resource, Func<IQueryGrain, FindQuery, long?, Task<Page<T>>> find, JsonTypeInfo<Page<T>> info,
         Func<HttpContext, Page<T>, Page<T>>? complete = null) =>
-        group.MapGet("/", async (HttpRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        group.MapFindResult<T>(resource, async (context, grains, query, scope) =>
         {
-            if (!QueryReading.TryRead(request, resource, out var query, out var error))
-            {
-                return error!;
-            }
-
-            var page = await find(grains.GetGrain<IQueryGrain>(0), query, CallerScope.ClientId(user));
-            return ApiResponses.Page(complete is null ? page : complete(request.HttpContext, page), info, query.Select);
-        }).Produces<Page<T>>().WithFindParameters(resource);
+            var page = await find(grains.GetGrain<IQueryGrain>(0), query, scope);
+            return ApiResponses.Page(complete is null ? page : complete(context, page), info, query.Select);
+        });
 
     /// <summary>
     /// As <see cref="MapFind{T}"/>, with <paramref name="find"/> answering each parsed query itself (it may choose the
