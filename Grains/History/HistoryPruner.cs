@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monitoring.Grains.Data;
 using Npgsql;
 
 namespace Monitoring.Grains.History;
@@ -63,8 +64,7 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
                 await using var partitions = new NpgsqlCommand("""
                     SELECT history_partitions_ensure('service_status', 'week', $1 - interval '1 day', $1 + interval '14 days'),
                            history_partitions_ensure('service_status_hourly', 'month', $1 - interval '1 day', $1 + interval '35 days')
-                    """, connection);
-                partitions.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                    """, connection).With(now);
                 await partitions.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -76,8 +76,7 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
             try
             {
                 await using var drop = new NpgsqlCommand(
-                    "SELECT history_partitions_drop('service_status', $1) + history_partitions_drop('service_status_hourly', $1)", connection);
-                drop.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
+                    "SELECT history_partitions_drop('service_status', $1) + history_partitions_drop('service_status_hourly', $1)", connection).With(cutoff);
                 if (Convert.ToInt64(await drop.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) is > 0 and var dropped)
                 {
                     LogDropped(logger, dropped, options.Value.Retention.TotalDays);
@@ -90,9 +89,10 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
             }
 
             long total = 0;
-            foreach (var (table, key) in await UndatedPartitionsAsync(connection, cancellationToken))
+            foreach (var (table, key, holdsResults) in await UndatedPartitionsAsync(connection, cancellationToken))
             {
-                total += await DeleteOlderAsync(connection, table, key, cutoff, cancellationToken);
+                var deleted = await DeleteOlderAsync(connection, table, key, cutoff, cancellationToken);
+                total += holdsResults ? deleted : 0;
             }
 
             // Incidents resolved, and deliveries finished, before the cutoff go with the history they are about
@@ -103,8 +103,7 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
                 "DELETE FROM incidents WHERE status = 'resolved' AND resolved_at < $1",
             })
             {
-                await using var alerting = new NpgsqlCommand(sql, connection);
-                alerting.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
+                await using var alerting = new NpgsqlCommand(sql, connection).With(cutoff);
                 await alerting.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -123,19 +122,22 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         }
     }
 
-    /// <summary>The partitions that are not one week's or one month's: the default ones and the table from before partitioning.</summary>
-    private static async Task<List<(string Table, string Key)>> UndatedPartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The partitions that are not one week's or one month's (the default ones and the table from before partitioning),
+    /// with the column they are ranged by and whether they hold results (or their hourly sums).
+    /// </summary>
+    private static async Task<List<(string Table, string Key, bool HoldsResults)>> UndatedPartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT c.relname, CASE p.relname WHEN 'service_status' THEN 'checked_at' ELSE 'hour' END
+            SELECT c.relname, CASE p.relname WHEN 'service_status' THEN 'checked_at' ELSE 'hour' END, p.relname = 'service_status'
             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
             WHERE p.relname IN ('service_status', 'service_status_hourly') AND c.relname !~ '_p[0-9]+$'
             """, connection);
-        var tables = new List<(string, string)>();
+        var tables = new List<(string, string, bool)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            tables.Add((reader.GetString(0), reader.GetString(1)));
+            tables.Add((reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
         }
 
         return tables;
@@ -150,11 +152,9 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
             // ctid: the hourly sums have no id; a batch of row addresses found through the BRIN or (service_id, hour) index.
             await using var delete = new NpgsqlCommand($"""
                 DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {key} < $1 LIMIT $2))
-                """, connection);
-            delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
-            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Value.PruneBatchSize });
+                """, connection).With(cutoff).With(options.Value.PruneBatchSize);
             var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
-            total += table.StartsWith("service_status_hourly", StringComparison.Ordinal) ? 0 : deleted;
+            total += deleted;
             if (deleted < options.Value.PruneBatchSize)
             {
                 break;
