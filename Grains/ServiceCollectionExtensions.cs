@@ -50,6 +50,8 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.SpreadFraction is >= 0 and <= 0.5, "Scheduling:SpreadFraction must be from 0 to 0.5")
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (Orleans' reminder minimum)")
             .Validate(o => o.ConfirmMembershipWhenLateBy >= TimeSpan.FromMilliseconds(100), "Scheduling:ConfirmMembershipWhenLateBy must be at least 100 ms (smaller would read the membership table for ordinary timer jitter)")
+            .Validate(o => o.PaceWhenLateBy >= TimeSpan.FromMilliseconds(50), "Scheduling:PaceWhenLateBy must be at least 50 ms (smaller would take ordinary timer jitter for saturation)")
+            .Validate(o => o.MinChecksPerSecond >= 1, "Scheduling:MinChecksPerSecond must be at least 1")
             .ValidateOnStart();
         services.AddOptions<CheckOptions>().BindConfiguration("Checks")
             .Configure(o => o.DeniedNetworks = configuration["CHECK_DENIED_NETWORKS"] ?? o.DeniedNetworks)
@@ -88,6 +90,7 @@ public static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<CheckConcurrencyLimiter>();
+        services.AddSingleton<CheckAdmission>();
         services.AddSingleton<HttpHealthChecker>();
         services.AddSingleton<TcpHealthChecker>();
 

@@ -27,4 +27,17 @@ public sealed class ScheduleOptions
     /// still a member (a silo resumed from a freeze may have been declared dead and its services taken over).
     /// </summary>
     public TimeSpan ConfirmMembershipWhenLateBy { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Whether a saturated silo paces its scheduled checks (<see cref="CheckAdmission"/>): it checks as many services on
+    /// time as it can finish and skips the rest of the occurrences (counted as <c>saturated</c>), rather than letting every
+    /// check and the API fall behind together. On by default.
+    /// </summary>
+    public bool PaceChecks { get; set; } = true;
+
+    /// <summary>A service timer firing later than this after its set time counts as a sign of saturation (default 250 ms).</summary>
+    public TimeSpan PaceWhenLateBy { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The fewest scheduled checks per second a paced silo still admits (default 50).</summary>
+    public int MinChecksPerSecond { get; set; } = 50;
 }

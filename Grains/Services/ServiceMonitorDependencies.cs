@@ -31,4 +31,5 @@ public sealed record ServiceMonitorDependencies(
     TcpHealthChecker TcpChecker,
     CheckMetrics CheckMetrics,
     ServiceGauges Gauges,
-    RecentHistoryStore RecentHistory);
+    RecentHistoryStore RecentHistory,
+    CheckAdmission Admission);

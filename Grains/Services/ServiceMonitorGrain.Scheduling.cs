@@ -112,6 +112,7 @@ public sealed partial class ServiceMonitorGrain
         }
 
         var now = services.Time.GetUtcNow();
+        services.Admission.ObserveFire(now - armed.FireAt);
         var lateBy = services.ScheduleOptions.Value.ConfirmMembershipWhenLateBy;
         if (now - armed.FireAt > lateBy && !await services.Membership.StillActiveAsync(armed.FireAt + lateBy))
         {
@@ -128,8 +129,9 @@ public sealed partial class ServiceMonitorGrain
     }
 
     /// <summary>
-    /// Does what the cursor decided: start the check that is due (unless the previous scheduled one still runs: that
-    /// occurrence is skipped and counted), then arm the next one (or nothing). True when a check started.
+    /// Does what the cursor decided: start the check that is due (unless the previous scheduled one still runs, or the
+    /// silo is saturated: that occurrence is skipped and counted), then arm the next one (or nothing). True when a check
+    /// started.
     /// </summary>
     private bool Carry(ScheduleStep step)
     {
@@ -142,6 +144,11 @@ public sealed partial class ServiceMonitorGrain
                 // Its previous check still waits for the target (or for a slot on a saturated silo): one at a time.
                 services.CheckMetrics.Skipped(config!.Type, "overlap");
                 LogOverlapSkipped(logger, Id, run.Occurrence);
+            }
+            else if (!services.Admission.TryAdmit())
+            {
+                // The silo is saturated: it checks what it can finish on time (its log says so once a second).
+                services.CheckMetrics.Skipped(config!.Type, "saturated");
             }
             else
             {

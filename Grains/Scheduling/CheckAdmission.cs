@@ -1,0 +1,203 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Monitoring.Grains.Scheduling;
+
+/// <summary>
+/// The silo-wide admission of scheduled checks: keeps the checks a silo starts below what it can finish, so a fleet
+/// that offers more than the silo's cores can run is checked on time as far as it goes (the rest of its occurrences
+/// skipped and counted) instead of every check and the API falling behind together.
+/// </summary>
+/// <remarks>
+/// The signal is the lateness of the services' timers, which run on the same scheduler as everything else: when more
+/// than a tenth of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> two seconds
+/// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (the rate that saturated it
+/// is remembered); while timers are on time it grows by a tenth per second back to that rate, then by 2 % per second
+/// past it, and the limit is lifted after five on-time seconds in which the demand stayed below 0.8 of it. A second
+/// with fewer than <see cref="MinFires"/> fires decides nothing. The limit is a token bucket holding a quarter of a
+/// second's checks, as services sharing a cron arrive in bursts within their spread. Thread-safe; one per silo.
+/// </remarks>
+public sealed partial class CheckAdmission
+{
+    /// <summary>Fires a second must have for its lateness to count as evidence.</summary>
+    public const int MinFires = 20;
+
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider time;
+    private readonly ScheduleOptions options;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+
+    private long periodEndsAt;
+    private long periodStartedAt;
+    private int fires;
+    private int lateFires;
+    private int admitted;
+    private int skipped;
+    private int latePeriods;
+    private int slackPeriods;
+    private double ceiling;
+
+    private double? rate;
+    private volatile bool paced;
+    private double tokens;
+    private long refilledAt;
+
+    public CheckAdmission(TimeProvider time, IOptions<ScheduleOptions> options, ILogger<CheckAdmission>? logger = null)
+    {
+        this.time = time;
+        this.options = options.Value;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        periodStartedAt = time.GetTimestamp();
+        periodEndsAt = periodStartedAt + Ticks(Period);
+    }
+
+    /// <summary>The scheduled checks per second this silo admits now; null while it admits every one.</summary>
+    public double? Rate
+    {
+        get
+        {
+            lock (gate)
+            {
+                return rate;
+            }
+        }
+    }
+
+    /// <summary>Records a service timer that fired <paramref name="lateness"/> after the time it was set for.</summary>
+    public void ObserveFire(TimeSpan lateness)
+    {
+        RollIfDue();
+        Interlocked.Increment(ref fires);
+        if (lateness > options.PaceWhenLateBy)
+        {
+            Interlocked.Increment(ref lateFires);
+        }
+    }
+
+    /// <summary>
+    /// Whether a scheduled check may start now. False: the occurrence is skipped (the caller counts it as
+    /// <c>saturated</c>); the service's next occurrence asks again.
+    /// </summary>
+    public bool TryAdmit()
+    {
+        RollIfDue();
+        if (!options.PaceChecks || !paced)
+        {
+            Interlocked.Increment(ref admitted);
+            return true;
+        }
+
+        lock (gate)
+        {
+            if (rate is { } limit)
+            {
+                var now = time.GetTimestamp();
+                tokens = Math.Min(Math.Max(1, limit / 4), tokens + (limit * time.GetElapsedTime(refilledAt, now).TotalSeconds));
+                refilledAt = now;
+                if (tokens < 1)
+                {
+                    skipped++;
+                    return false;
+                }
+
+                tokens -= 1;
+            }
+
+            Interlocked.Increment(ref admitted);
+            return true;
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    private void RollIfDue()
+    {
+        if (time.GetTimestamp() < Volatile.Read(ref periodEndsAt))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            var now = time.GetTimestamp();
+            if (now < periodEndsAt)
+            {
+                return;
+            }
+
+            var seconds = Math.Max(time.GetElapsedTime(periodStartedAt, now).TotalSeconds, 1e-3);
+            if (skipped > 0)
+            {
+                LogSkipped(logger, skipped, rate ?? 0);
+            }
+
+            Decide(Interlocked.Exchange(ref fires, 0), Interlocked.Exchange(ref lateFires, 0), Interlocked.Exchange(ref admitted, 0) / seconds);
+            skipped = 0;
+            paced = rate is not null;
+            periodStartedAt = now;
+            Volatile.Write(ref periodEndsAt, now + Ticks(Period));
+        }
+    }
+
+    // Called under the gate.
+    private void Decide(int fired, int late, double admittedPerSecond)
+    {
+        if (fired < MinFires)
+        {
+            return;
+        }
+
+        if (late * 10 > fired)
+        {
+            slackPeriods = 0;
+            if (++latePeriods < 2)
+            {
+                return;
+            }
+
+            // Two late seconds since the last decision: the first may only be the backlog of the second before it.
+            latePeriods = 0;
+            ceiling = admittedPerSecond;
+            var next = Math.Max(options.MinChecksPerSecond, Math.Min(rate ?? double.MaxValue, admittedPerSecond) * 0.8);
+            if (rate is null)
+            {
+                tokens = 0;
+                refilledAt = time.GetTimestamp();
+                LogPacing(logger, next, late, fired);
+            }
+
+            rate = next;
+            return;
+        }
+
+        latePeriods = 0;
+        if (rate is not { } limit)
+        {
+            return;
+        }
+
+        slackPeriods = admittedPerSecond * 1.25 < limit ? slackPeriods + 1 : 0;
+        if (slackPeriods >= 5)
+        {
+            rate = null;
+            LogUnpaced(logger);
+        }
+        else
+        {
+            // Back to the rate that saturated it quickly, then probing past it gently.
+            rate = limit < ceiling ? Math.Min(limit * 1.1, ceiling) : limit * 1.02;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This silo is saturated ({Late} of {Fired} service timers in the last second fired late): scheduled checks are paced at {Rate:F0}/s, the rest of their occurrences skipped")]
+    private static partial void LogPacing(ILogger logger, double rate, int late, int fired);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Skipped} scheduled occurrences skipped in the last second: checks paced at {Rate:F0}/s")]
+    private static partial void LogSkipped(ILogger logger, int skipped, double rate);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled checks are no longer paced: the silo keeps up")]
+    private static partial void LogUnpaced(ILogger logger);
+}

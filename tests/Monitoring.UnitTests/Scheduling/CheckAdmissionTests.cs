@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Monitoring.Grains.Scheduling;
+
+namespace Monitoring.UnitTests.Scheduling;
+
+/// <summary>
+/// The silo-wide pacing of scheduled checks: each simulated second offers its checks evenly spread, each one a timer fire
+/// (late by 300 ms for the given share of them, the first ones of the second) followed by an admission.
+/// </summary>
+public sealed class CheckAdmissionTests
+{
+    private static readonly TimeSpan Late = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public void A_silo_whose_timers_are_on_time_admits_every_check()
+    {
+        var (admission, clock) = Create();
+
+        var admitted = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 0);
+
+        Assert.All(admitted, a => Assert.Equal(1000, a));
+        Assert.Null(admission.Rate);
+    }
+
+    [Theory]
+    // One late second is a stall, not saturation.
+    [InlineData(1, 0.5)]
+    // Late fires up to a tenth of the fires are jitter.
+    [InlineData(10, 0.1)]
+    public void Lateness_that_is_short_or_rare_paces_nothing(int lateSeconds, double lateShare)
+    {
+        var (admission, clock) = Create();
+
+        var admitted = Seconds(admission, clock, lateSeconds, perSecond: 1000, lateShare).Concat(Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0));
+
+        Assert.All(admitted, a => Assert.Equal(1000, a));
+        Assert.Null(admission.Rate);
+    }
+
+    [Fact]
+    public void Two_late_seconds_pace_checks_at_four_fifths_of_what_was_admitted()
+    {
+        var (admission, clock) = Create();
+
+        var late = Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0.5);
+        var paced = Seconds(admission, clock, 1, perSecond: 1000, lateShare: 0.5);
+
+        Assert.Equal([1000, 1000], late);
+        Assert.InRange(paced[0], 790, 800);
+        Assert.Equal(800, admission.Rate!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void While_still_late_the_rate_falls_every_two_seconds_to_the_floor()
+    {
+        var (admission, clock) = Create(minPerSecond: 50);
+
+        var admitted = Seconds(admission, clock, 12, perSecond: 100, lateShare: 1);
+
+        // 100, 100, then 80, 80, 64, 64, 51.2, 51.2 and the floor of 50.
+        Assert.Equal([100, 100], admitted[..2]);
+        Assert.All(admitted[2..4], a => Assert.InRange(a, 78, 80));
+        Assert.All(admitted[4..6], a => Assert.InRange(a, 62, 64));
+        Assert.All(admitted[8..], a => Assert.InRange(a, 49, 50));
+        Assert.Equal(50, admission.Rate!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void Once_on_time_again_the_rate_returns_quickly_to_where_it_saturated_then_probes_gently_and_the_limit_is_lifted()
+    {
+        var (admission, clock) = Create();
+        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0.5);
+
+        var admitted = Seconds(admission, clock, 4, perSecond: 1000, lateShare: 0);
+
+        Assert.InRange(admitted[0], 790, 800);
+        Assert.InRange(admitted[1], 870, 880);
+        Assert.InRange(admitted[2], 958, 968);
+        Assert.InRange(admitted[3], 990, 1000);
+        Assert.Equal(1000, admission.Rate!.Value, precision: 6);
+
+        // 2 % a second until the demand is below 0.8 of the limit (12 seconds), then five such seconds.
+        var later = Seconds(admission, clock, 16, perSecond: 1000, lateShare: 0);
+        Assert.NotNull(admission.Rate);
+        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
+        Assert.Null(admission.Rate);
+        Assert.All(later[2..], a => Assert.Equal(1000, a));
+    }
+
+    [Fact]
+    public void A_second_with_too_few_fires_decides_nothing()
+    {
+        var (admission, clock) = Create();
+
+        var admitted = Seconds(admission, clock, 5, perSecond: CheckAdmission.MinFires - 1, lateShare: 1);
+
+        Assert.All(admitted, a => Assert.Equal(CheckAdmission.MinFires - 1, a));
+        Assert.Null(admission.Rate);
+    }
+
+    [Fact]
+    public void Pacing_switched_off_admits_every_check_however_late()
+    {
+        var (admission, clock) = Create(pace: false);
+
+        var admitted = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 1);
+
+        Assert.All(admitted, a => Assert.Equal(1000, a));
+    }
+
+    private static (CheckAdmission Admission, FakeTimeProvider Clock) Create(bool pace = true, int minPerSecond = 50)
+    {
+        var clock = new FakeTimeProvider(Times.At("2026-11-30T09:00:00Z"));
+        var options = Options.Create(new ScheduleOptions { PaceChecks = pace, MinChecksPerSecond = minPerSecond });
+        return (new CheckAdmission(clock, options), clock);
+    }
+
+    /// <summary>Runs <paramref name="count"/> seconds and gives the checks admitted in each.</summary>
+    private static int[] Seconds(CheckAdmission admission, FakeTimeProvider clock, int count, int perSecond, double lateShare)
+    {
+        var admitted = new int[count];
+        var step = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
+        var lateCount = (int)Math.Round(perSecond * lateShare);
+        for (var second = 0; second < count; second++)
+        {
+            var end = clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+            for (var i = 0; i < perSecond; i++)
+            {
+                admission.ObserveFire(i < lateCount ? Late : TimeSpan.Zero);
+                if (admission.TryAdmit())
+                {
+                    admitted[second]++;
+                }
+
+                clock.Advance(step);
+            }
+
+            clock.Advance(end - clock.GetUtcNow());
+        }
+
+        return admitted;
+    }
+}
