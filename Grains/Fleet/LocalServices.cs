@@ -15,6 +15,9 @@ public sealed class LocalServices
     /// <summary>How many are active here now.</summary>
     public int Count => ids.Count;
 
+    /// <summary>Whether the grain of <paramref name="serviceId"/> is active here with its service loaded.</summary>
+    public bool Contains(long serviceId) => ids.ContainsKey(serviceId);
+
     /// <summary>Called once the grain has loaded its service.</summary>
     public void Add(long serviceId) => ids.TryAdd(serviceId, 0);
 

@@ -1,18 +1,21 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitoring.Grains.Scheduling;
 using Monitoring.Grains.Interfaces;
 using Npgsql;
 
 namespace Monitoring.Grains.Fleet;
 
 /// <summary>
-/// Brings every enabled service's grain back as soon as the fleet changes, instead of at its next wake-up
-/// reminder tick (minutes away, and skipped while PostgreSQL is away). Each silo sweeps its share
-/// (<see cref="WakeShare"/>) once when it starts and again whenever a silo is declared dead: the dead silo's
-/// services, and the survivors' own grains that went with the directory partition the dead silo held, are
-/// activated again and run one catch-up check. A sweep is one query for the enabled ids and a bounded number
-/// of concurrent wake calls, retried for the calls that failed; a grain already scheduled answers at once.
-/// Two follow-up sweeps (3 s and 13 s after) catch the grains Orleans deactivates a little after the death.
+/// Keeps every enabled service scheduled: each silo sweeps its share (<see cref="WakeShare"/>) of the enabled services
+/// whose grains are not active on it, once when it starts, again whenever a silo is declared dead (the dead silo's
+/// services, and the survivors' own grains that went with the directory partition the dead silo held), and every
+/// <see cref="ScheduleOptions.WakeUpPeriod"/> (a grain lost any other way). A woken grain activates and runs one
+/// catch-up check. A sweep is one query for the enabled ids and a bounded number of concurrent wake calls, retried for
+/// the calls that failed; a grain already scheduled elsewhere answers at once. Two follow-up sweeps (3 s and 13 s
+/// after a death) catch the grains Orleans deactivates a little after it. This replaces a reminder per service, which
+/// at a million services would tick thousands of times a second and hold a timer each.
 /// </summary>
 public sealed partial class ScheduleKeeper(
     IClusterMembershipService membership,
@@ -20,14 +23,19 @@ public sealed partial class ScheduleKeeper(
     IGrainFactory grains,
     NpgsqlDataSource dataSource,
     LocalServices localServices,
+    IOptions<ScheduleOptions> options,
+    TimeProvider time,
     ILogger<ScheduleKeeper> logger) : BackgroundService
 {
-    private const int ConcurrentWakes = 64;
+    private const int ConcurrentWakes = 256;
     private const int WakeRounds = 5;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan[] FollowUps = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
     private static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    // One sweep at a time: the periodic one and one for a death would otherwise wake the same grains together.
+    private readonly SemaphoreSlim sweeping = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,26 +44,46 @@ public sealed partial class ScheduleKeeper(
             await Task.Delay(StartDelay, stoppingToken);
             var dead = DeadSilos(membership.CurrentSnapshot);
             await SweepAsync("this silo started", stoppingToken);
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
-            {
-                var nowDead = DeadSilos(snapshot);
-                if (nowDead.Except(dead).FirstOrDefault() is { } gone)
-                {
-                    dead = nowDead;
-                    await SweepAsync($"silo {gone} left the fleet", stoppingToken);
-
-                    // Orleans deactivates a survivor's grains whose directory entries the dead silo held a little
-                    // after it is declared dead; grains woken before that go with them. Sweep again after it.
-                    foreach (var delay in FollowUps)
-                    {
-                        await Task.Delay(delay, stoppingToken);
-                        await SweepAsync($"silo {gone} left the fleet (follow-up)", stoppingToken);
-                    }
-                }
-            }
+            await Task.WhenAll(FollowMembershipAsync(dead, stoppingToken), SweepPeriodicallyAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    public override void Dispose()
+    {
+        sweeping.Dispose();
+        base.Dispose();
+    }
+
+    private async Task FollowMembershipAsync(HashSet<string> dead, CancellationToken stoppingToken)
+    {
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+        {
+            var nowDead = DeadSilos(snapshot);
+            if (nowDead.Except(dead).FirstOrDefault() is { } gone)
+            {
+                dead = nowDead;
+                await SweepAsync($"silo {gone} left the fleet", stoppingToken);
+
+                // Orleans deactivates a survivor's grains whose directory entries the dead silo held a little
+                // after it is declared dead; grains woken before that go with them. Sweep again after it.
+                foreach (var delay in FollowUps)
+                {
+                    await Task.Delay(delay, stoppingToken);
+                    await SweepAsync($"silo {gone} left the fleet (follow-up)", stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task SweepPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        using var period = new PeriodicTimer(options.Value.WakeUpPeriod, time);
+        while (await period.WaitForNextTickAsync(stoppingToken))
+        {
+            await SweepAsync("of the periodic sweep", stoppingToken);
         }
     }
 
@@ -71,10 +99,23 @@ public sealed partial class ScheduleKeeper(
             return;
         }
 
+        await sweeping.WaitAsync(stoppingToken);
+        try
+        {
+            await SweepSharedAsync(reason, stoppingToken);
+        }
+        finally
+        {
+            sweeping.Release();
+        }
+    }
+
+    private async Task SweepSharedAsync(string reason, CancellationToken stoppingToken)
+    {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var ids = await EnabledServicesAsync(stoppingToken);
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
-        var share = WakeShare.Of(ids, active, local.SiloAddress.ToParsableString());
+        var share = WakeShare.NotActiveHere(ids, active, local.SiloAddress.ToParsableString(), localServices.Contains);
         IReadOnlyCollection<long> pending = share;
         for (var round = 0; round < WakeRounds && pending.Count > 0; round++)
         {
@@ -99,8 +140,11 @@ public sealed partial class ScheduleKeeper(
             pending = failed;
         }
 
-        // What still failed comes back at its wake-up reminder, or with the next sweep.
-        LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
+        // What still failed comes back with the next sweep.
+        if (share.Count > 0 || !reason.StartsWith("of the periodic", StringComparison.Ordinal))
+        {
+            LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
+        }
     }
 
     /// <summary>
@@ -134,7 +178,7 @@ public sealed partial class ScheduleKeeper(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services ({Failed} failed) in {ElapsedMs} ms because {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services (the rest active here or another silo's share; {Failed} failed) in {ElapsedMs} ms because {Reason}")]
     private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list the enabled services to wake; retrying in {DelayMs} ms: {Reason}")]

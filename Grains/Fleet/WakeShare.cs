@@ -8,7 +8,14 @@ namespace Monitoring.Grains.Fleet;
 public static class WakeShare
 {
     /// <summary>The ids of <paramref name="ids"/> that <paramref name="self"/> wakes; none when it is not among <paramref name="activeSilos"/>.</summary>
-    public static IReadOnlyList<long> Of(IReadOnlyList<long> ids, IEnumerable<string> activeSilos, string self)
+    public static IReadOnlyList<long> Of(IReadOnlyList<long> ids, IEnumerable<string> activeSilos, string self) =>
+        NotActiveHere(ids, activeSilos, self, _ => false);
+
+    /// <summary>
+    /// The ids of <paramref name="ids"/> that <paramref name="self"/> wakes in a sweep: its share, less the services whose
+    /// grains are active on it (<paramref name="activeHere"/>) and so scheduled already.
+    /// </summary>
+    public static IReadOnlyList<long> NotActiveHere(IReadOnlyList<long> ids, IEnumerable<string> activeSilos, string self, Func<long, bool> activeHere)
     {
         var silos = activeSilos.Order(StringComparer.Ordinal).ToList();
         var index = silos.IndexOf(self);
@@ -17,7 +24,7 @@ public static class WakeShare
             return [];
         }
 
-        return ids.Where(id => Slot(id, silos.Count) == index).ToList();
+        return ids.Where(id => Slot(id, silos.Count) == index && !activeHere(id)).ToList();
     }
 
     /// <summary>Which of <paramref name="count"/> silos (0-based, in the agreed order) takes service <paramref name="id"/>.</summary>

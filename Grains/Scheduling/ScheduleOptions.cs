@@ -17,8 +17,8 @@ public sealed class ScheduleOptions
     public SpreadLimits Spread => new(MaxSpread, SpreadFraction);
 
     /// <summary>
-    /// Period of each service's durable wake-up reminder. It re-activates the grain after a silo failure
-    /// and re-arms its timer; the exact occurrences are run by a one-shot grain timer.
+    /// Period of each silo's sweep that wakes the enabled services of its share whose grains are not active on it (a grain
+    /// lost to anything but a silo's death, which is swept at once). One query for the enabled ids each period.
     /// </summary>
     public TimeSpan WakeUpPeriod { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -17,6 +17,7 @@ namespace Monitoring.Grains.Services;
 /// <item><c>monitoring_service_tls_expiry_timestamp_seconds</c>: the certificate's notAfter, in Unix seconds.</item>
 /// </list>
 /// A service without a result yet has only its TLS series (if any); a disabled service has none.
+/// Beside them, <c>monitoring_services_active</c> counts the enabled services this silo hosts (one series).
 /// </summary>
 public sealed class ServiceGauges : IDisposable
 {
@@ -43,6 +44,7 @@ public sealed class ServiceGauges : IDisposable
         meter.CreateObservableGauge(InstrumentPrefix + "status", ObserveStatus, null, "1 for the service's latest status (label status)");
         meter.CreateObservableGauge(InstrumentPrefix + "response_time", ObserveResponseTime, "s", "Response time of the service's latest result");
         meter.CreateObservableGauge(InstrumentPrefix + "tls_expiry_timestamp", ObserveTlsExpiry, "s", "When the service's certificate expires (notAfter), as Unix time");
+        meter.CreateObservableGauge("monitoring.services.active", () => services.Count, "{service}", "Enabled services whose grains this silo hosts, each scheduled here");
     }
 
     /// <summary>How many services are registered here now.</summary>

@@ -212,6 +212,7 @@ public sealed partial class ServiceMonitorGrain
         }
 
         await DecideDeadlinesAsync();
+        await uptime.SnapshotIfDueAsync(checks.OldestStartedAt);
     }
 
     /// <summary>Stores a miss for every deadline up to now with no report in its window, and an unfinished run; then arms the next.</summary>

@@ -5,16 +5,15 @@ using Monitoring.Grains.Scheduling;
 namespace Monitoring.Grains.Services;
 
 /// <summary>
-/// Scheduling plumbing: one reminder per service is the durable wake-up (minutes apart, registered once, never
-/// per tick) that brings the grain back after a silo failure; the <see cref="CheckTimer"/> fires each planned
-/// check; the <see cref="ScheduleCursor"/> decides what runs and what is armed next.
+/// Scheduling plumbing: the <see cref="CheckTimer"/> fires each planned check; the <see cref="ScheduleCursor"/> decides
+/// what runs and what is armed next. What brings a grain back after a silo failure is the fleet's sweep
+/// (<see cref="Fleet.ScheduleKeeper"/>: when a silo starts, when one dies, and every <c>Scheduling:WakeUpPeriod</c>), not
+/// a reminder per service: a million reminders would tick thousands of times a second and hold a timer each.
 /// </summary>
 public sealed partial class ServiceMonitorGrain
 {
+    /// <summary>The name of the per-service reminder that earlier versions registered; a tick of one removes it.</summary>
     private const string WakeUpReminder = "wake-up";
-
-    /// <summary>The background repair of the wake-up reminder started by the last resume, if any.</summary>
-    private Task? ensuringWakeUp;
 
     public async Task WakeAsync()
     {
@@ -32,22 +31,21 @@ public sealed partial class ServiceMonitorGrain
     /// <summary>Whether a timer is armed for the next check or deadline.</summary>
     private bool Scheduled => timer.Armed is not null || deadlineTimer?.Armed is not null;
 
+    /// <summary>
+    /// A tick of the wake-up reminder an earlier version registered: it goes (the sweep does its work now), after doing
+    /// what it did then (wake the schedule, write the uptime snapshot when due).
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        await UnregisterWakeUpAsync();
         if (config is null)
         {
-            // The row is gone (a crash between deleting it and removing this reminder): finish the removal.
             await RemoveLeftoversAsync();
             DeactivateOnIdle();
             return;
         }
 
-        if (!config.Enabled)
-        {
-            // A wake-up left from before the service was disabled (its removal failed): it is not needed.
-            await UnregisterWakeUpAsync();
-        }
-        else if (!Scheduled)
+        if (config.Enabled && !Scheduled)
         {
             await ApplyScheduleAsync(previous: null, resuming: true);
         }
@@ -56,8 +54,8 @@ public sealed partial class ServiceMonitorGrain
     }
 
     /// <summary>
-    /// Brings reminder and timer in line with the config. When <paramref name="resuming"/> (activation, or a
-    /// wake-up that found no timer), occurrences missed while no silo ran the grain lead to one catch-up check.
+    /// Brings the timer in line with the config. When <paramref name="resuming"/> (activation, or a wake-up that found
+    /// no timer), occurrences missed while no silo ran the grain lead to one catch-up check.
     /// </summary>
     private async Task ApplyScheduleAsync(ServiceConfig? previous, bool resuming)
     {
@@ -68,25 +66,12 @@ public sealed partial class ServiceMonitorGrain
             beat = null;
             cursor = null;
             runtime = runtime with { NextCheckAt = null };
-            if (previous is null or { Enabled: true })
-            {
-                await UnregisterWakeUpAsync();
-            }
-
             return;
         }
 
         if (previous is not null && previous.SchedulesLike(config) && Scheduled)
         {
             return;
-        }
-
-        if (resuming)
-        {
-            // The reminder was registered when the service was created or enabled; this only repairs a lost one.
-            // In the background: the schedule must not wait on the reminder service, which may live on a silo
-            // that is leaving or be unable to reach PostgreSQL.
-            ensuringWakeUp = EnsureWakeUpAsync();
         }
 
         if (config.IsHeartbeat)
@@ -126,6 +111,8 @@ public sealed partial class ServiceMonitorGrain
         {
             MoveIfPending();
         }
+
+        await uptime.SnapshotIfDueAsync(checks.OldestStartedAt);
     }
 
     /// <summary>
@@ -176,35 +163,9 @@ public sealed partial class ServiceMonitorGrain
         return started;
     }
 
-    private async Task RegisterWakeUpAsync()
-    {
-        if (await this.GetReminder(WakeUpReminder) is null)
-        {
-            var period = services.ScheduleOptions.Value.WakeUpPeriod;
-            await this.RegisterOrUpdateReminder(WakeUpReminder, period, period);
-        }
-    }
-
-    private async Task EnsureWakeUpAsync()
-    {
-        try
-        {
-            await RegisterWakeUpAsync();
-        }
-        catch (Exception ex)
-        {
-            LogWakeUpNotEnsured(logger, Id, ex.Message);
-        }
-    }
-
+    /// <summary>Removes the wake-up reminder of an earlier version, if the service has one.</summary>
     private async Task UnregisterWakeUpAsync()
     {
-        if (ensuringWakeUp is { } ensuring)
-        {
-            // A repair still in flight would register the reminder again after this removal.
-            await ensuring;
-        }
-
         if (await this.GetReminder(WakeUpReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -213,9 +174,6 @@ public sealed partial class ServiceMonitorGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceId} skipped its occurrence at {Occurrence}: its previous check is still running")]
     private static partial void LogOverlapSkipped(ILogger logger, long serviceId, DateTimeOffset occurrence);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Could not make sure service {ServiceId} has its wake-up reminder (its checks go on; the next activation tries again): {Reason}")]
-    private static partial void LogWakeUpNotEnsured(ILogger logger, long serviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} fell behind its schedule: {Skipped} occurrences were skipped; running the latest")]
     private static partial void LogFellBehind(ILogger logger, long serviceId, int skipped);

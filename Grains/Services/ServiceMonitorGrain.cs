@@ -13,13 +13,13 @@ namespace Monitoring.Grains.Services;
 /// <summary>
 /// One monitored endpoint. Its client_services row is the record of its config (finds and operators read
 /// it, and one store cannot disagree with itself); this grain is that row's only writer and keeps it and its
-/// own state in step: a reminder is registered before a row that needs it is written and removed only after
-/// the row is gone, so a crash in between leaves a reminder whose next tick finds no row and cleans up.
+/// own state in step. An enabled row is all a service needs to be scheduled: the fleet's sweeps wake every enabled
+/// service whose grain is not active (<see cref="Fleet.ScheduleKeeper"/>).
 /// The grain orders the steps; <see cref="ServiceValidator"/>, <see cref="ScheduleCursor"/>,
 /// <see cref="CheckRunner"/> and <see cref="UptimeTracker"/> decide and do them.
 /// </summary>
 /// <remarks>
-/// The grain type is named explicitly: reminders and stored state are keyed by it. Placement by activation
+/// The grain type is named explicitly: stored state (and earlier versions' reminders) are keyed by it. Placement by activation
 /// count spreads a client's services over the fleet (they are all created from that client's grain, which
 /// a placement that prefers the caller's silo would pile onto one silo).
 /// </remarks>
@@ -169,11 +169,6 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // All or nothing: whatever fails after the first write undoes every write before the error travels on.
         try
         {
-            if (draft.Enabled)
-            {
-                await RegisterWakeUpAsync();
-            }
-
             var inserted = await services.Store.InsertAsync(draft);
             if (inserted.Failure is { } failure)
             {
@@ -355,24 +350,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             return badLink;
         }
 
-        var enabling = next.Enabled && !previous.Enabled;
-        if (enabling)
-        {
-            await RegisterWakeUpAsync();
-        }
-
-        ServiceConfig? updated;
-        try
-        {
-            updated = await services.Store.UpdateAsync(next);
-        }
-        catch (Exception) when (enabling)
-        {
-            // All or nothing: the row did not change, so neither does the wake-up.
-            await UnregisterWakeUpAsync();
-            throw;
-        }
-
+        var updated = await services.Store.UpdateAsync(next);
         if (updated is null)
         {
             await TearDownAsync();
@@ -438,7 +416,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     /// <summary>
     /// Stops everything and deletes the row and its history: no timer fires, in-flight checks are cancelled
-    /// and waited for (their results are committed first, then deleted), and the reminder goes last.
+    /// and waited for (their results are committed first, then deleted), and the stored state goes last.
     /// </summary>
     private async Task TearDownAsync()
     {
@@ -476,7 +454,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
         catch (Exception ex)
         {
-            // The wake-up reminder finds no row on its next tick and removes itself.
+            // A row the insert left behind is an enabled service like any other: the next sweep schedules it.
             LogUndoFailed(logger, Id, ex.Message);
         }
 

@@ -8,7 +8,7 @@ namespace Monitoring.Grains.Services;
 
 /// <summary>
 /// A service's uptime window: kept in memory, persisted through Orleans grain storage now and then (at most
-/// every 30 minutes, on a wake-up tick, and on deactivation; never per check), and on activation completed
+/// every 30 minutes, when a timer of the service fires, and on deactivation; never per check), and on activation completed
 /// from service_status with what was checked since the snapshot, or rebuilt from it when there is none.
 /// </summary>
 internal sealed partial class UptimeTracker(long serviceId, IPersistentState<ServiceMonitorState> state, ServiceMonitorDependencies services, ILogger logger)

@@ -97,6 +97,52 @@ public sealed class BenchFleet : IAsyncDisposable
             ["METRICS_PORT"] = $"{siloPort + 1000}",
         });
 
+    /// <summary>
+    /// Stops the first silo (<paramref name="kill"/>: SIGKILL, as a crash; otherwise SIGTERM and a wait for it to exit) and
+    /// starts it again with the same settings and ports; <see cref="Silo"/> is the new process.
+    /// </summary>
+    public async Task RestartSiloAsync(bool kill)
+    {
+        if (kill)
+        {
+            Silo.Kill();
+        }
+        else
+        {
+            Process.Start("kill", ["-TERM", Silo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+
+        await Silo.WaitForExitAsync();
+        Silo = Start(Built("Silo", "Monitoring.Silo.dll"), new(siloEnvironment));
+    }
+
+    /// <summary>The sum of every series of metric <paramref name="name"/> on the first silo's /metrics (port 9464); null when it does not answer or has none.</summary>
+    public async Task<double?> SiloMetricAsync(string name)
+    {
+        try
+        {
+            using var scrape = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var text = await scrape.GetStringAsync("http://127.0.0.1:9464/metrics");
+            double? sum = null;
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+                {
+                    // name{labels} value [timestamp]
+                    var rest = line[name.Length..];
+                    rest = rest.StartsWith('{') ? rest[(rest.LastIndexOf('}') + 1)..] : rest;
+                    sum = (sum ?? 0) + double.Parse(rest.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            return sum;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes) and stub.</summary>
     public CpuSampler SampleCpu() => new(() => new Dictionary<string, IReadOnlyList<int>>
     {

@@ -11,8 +11,17 @@ namespace Monitoring.Bench;
 /// </summary>
 public static class EngineWindow
 {
+    public static Task<Dictionary<string, object>> MeasureAsync(
+        BenchFleet fleet, NpgsqlDataSource database, FeedRecorder feed, IReadOnlyList<long> services, string cron, TimeSpan duration) =>
+        MeasureAsync(fleet, database, feed, services, _ => cron, new ScheduleOptions().Spread, duration, cron);
+
+    /// <summary>
+    /// The same for services on different crons (<paramref name="cronOf"/> gives each one's), spread as the silo was
+    /// told (<paramref name="spread"/>); without a <paramref name="feed"/>, no event latency.
+    /// </summary>
     public static async Task<Dictionary<string, object>> MeasureAsync(
-        BenchFleet fleet, NpgsqlDataSource database, FeedRecorder feed, IReadOnlyList<long> services, string cron, TimeSpan duration)
+        BenchFleet fleet, NpgsqlDataSource database, FeedRecorder? feed, IReadOnlyList<long> services, Func<long, string> cronOf, SpreadLimits spread,
+        TimeSpan duration, string cronLabel)
     {
         var cpuSampler = fleet.SampleCpu();
         var t0 = DateTimeOffset.UtcNow;
@@ -28,7 +37,12 @@ public static class EngineWindow
         var commits = new List<double>();
         var events = new List<double>();
         long offered = 0, missed = 0, duplicated = 0, achieved = 0;
-        var schedules = services.ToDictionary(id => id, id => new ServiceSchedule(CronSchedule.Parse(cron, "UTC"), id, new Monitoring.Grains.Scheduling.ScheduleOptions().Spread));
+        var crons = new Dictionary<string, CronSchedule>();
+        var schedules = services.ToDictionary(id => id, id =>
+        {
+            var cron = cronOf(id);
+            return new ServiceSchedule(crons.TryGetValue(cron, out var parsed) ? parsed : crons[cron] = CronSchedule.Parse(cron, "UTC"), id, spread);
+        });
         var byService = rows.ToLookup(r => r.ServiceId);
         foreach (var (serviceId, schedule) in schedules)
         {
@@ -56,7 +70,7 @@ public static class EngineWindow
                     lags.Add((row.CheckedAt - fires[index]).TotalMilliseconds);
                     fromOccurrence.Add((row.CheckedAt - occurrences[index]).TotalMilliseconds);
                     commits.Add((row.StoredAt - fires[index]).TotalMilliseconds);
-                    if (feed.Received.TryGetValue(row.Id, out var received))
+                    if (feed is not null && feed.Received.TryGetValue(row.Id, out var received))
                     {
                         events.Add((received - fires[index]).TotalMilliseconds);
                     }
@@ -84,7 +98,7 @@ public static class EngineWindow
         return new Dictionary<string, object>
         {
             ["services"] = services.Count,
-            ["cron"] = cron,
+            ["cron"] = cronLabel,
             ["window_seconds"] = Stats.Round(seconds),
             ["offered_checks_per_second"] = Stats.Round(offered / seconds),
             ["achieved_checks_per_second"] = Stats.Round(achieved / seconds),

@@ -1,4 +1,4 @@
-// Benchmarks of scripts/bench.sh (not tests): engine [--type http|tcp|heartbeat], engine --saturate, memory, api, uptime, faults, alerts, statuspage.
+// Benchmarks of scripts/bench.sh (not tests): engine [--type http|tcp|heartbeat], engine --saturate, fleet, memory, api, uptime, faults, alerts, statuspage.
 // Each prints one JSON object and, with --json FILE, writes it there. Needs DATABASE_URL and PGDATA
 // (the PostgreSQL that bench.sh started) and the Release build.
 using System.Globalization;
@@ -8,14 +8,15 @@ using Monitoring.Bench;
 using Monitoring.Sql;
 using Npgsql;
 
-var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|memory|api|uptime|faults|alerts|statuspage> [options] [--json FILE]");
+var scenario = args.FirstOrDefault() ?? throw new ArgumentException("usage: Monitoring.Bench <engine|fleet|memory|api|uptime|faults|alerts|statuspage> [options] [--json FILE]");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
 var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL") ?? throw new InvalidOperationException("DATABASE_URL is not set (run through scripts/bench.sh)");
 var pgData = Environment.GetEnvironmentVariable("PGDATA") ?? throw new InvalidOperationException("PGDATA is not set (run through scripts/bench.sh)");
 await using var database = NpgsqlDataSource.Create(DatabaseUrl.ToConnectionString(databaseUrl));
-await using var fleet = await BenchFleet.StartAsync(databaseUrl, pgData);
+var maxSpread = TimeSpan.FromSeconds(Number("--max-spread", 150));
+await using var fleet = await BenchFleet.StartAsync(databaseUrl, pgData, scenario == "fleet" ? FleetBench.SiloSettings(maxSpread) : null);
 var context = new Context(fleet, database);
 
 var result = scenario switch
@@ -25,6 +26,7 @@ var result = scenario switch
         Number("--grace", 5), Option("--stop-fraction") is { } fraction ? double.Parse(fraction, CultureInfo.InvariantCulture) : 0.1,
         Option("--stop-occurrences") is { } skips ? int.Parse(skips, CultureInfo.InvariantCulture) : null),
     "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60), Option("--type") ?? "http"),
+    "fleet" => await FleetBench.RunAsync(context, Number("--services", 100_000), Option("--mix") ?? "default", Number("--duration", 900), maxSpread),
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20), Number("--rows", 0)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),

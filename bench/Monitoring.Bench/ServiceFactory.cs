@@ -14,6 +14,19 @@ public static class ServiceFactory
         return created.Select(c => (c.GetProperty("id").GetInt64(), c.GetProperty("created_at").GetDateTimeOffset())).ToList();
     }
 
+    /// <summary>Creates <paramref name="count"/> clients through the API, in order.</summary>
+    public static async Task<List<long>> CreateClientsAsync(HttpClient http, int count)
+    {
+        var clients = new List<long>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var response = await http.PostAsJsonAsync("/clients", new { name = $"bench-{Guid.NewGuid():N}" });
+            clients.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        }
+
+        return clients;
+    }
+
     /// <summary>
     /// Creates <paramref name="count"/> services with the fields <paramref name="fields"/> gives for each index (the
     /// client is added here, <paramref name="perClient"/> services a client) and answers the records as the API returned
@@ -22,12 +35,7 @@ public static class ServiceFactory
     public static async Task<List<JsonElement>> CreateAsync(
         HttpClient http, int count, Func<int, Dictionary<string, object?>> fields, Func<JsonElement, Task>? onCreated = null, int perClient = 1000)
     {
-        var clients = new List<long>();
-        for (var i = 0; i < (count + perClient - 1) / perClient; i++)
-        {
-            var response = await http.PostAsJsonAsync("/clients", new { name = $"bench-{Guid.NewGuid():N}" });
-            clients.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
-        }
+        var clients = await CreateClientsAsync(http, (count + perClient - 1) / perClient);
 
         var created = new ConcurrentBag<JsonElement>();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>

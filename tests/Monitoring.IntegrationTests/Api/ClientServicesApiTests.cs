@@ -255,9 +255,6 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         var client = await http.CreateClientAsync();
         var id = (await http.CreateServiceAsync(client, fixture.Target.Reply(200))).GetProperty("id").GetInt64();
         await http.PostJsonAsync($"/client-services/{id}/check", null);
-        // Orleans writes integer grain keys in hexadecimal.
-        const string reminderOfService = "SELECT count(*) FROM orleansreminderstable WHERE grainid = 'servicemonitor/' || $1";
-        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(reminderOfService, id.ToString("X")));
 
         var removed = await http.DeleteJsonAsync($"/client-services/{id}");
 
@@ -266,11 +263,10 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         (await http.GetJsonAsync($"/client-services/{id}")).AssertFeathersError(404, "NotFound");
         (await http.PostJsonAsync($"/client-services/{id}/check", null)).AssertFeathersError(404, "NotFound");
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = $1", id));
-        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(reminderOfService, id.ToString("X")));
     }
 
     [Fact]
-    public async Task Removing_a_client_removes_its_services_their_history_and_reminders()
+    public async Task Removing_a_client_removes_its_services_and_their_history()
     {
         var client = await http.CreateClientAsync();
         var ids = new List<long>();
@@ -281,7 +277,6 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
             ids.Add(id);
         }
 
-        var reminders = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable");
         const string Sums = "SELECT count(*) FROM service_status_hourly WHERE service_id = ANY($1)";
         Assert.True(await fixture.Database.ScalarAsync<long>(Sums, ids.ToArray()) >= 3, "the checks were not summed");
 
@@ -291,7 +286,6 @@ public sealed class ClientServicesApiTests(ApiFixture fixture)
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM client_services WHERE client_id = $1", client));
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE client_id = $1", client));
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(Sums, ids.ToArray()));
-        Assert.Equal(reminders - 3, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleansreminderstable"));
         foreach (var id in ids)
         {
             (await http.GetJsonAsync($"/client-services/{id}")).AssertFeathersError(404, "NotFound");

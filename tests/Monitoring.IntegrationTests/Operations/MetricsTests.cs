@@ -72,6 +72,9 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.InRange(scrape.Value("monitoring_check_duration_seconds_sum", "type", "http"), 0, 30);
         Assert.Empty(scrape.Find("monitoring_check_duration_seconds_count", "type", "heartbeat"));
 
+        // The four enabled services are hosted (and scheduled) here.
+        Assert.Equal(4, scrape.Value("monitoring_services_active"));
+
         // The writer: four results written, none waiting.
         Assert.Equal(4, scrape.Value("monitoring_results_written_total"));
         Assert.Equal(0, scrape.Value("monitoring_results_pending"));
@@ -99,6 +102,7 @@ public sealed class MetricsTests : IAsyncLifetime
             s => s.Find("monitoring_service_up", "service_id", $"{down}").Count == 0 && s.Find("monitoring_service_up", "service_id", $"{up}").Count == 0,
             "the removed and the disabled service to leave the gauges");
         Assert.Equal(2, scrape.Value("monitoring_checks_total", "status", "up", "trigger", "manual", "type", "http"));
+        Assert.Equal(2, scrape.Value("monitoring_services_active"));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed partial class OperationsFilesTests
     [
         "monitoring_checks_total", "monitoring_check_duration_seconds", "monitoring_results_pending", "monitoring_results_written_total",
         "monitoring_alert_deliveries_total", "monitoring_service_up", "monitoring_service_status", "monitoring_service_response_time_seconds",
-        "monitoring_service_tls_expiry_timestamp_seconds",
+        "monitoring_service_tls_expiry_timestamp_seconds", "monitoring_services_active",
     ];
 
     [Fact]

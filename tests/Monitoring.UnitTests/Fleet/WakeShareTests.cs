@@ -28,4 +28,22 @@ public sealed class WakeShareTests
     [Fact]
     public void Every_silo_computes_the_same_split_whatever_order_it_lists_the_silos_in() =>
         Assert.Equal(WakeShare.Of(Ids, ["b", "a", "c"], "a"), WakeShare.Of(Ids, ["c", "b", "a"], "a"));
+
+    [Theory]
+    // Nothing active here: the whole share.
+    [InlineData(new long[0], new long[] { 2, 4, 6, 8 })]
+    // The share less what is active here; an id active here but of the other silo's share changes nothing.
+    [InlineData(new long[] { 4, 8, 3 }, new long[] { 2, 6 })]
+    // All of the share active: nothing to wake.
+    [InlineData(new long[] { 2, 4, 6, 8 }, new long[0])]
+    public void A_sweep_wakes_the_share_less_the_services_active_here(long[] activeHere, long[] expected)
+    {
+        long[] ids = [1, 2, 3, 4, 5, 6, 7, 8];
+        var silos = new[] { "a", "b" };
+
+        var woken = WakeShare.NotActiveHere(ids, silos, "a", activeHere.Contains);
+
+        // With two silos, "a" (first in order) takes the even ids.
+        Assert.Equal(expected, woken);
+    }
 }

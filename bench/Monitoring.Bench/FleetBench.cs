@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using Monitoring.Grains.Scheduling;
+using Npgsql;
+
+namespace Monitoring.Bench;
+
+/// <summary>
+/// A large fleet on one silo: <c>fleet --services N --mix default --duration S</c>. The services are HTTP checks of the
+/// stub on a mix of crons (default: 70 % <c>*/5 * * * *</c>, 20 % <c>* * * * *</c>, 10 % <c>*/30 * * * * *</c>). The first
+/// <see cref="ThroughApi"/> are created through the API; the rest are written to <c>client_services</c> in bulk as the
+/// API writes them (its defaults), since creating a million through the API one by one takes about 21 minutes here
+/// (790 creates/s, <c>memory --services 100000</c>). The silo is then stopped and started, so its start-up sweep
+/// schedules every service, as after any restart: how long until all are active again. Then the steady window: every
+/// occurrence checked once within its spread (missed, duplicated), scheduling lag from the planned time and from the
+/// bare occurrence, commit latency, CPU per check, resident memory per service, checks skipped by the silo's pacing.
+/// Last, the silo is killed (SIGKILL) and started again: how long until every service is active once more.
+/// </summary>
+public static class FleetBench
+{
+    /// <summary>Services created through the API (the rest in bulk).</summary>
+    public const int ThroughApi = 1000;
+
+    private const int PerClient = 1000;
+    private const int BulkChunk = 50_000;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ScheduleDeadline = TimeSpan.FromMinutes(20);
+
+    /// <summary>The mixes: each cron with its share in tenths.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Cron, int Tenths)[]> Mixes = new Dictionary<string, (string, int)[]>
+    {
+        ["default"] = [("*/5 * * * *", 7), ("* * * * *", 2), ("*/30 * * * * *", 1)],
+    };
+
+    /// <summary>The settings the silo runs the fleet with: the spread of a shared cron grows to half its interval, at most <paramref name="maxSpread"/>.</summary>
+    public static Dictionary<string, string> SiloSettings(TimeSpan maxSpread) => new()
+    {
+        ["Scheduling__MaxSpread"] = maxSpread.ToString("c", CultureInfo.InvariantCulture),
+    };
+
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan maxSpread)
+    {
+        var mix = Mixes.TryGetValue(mixName, out var found) ? found : throw new ArgumentException($"fleet --mix is one of {string.Join(", ", Mixes.Keys)}, not '{mixName}'");
+        var cronOfIndex = Enumerable.Range(0, 10).Select(tenth => mix.SelectMany(m => Enumerable.Repeat(m.Cron, m.Tenths)).ElementAt(tenth)).ToArray();
+        var fleet = context.Fleet;
+        var url = $"{fleet.StubUrl}/health";
+        var emptyRssKb = ProcessStats.RssKb(fleet.Silo.Id);
+
+        var watch = Stopwatch.StartNew();
+        var apiCount = Math.Min(services, ThroughApi);
+        await ServiceFactory.CreateAsync(fleet.Http, apiCount, i => new() { ["name"] = $"fleet-{i}", ["endpoint_url"] = url, ["cron_schedule"] = cronOfIndex[i % 10] }, perClient: PerClient);
+        var apiSeconds = watch.Elapsed.TotalSeconds;
+        Log($"{apiCount} services created through the API in {apiSeconds:F1} s");
+
+        watch.Restart();
+        await BulkCreateAsync(context, fleet, services, apiCount, url, cronOfIndex);
+        var bulkSeconds = watch.Elapsed.TotalSeconds;
+        Log($"{services - apiCount} services written in bulk in {bulkSeconds:F1} s");
+
+        // Every service scheduled by the silo's start-up sweep, as after a restart.
+        await fleet.RestartSiloAsync(kill: false);
+        var firstStart = await UntilAllActiveAsync(fleet, services);
+        Log($"silo started: {services} services active after {firstStart:F1} s");
+
+        await Task.Delay(WarmUp);
+        var crons = new Dictionary<long, string>(services);
+        await using (var command = context.Database.CreateCommand("SELECT id, cron_schedule FROM client_services"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                crons[reader.GetInt64(0)] = reader.GetString(1);
+            }
+        }
+
+        var skippedBefore = await SkippedAsync(fleet);
+        var spread = new ScheduleOptions { MaxSpread = maxSpread }.Spread;
+        var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], spread, TimeSpan.FromSeconds(seconds), $"mix {mixName}");
+        var skipped = await SkippedAsync(fleet) - skippedBefore;
+        var rssKb = (long)window["silo_resident_kb"];
+
+        await fleet.RestartSiloAsync(kill: true);
+        var afterKill = await UntilAllActiveAsync(fleet, services);
+        Log($"silo killed and started: {services} services active after {afterKill:F1} s");
+
+        return new Dictionary<string, object>
+        {
+            ["services"] = services,
+            ["mix"] = mix.ToDictionary(m => m.Cron, m => m.Tenths * 10),
+            ["max_spread"] = maxSpread.ToString("c", CultureInfo.InvariantCulture),
+            ["created_through_api"] = apiCount,
+            ["api_create_seconds"] = Stats.Round(apiSeconds),
+            ["bulk_create_seconds"] = Stats.Round(bulkSeconds),
+            ["wake_up_reminders"] = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable"),
+            ["seconds_until_all_active_after_start"] = Stats.Round(firstStart),
+            ["seconds_until_all_active_after_kill"] = Stats.Round(afterKill),
+            ["skipped_in_window"] = skipped,
+            ["silo_resident_kb_empty"] = emptyRssKb,
+            ["silo_resident_kb_per_service_above_empty"] = Stats.Round((double)(rssKb - emptyRssKb) / services),
+            ["window"] = window,
+        };
+    }
+
+    private static async Task BulkCreateAsync(Context context, BenchFleet fleet, int services, int from, string url, string[] cronOfIndex)
+    {
+        if (services <= from)
+        {
+            return;
+        }
+
+        // One client per thousand services, through the API as a user makes them.
+        var clients = await ServiceFactory.CreateClientsAsync(fleet.Http, (services - from + PerClient - 1) / PerClient);
+        for (var start = from; start < services; start += BulkChunk)
+        {
+            var end = Math.Min(services, start + BulkChunk);
+            await using var command = context.Database.CreateCommand("""
+                INSERT INTO client_services (client_id, name, endpoint_url, cron_schedule)
+                SELECT ($1::bigint[])[((i - $2) / $5) + 1], 'fleet-' || i, $3, ($4::text[])[(i % 10) + 1]
+                FROM generate_series($6::int, $7::int - 1) AS i
+                """);
+            command.CommandTimeout = 0;
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. clients] });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = from });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = url });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = cronOfIndex });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = PerClient });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = start });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = end });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Seconds from now until the silo reports <paramref name="services"/> services active (monitoring_services_active).</summary>
+    private static async Task<double> UntilAllActiveAsync(BenchFleet fleet, int services)
+    {
+        var watch = Stopwatch.StartNew();
+        double? last = null;
+        while (watch.Elapsed < ScheduleDeadline)
+        {
+            last = await fleet.SiloMetricAsync("monitoring_services_active");
+            if (last >= services)
+            {
+                return watch.Elapsed.TotalSeconds;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        throw new InvalidOperationException($"after {ScheduleDeadline.TotalMinutes} minutes the silo had {last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active");
+    }
+
+    private static async Task<double> SkippedAsync(BenchFleet fleet) =>
+        await fleet.SiloMetricAsync("monitoring_checks_skipped_total") ?? 0;
+
+    private static void Log(string line) => Console.Error.WriteLine($"[fleet] {DateTimeOffset.UtcNow:HH:mm:ss} {line}");
+}
