@@ -38,7 +38,7 @@ public static class FleetBench
         ["Scheduling__MaxSpread"] = maxSpread.ToString("c", CultureInfo.InvariantCulture),
     };
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan maxSpread)
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan maxSpread, bool killAfter = true)
     {
         var mix = Mixes.TryGetValue(mixName, out var found) ? found : throw new ArgumentException($"fleet --mix is one of {string.Join(", ", Mixes.Keys)}, not '{mixName}'");
         var cronOfIndex = Enumerable.Range(0, 10).Select(tenth => mix.SelectMany(m => Enumerable.Repeat(m.Cron, m.Tenths)).ElementAt(tenth)).ToArray();
@@ -79,9 +79,13 @@ public static class FleetBench
         var skipped = await SkippedAsync(fleet) - skippedBefore;
         var rssKb = (long)window["silo_resident_kb"];
 
-        await fleet.RestartSiloAsync(kill: true);
-        var afterKill = await UntilAllActiveAsync(fleet, services);
-        Log($"silo killed and started: {services} services active after {afterKill:F1} s");
+        double? afterKill = null;
+        if (killAfter)
+        {
+            await fleet.RestartSiloAsync(kill: true);
+            afterKill = await UntilAllActiveAsync(fleet, services);
+            Log($"silo killed and started: {services} services active after {afterKill:F1} s");
+        }
 
         return new Dictionary<string, object>
         {
@@ -93,7 +97,7 @@ public static class FleetBench
             ["bulk_create_seconds"] = Stats.Round(bulkSeconds),
             ["wake_up_reminders"] = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable"),
             ["seconds_until_all_active_after_start"] = Stats.Round(firstStart),
-            ["seconds_until_all_active_after_kill"] = Stats.Round(afterKill),
+            ["seconds_until_all_active_after_kill"] = afterKill is { } killed ? Stats.Round(killed) : "not run (--kill 0)",
             ["skipped_in_window"] = skipped,
             ["silo_resident_kb_empty"] = emptyRssKb,
             ["silo_resident_kb_per_service_above_empty"] = Stats.Round((double)(rssKb - emptyRssKb) / services),

@@ -26,7 +26,7 @@ var result = scenario switch
         Number("--grace", 5), Option("--stop-fraction") is { } fraction ? double.Parse(fraction, CultureInfo.InvariantCulture) : 0.1,
         Option("--stop-occurrences") is { } skips ? int.Parse(skips, CultureInfo.InvariantCulture) : null),
     "engine" => await Scenarios.EngineAsync(context, Number("--services", 2000), Option("--cron") ?? "* * * * * *", Number("--duration", 60), Option("--type") ?? "http"),
-    "fleet" => await FleetBench.RunAsync(context, Number("--services", 100_000), Option("--mix") ?? "default", Number("--duration", 900), maxSpread),
+    "fleet" => await FleetBench.RunAsync(context, Number("--services", 100_000), Option("--mix") ?? "default", Number("--duration", 900), maxSpread, Number("--kill", 1) != 0),
     "memory" => await Scenarios.MemoryAsync(context, Number("--services", 10000), Option("--cron") ?? "*/5 * * * *"),
     "api" => await Scenarios.ApiAsync(context, Number("--duration", 20), Number("--rows", 0)),
     "uptime" => await Scenarios.UptimeAsync(context, Number("--rows", 10_000_000)),
