@@ -9,13 +9,13 @@ namespace Monitoring.Grains.Fleet;
 
 /// <summary>
 /// Keeps every enabled service scheduled: each silo sweeps its share (<see cref="WakeShare"/>) of the enabled services
-/// whose grains are not active on it, once when it starts, again whenever a silo is declared dead (the dead silo's
-/// services, and the survivors' own grains that went with the directory partition the dead silo held), and every
-/// <see cref="ScheduleOptions.WakeUpPeriod"/> (a grain lost any other way). A woken grain activates and runs one
+/// once when it starts, again whenever a silo is declared dead (the dead silo's services, and the survivors' own grains
+/// that went with the directory partition the dead silo held), and every <see cref="ScheduleOptions.WakeUpPeriod"/> (a
+/// grain lost any other way; this sweep leaves out the grains active on the silo). A woken grain activates and runs one
 /// catch-up check. A sweep is one query for the enabled ids and a bounded number of concurrent wake calls, retried for
-/// the calls that failed; a grain already scheduled elsewhere answers at once. Two follow-up sweeps (3 s and 13 s
-/// after a death) catch the grains Orleans deactivates a little after it. This replaces a reminder per service, which
-/// at a million services would tick thousands of times a second and hold a timer each.
+/// the calls that failed; a grain already scheduled answers at once. Two follow-up sweeps (3 s and 13 s after a death)
+/// catch the grains Orleans deactivates a little after it. This replaces a reminder per service, which at a million
+/// services would tick thousands of times a second and hold a timer each.
 /// </summary>
 public sealed partial class ScheduleKeeper(
     IClusterMembershipService membership,
@@ -27,7 +27,7 @@ public sealed partial class ScheduleKeeper(
     TimeProvider time,
     ILogger<ScheduleKeeper> logger) : BackgroundService
 {
-    private const int ConcurrentWakes = 256;
+    private const int ConcurrentWakes = 64;
     private const int WakeRounds = 5;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan[] FollowUps = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
@@ -43,7 +43,7 @@ public sealed partial class ScheduleKeeper(
         {
             await Task.Delay(StartDelay, stoppingToken);
             var dead = DeadSilos(membership.CurrentSnapshot);
-            await SweepAsync("this silo started", stoppingToken);
+            await SweepAsync("this silo started", stoppingToken, skipActiveHere: false);
             await Task.WhenAll(FollowMembershipAsync(dead, stoppingToken), SweepPeriodicallyAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -65,14 +65,14 @@ public sealed partial class ScheduleKeeper(
             if (nowDead.Except(dead).FirstOrDefault() is { } gone)
             {
                 dead = nowDead;
-                await SweepAsync($"silo {gone} left the fleet", stoppingToken);
+                await SweepAsync($"silo {gone} left the fleet", stoppingToken, skipActiveHere: false);
 
                 // Orleans deactivates a survivor's grains whose directory entries the dead silo held a little
                 // after it is declared dead; grains woken before that go with them. Sweep again after it.
                 foreach (var delay in FollowUps)
                 {
                     await Task.Delay(delay, stoppingToken);
-                    await SweepAsync($"silo {gone} left the fleet (follow-up)", stoppingToken);
+                    await SweepAsync($"silo {gone} left the fleet (follow-up)", stoppingToken, skipActiveHere: false);
                 }
             }
         }
@@ -83,14 +83,20 @@ public sealed partial class ScheduleKeeper(
         using var period = new PeriodicTimer(options.Value.WakeUpPeriod, time);
         while (await period.WaitForNextTickAsync(stoppingToken))
         {
-            await SweepAsync("of the periodic sweep", stoppingToken);
+            await SweepAsync("of the periodic sweep", stoppingToken, skipActiveHere: true);
         }
     }
 
     private static HashSet<string> DeadSilos(ClusterMembershipSnapshot snapshot) =>
         snapshot.Members.Where(m => m.Value.Status == SiloStatus.Dead).Select(m => m.Key.ToParsableString()).ToHashSet();
 
-    private async Task SweepAsync(string reason, CancellationToken stoppingToken)
+    /// <summary>
+    /// Wakes this silo's share of the enabled services. With <paramref name="skipActiveHere"/> (the periodic sweep) the
+    /// services whose grains are active here are left out, so a quiet fleet costs one query; the sweeps that follow a
+    /// change of the fleet call every one of the share, as a grain active here a moment ago may be going (Orleans
+    /// deactivates the grains whose directory entries a leaving silo held), and a call to it brings it back at once.
+    /// </summary>
+    private async Task SweepAsync(string reason, CancellationToken stoppingToken, bool skipActiveHere)
     {
         if (localServices.DrainTargets is not null)
         {
@@ -102,7 +108,7 @@ public sealed partial class ScheduleKeeper(
         await sweeping.WaitAsync(stoppingToken);
         try
         {
-            await SweepSharedAsync(reason, stoppingToken);
+            await SweepSharedAsync(reason, skipActiveHere, stoppingToken);
         }
         finally
         {
@@ -110,12 +116,12 @@ public sealed partial class ScheduleKeeper(
         }
     }
 
-    private async Task SweepSharedAsync(string reason, CancellationToken stoppingToken)
+    private async Task SweepSharedAsync(string reason, bool skipActiveHere, CancellationToken stoppingToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var ids = await EnabledServicesAsync(stoppingToken);
         var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
-        var share = WakeShare.NotActiveHere(ids, active, local.SiloAddress.ToParsableString(), localServices.Contains);
+        var share = WakeShare.NotActiveHere(ids, active, local.SiloAddress.ToParsableString(), skipActiveHere ? localServices.Contains : _ => false);
         IReadOnlyCollection<long> pending = share;
         for (var round = 0; round < WakeRounds && pending.Count > 0; round++)
         {
@@ -141,7 +147,7 @@ public sealed partial class ScheduleKeeper(
         }
 
         // What still failed comes back with the next sweep.
-        if (share.Count > 0 || !reason.StartsWith("of the periodic", StringComparison.Ordinal))
+        if (share.Count > 0 || !skipActiveHere)
         {
             LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
         }

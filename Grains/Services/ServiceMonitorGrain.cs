@@ -120,6 +120,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Out of the set first: a periodic sweep must not take a grain that is going (it may take seconds to store its
+        // checks in flight) for one that is scheduled.
+        services.Local.Remove(Id);
         timer.Disarm();
         deadlineTimer?.Disarm();
         try

@@ -24,7 +24,7 @@ public static class FleetBench
     private const int PerClient = 1000;
     private const int BulkChunk = 50_000;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ScheduleDeadline = TimeSpan.FromMinutes(20);
+    private static readonly TimeSpan ScheduleDeadline = TimeSpan.FromMinutes(40);
 
     /// <summary>The mixes: each cron with its share in tenths.</summary>
     public static readonly IReadOnlyDictionary<string, (string Cron, int Tenths)[]> Mixes = new Dictionary<string, (string, int)[]>

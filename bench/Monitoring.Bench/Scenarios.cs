@@ -108,7 +108,7 @@ public static partial class Scenarios
         return new Dictionary<string, object>
         {
             ["services"] = services,
-            ["services_with_wake_up_reminder"] = active,
+            ["wake_up_reminders"] = active,
             ["create_seconds"] = Stats.Round(createSeconds),
             ["silo_resident_kb_before"] = before,
             ["silo_resident_kb"] = rss,
