@@ -11,17 +11,24 @@ namespace Monitoring.Grains.Scheduling;
 /// </summary>
 /// <remarks>
 /// The signal is the lateness of the services' timers, which run on the same scheduler as everything else: when more
-/// than a tenth of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> two seconds
-/// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (the rate that saturated it
-/// is remembered); while timers are on time it grows by a tenth per second back to that rate, then by 2 % per second
-/// past it, and the limit is lifted after five on-time seconds in which the demand stayed below 0.8 of it. A second
-/// with fewer than <see cref="MinFires"/> fires decides nothing. The limit is a token bucket holding a quarter of a
-/// second's checks, as services sharing a cron arrive in bursts within their spread. Thread-safe; one per silo.
+/// than a quarter of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> three seconds
+/// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
+/// such seconds); while timers are on time it grows by a tenth per second, and after five on-time seconds in a row the
+/// limit is lifted altogether. A silo that is still saturated is then late again and paced again; one that only
+/// stalled (a garbage collection, a burst of creates) is not held back for more than five seconds. A second with fewer
+/// than <see cref="MinFires"/> fires decides nothing. The limit is a token bucket holding a quarter of a second's
+/// checks, as services sharing a cron arrive in bursts within their spread. Thread-safe; one per silo.
 /// </remarks>
 public sealed partial class CheckAdmission
 {
     /// <summary>Fires a second must have for its lateness to count as evidence.</summary>
     public const int MinFires = 20;
+
+    /// <summary>Late seconds in a row that pace the checks (or lower the pace).</summary>
+    public const int LatePeriodsToPace = 3;
+
+    /// <summary>On-time seconds in a row that lift the pace.</summary>
+    public const int OnTimePeriodsToLift = 5;
 
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -37,8 +44,7 @@ public sealed partial class CheckAdmission
     private int admitted;
     private int skipped;
     private int latePeriods;
-    private int slackPeriods;
-    private double ceiling;
+    private int onTimePeriods;
 
     private double? rate;
     private volatile bool paced;
@@ -150,17 +156,16 @@ public sealed partial class CheckAdmission
             return;
         }
 
-        if (late * 10 > fired)
+        if (late * 4 > fired)
         {
-            slackPeriods = 0;
-            if (++latePeriods < 2)
+            onTimePeriods = 0;
+            if (++latePeriods < LatePeriodsToPace)
             {
                 return;
             }
 
-            // Two late seconds since the last decision: the first may only be the backlog of the second before it.
+            // Three late seconds since the last decision: shorter stalls (a garbage collection, a burst of creates) pass.
             latePeriods = 0;
-            ceiling = admittedPerSecond;
             var next = Math.Max(options.MinChecksPerSecond, Math.Min(rate ?? double.MaxValue, admittedPerSecond) * 0.8);
             if (rate is null)
             {
@@ -179,16 +184,16 @@ public sealed partial class CheckAdmission
             return;
         }
 
-        slackPeriods = admittedPerSecond * 1.25 < limit ? slackPeriods + 1 : 0;
-        if (slackPeriods >= 5)
+        if (++onTimePeriods >= OnTimePeriodsToLift)
         {
+            // On time for long enough: every limit goes; a silo still saturated is late again and paced again.
             rate = null;
+            onTimePeriods = 0;
             LogUnpaced(logger);
         }
         else
         {
-            // Back to the rate that saturated it quickly, then probing past it gently.
-            rate = limit < ceiling ? Math.Min(limit * 1.1, ceiling) : limit * 1.02;
+            rate = limit * 1.1;
         }
     }
 

@@ -24,10 +24,10 @@ public sealed class CheckAdmissionTests
     }
 
     [Theory]
-    // One late second is a stall, not saturation.
-    [InlineData(1, 0.5)]
-    // Late fires up to a tenth of the fires are jitter.
-    [InlineData(10, 0.1)]
+    // Two late seconds are a stall, not saturation.
+    [InlineData(2, 0.5)]
+    // Late fires up to a quarter of the fires are jitter.
+    [InlineData(10, 0.25)]
     public void Lateness_that_is_short_or_rare_paces_nothing(int lateSeconds, double lateShare)
     {
         var (admission, clock) = Create();
@@ -39,53 +39,49 @@ public sealed class CheckAdmissionTests
     }
 
     [Fact]
-    public void Two_late_seconds_pace_checks_at_four_fifths_of_what_was_admitted()
+    public void Three_late_seconds_pace_checks_at_four_fifths_of_what_was_admitted()
     {
         var (admission, clock) = Create();
 
-        var late = Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0.5);
+        var late = Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0.5);
         var paced = Seconds(admission, clock, 1, perSecond: 1000, lateShare: 0.5);
 
-        Assert.Equal([1000, 1000], late);
+        Assert.Equal([1000, 1000, 1000], late);
         Assert.InRange(paced[0], 790, 800);
         Assert.Equal(800, admission.Rate!.Value, precision: 6);
     }
 
     [Fact]
-    public void While_still_late_the_rate_falls_every_two_seconds_to_the_floor()
+    public void While_still_late_the_rate_falls_every_three_seconds_to_the_floor()
     {
         var (admission, clock) = Create(minPerSecond: 50);
 
-        var admitted = Seconds(admission, clock, 12, perSecond: 100, lateShare: 1);
+        var admitted = Seconds(admission, clock, 16, perSecond: 100, lateShare: 1);
 
-        // 100, 100, then 80, 80, 64, 64, 51.2, 51.2 and the floor of 50.
-        Assert.Equal([100, 100], admitted[..2]);
-        Assert.All(admitted[2..4], a => Assert.InRange(a, 78, 80));
-        Assert.All(admitted[4..6], a => Assert.InRange(a, 62, 64));
-        Assert.All(admitted[8..], a => Assert.InRange(a, 49, 50));
+        // 100 three times, then 80, 64 and 51.2 three seconds each, then the floor of 50.
+        Assert.Equal([100, 100, 100], admitted[..3]);
+        Assert.All(admitted[3..6], a => Assert.InRange(a, 78, 80));
+        Assert.All(admitted[6..9], a => Assert.InRange(a, 62, 64));
+        Assert.All(admitted[12..], a => Assert.InRange(a, 49, 50));
         Assert.Equal(50, admission.Rate!.Value, precision: 6);
     }
 
     [Fact]
-    public void Once_on_time_again_the_rate_returns_quickly_to_where_it_saturated_then_probes_gently_and_the_limit_is_lifted()
+    public void Once_on_time_again_the_rate_grows_by_a_tenth_a_second_and_after_five_seconds_the_limit_is_lifted()
     {
         var (admission, clock) = Create();
-        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0.5);
+        Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0.5);
 
-        var admitted = Seconds(admission, clock, 4, perSecond: 1000, lateShare: 0);
+        var admitted = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 0);
+        Assert.NotNull(admission.Rate);
+        var later = Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
 
         Assert.InRange(admitted[0], 790, 800);
         Assert.InRange(admitted[1], 870, 880);
         Assert.InRange(admitted[2], 958, 968);
         Assert.InRange(admitted[3], 990, 1000);
-        Assert.Equal(1000, admission.Rate!.Value, precision: 6);
-
-        // 2 % a second until the demand is below 0.8 of the limit (12 seconds), then five such seconds.
-        var later = Seconds(admission, clock, 16, perSecond: 1000, lateShare: 0);
-        Assert.NotNull(admission.Rate);
-        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
         Assert.Null(admission.Rate);
-        Assert.All(later[2..], a => Assert.Equal(1000, a));
+        Assert.All(later, a => Assert.Equal(1000, a));
     }
 
     [Fact]
