@@ -24,8 +24,12 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     // Whether the service has results taken in a maintenance window: asked once per activation, then kept.
     private bool? maintenanceSeen;
 
-    /// <summary>Starts an empty window (a new service).</summary>
-    public void StartEmpty() => window = new UptimeWindow();
+    /// <summary>Starts an empty window (a new service); its first snapshot is due like any other's, not at its first timer.</summary>
+    public void StartEmpty()
+    {
+        window = new UptimeWindow();
+        lastSnapshotAt = services.Time.GetUtcNow();
+    }
 
     /// <summary>Restores the snapshot and adds what was checked since; rebuilds from service_status without one.</summary>
     public async Task LoadAsync()
