@@ -13,11 +13,12 @@ namespace Monitoring.Grains.Scheduling;
 /// The signal is the lateness of the services' timers, which run on the same scheduler as everything else: when more
 /// than a quarter of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> three seconds
 /// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
-/// such seconds); while timers are on time it grows by a tenth per second, and after five on-time seconds in a row the
-/// limit is lifted altogether. A silo that is still saturated is then late again and paced again; one that only
-/// stalled (a garbage collection, a burst of creates) is not held back for more than five seconds. A second with fewer
-/// than <see cref="MinFires"/> fires decides nothing. The limit is a token bucket holding a quarter of a second's
-/// checks, as services sharing a cron arrive in bursts within their spread. Thread-safe; one per silo.
+/// such seconds); while timers are on time it grows by a tenth per second, and the limit is lifted once it stayed over
+/// 1.25 times what the services asked for (admitted and skipped) five seconds running. Shorter stalls (a garbage
+/// collection, a burst of creates) pace nothing; a silo that stays saturated stays paced near what it finishes, since
+/// it is late again before its limit outgrows the demand. A second with fewer than <see cref="MinFires"/> fires decides
+/// nothing. The limit is a token bucket holding a quarter of a second's checks, as services sharing a cron arrive in
+/// bursts within their spread. Thread-safe; one per silo.
 /// </remarks>
 public sealed partial class CheckAdmission
 {
@@ -27,8 +28,8 @@ public sealed partial class CheckAdmission
     /// <summary>Late seconds in a row that pace the checks (or lower the pace).</summary>
     public const int LatePeriodsToPace = 3;
 
-    /// <summary>On-time seconds in a row that lift the pace.</summary>
-    public const int OnTimePeriodsToLift = 5;
+    /// <summary>Seconds in a row with the limit over 1.25 times the demand that lift the pace.</summary>
+    public const int SlackPeriodsToLift = 5;
 
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -44,7 +45,7 @@ public sealed partial class CheckAdmission
     private int admitted;
     private int skipped;
     private int latePeriods;
-    private int onTimePeriods;
+    private int slackPeriods;
 
     private double? rate;
     private volatile bool paced;
@@ -140,7 +141,8 @@ public sealed partial class CheckAdmission
                 LogSkipped(logger, skipped, rate ?? 0);
             }
 
-            Decide(Interlocked.Exchange(ref fires, 0), Interlocked.Exchange(ref lateFires, 0), Interlocked.Exchange(ref admitted, 0) / seconds);
+            var admittedNow = Interlocked.Exchange(ref admitted, 0);
+            Decide(Interlocked.Exchange(ref fires, 0), Interlocked.Exchange(ref lateFires, 0), admittedNow / seconds, (admittedNow + skipped) / seconds);
             skipped = 0;
             paced = rate is not null;
             periodStartedAt = now;
@@ -149,7 +151,7 @@ public sealed partial class CheckAdmission
     }
 
     // Called under the gate.
-    private void Decide(int fired, int late, double admittedPerSecond)
+    private void Decide(int fired, int late, double admittedPerSecond, double askedPerSecond)
     {
         if (fired < MinFires)
         {
@@ -158,7 +160,7 @@ public sealed partial class CheckAdmission
 
         if (late * 4 > fired)
         {
-            onTimePeriods = 0;
+            slackPeriods = 0;
             if (++latePeriods < LatePeriodsToPace)
             {
                 return;
@@ -184,11 +186,13 @@ public sealed partial class CheckAdmission
             return;
         }
 
-        if (++onTimePeriods >= OnTimePeriodsToLift)
+        // Lifted once the limit is well above what the services asked for (admitted and skipped) five seconds running;
+        // a silo that is still saturated never gets there, as it is late again before the limit outgrows the demand.
+        slackPeriods = askedPerSecond * 1.25 < limit ? slackPeriods + 1 : 0;
+        if (slackPeriods >= SlackPeriodsToLift)
         {
-            // On time for long enough: every limit goes; a silo still saturated is late again and paced again.
             rate = null;
-            onTimePeriods = 0;
+            slackPeriods = 0;
             LogUnpaced(logger);
         }
         else

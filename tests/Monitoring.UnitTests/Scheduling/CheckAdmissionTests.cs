@@ -67,21 +67,41 @@ public sealed class CheckAdmissionTests
     }
 
     [Fact]
-    public void Once_on_time_again_the_rate_grows_by_a_tenth_a_second_and_after_five_seconds_the_limit_is_lifted()
+    public void Once_on_time_again_the_rate_grows_by_a_tenth_a_second_until_it_is_well_over_the_demand_five_seconds_running()
     {
         var (admission, clock) = Create();
         Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0.5);
 
-        var admitted = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 0);
-        Assert.NotNull(admission.Rate);
-        var later = Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
+        var admitted = Seconds(admission, clock, 4, perSecond: 1000, lateShare: 0);
 
         Assert.InRange(admitted[0], 790, 800);
         Assert.InRange(admitted[1], 870, 880);
         Assert.InRange(admitted[2], 958, 968);
         Assert.InRange(admitted[3], 990, 1000);
+
+        // 800 × 1.1^n passes 1,250 (1.25 times the demand) in the sixth second; after five such seconds the limit goes.
+        var later = Seconds(admission, clock, 6, perSecond: 1000, lateShare: 0);
+        Assert.NotNull(admission.Rate);
+        Seconds(admission, clock, 1, perSecond: 1000, lateShare: 0);
         Assert.Null(admission.Rate);
         Assert.All(later, a => Assert.Equal(1000, a));
+    }
+
+    [Fact]
+    public void A_silo_that_is_late_again_before_its_limit_outgrows_the_demand_stays_paced()
+    {
+        var (admission, clock) = Create();
+        Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0.5);
+
+        // Saturated at about 900/s: on time below it, late above it, for a minute.
+        for (var second = 0; second < 60; second++)
+        {
+            var lateShare = admission.Rate is { } limit && limit > 900 ? 0.5 : 0;
+            Seconds(admission, clock, 1, perSecond: 1000, lateShare);
+        }
+
+        Assert.NotNull(admission.Rate);
+        Assert.InRange(admission.Rate!.Value, 500, 1250);
     }
 
     [Fact]
