@@ -153,7 +153,7 @@ public sealed partial class CheckAdmission
     // Called under the gate.
     private void Decide(int fired, int late, double admittedPerSecond, double askedPerSecond)
     {
-        if (fired < MinFires)
+        if (fired < MinFires || !options.PaceChecks)
         {
             return;
         }

@@ -123,6 +123,7 @@ public sealed class CheckAdmissionTests
         var admitted = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 1);
 
         Assert.All(admitted, a => Assert.Equal(1000, a));
+        Assert.Null(admission.Rate);
     }
 
     private static (CheckAdmission Admission, FakeTimeProvider Clock) Create(bool pace = true, int minPerSecond = 50)
