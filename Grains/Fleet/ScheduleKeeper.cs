@@ -83,7 +83,15 @@ public sealed partial class ScheduleKeeper(
         using var period = new PeriodicTimer(options.Value.WakeUpPeriod, time);
         while (await period.WaitForNextTickAsync(stoppingToken))
         {
-            await SweepAsync("of the periodic sweep", stoppingToken, skipActiveHere: true);
+            try
+            {
+                await SweepAsync("of the periodic sweep", stoppingToken, skipActiveHere: true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing else stands behind this sweep (no reminder per service): a failed one must not end the next.
+                LogPeriodicSweepFailed(logger, ex);
+            }
         }
     }
 
@@ -186,6 +194,9 @@ public sealed partial class ScheduleKeeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services (the rest active here or another silo's share; {Failed} failed) in {ElapsedMs} ms because {Reason}")]
     private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A periodic sweep failed; the next one runs as planned")]
+    private static partial void LogPeriodicSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list the enabled services to wake; retrying in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, double delayMs, string reason);

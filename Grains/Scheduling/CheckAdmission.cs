@@ -14,7 +14,8 @@ namespace Monitoring.Grains.Scheduling;
 /// than a quarter of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> three seconds
 /// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
 /// such seconds); while timers are on time it grows by a tenth per second, and the limit is lifted once it stayed over
-/// 1.25 times what the services asked for (admitted and skipped) five seconds running. Shorter stalls (a garbage
+/// 1.25 times what the services asked for (admitted and skipped) five seconds running, or the silo had too few fires
+/// to judge by for five seconds. Shorter stalls (a garbage
 /// collection, a burst of creates) pace nothing; a silo that stays saturated stays paced near what it finishes, since
 /// it is late again before its limit outgrows the demand. A second with fewer than <see cref="MinFires"/> fires decides
 /// nothing. The limit is a token bucket holding a quarter of a second's checks, as services sharing a cron arrive in
@@ -153,8 +154,19 @@ public sealed partial class CheckAdmission
     // Called under the gate.
     private void Decide(int fired, int late, double admittedPerSecond, double askedPerSecond)
     {
-        if (fired < MinFires || !options.PaceChecks)
+        if (!options.PaceChecks)
         {
+            return;
+        }
+
+        if (fired < MinFires)
+        {
+            // Too few fires to judge lateness by; a paced silo this quiet is not saturated, so it counts toward the lift.
+            if (rate is not null && ++slackPeriods >= SlackPeriodsToLift)
+            {
+                Lift();
+            }
+
             return;
         }
 
@@ -191,14 +203,19 @@ public sealed partial class CheckAdmission
         slackPeriods = askedPerSecond * 1.25 < limit ? slackPeriods + 1 : 0;
         if (slackPeriods >= SlackPeriodsToLift)
         {
-            rate = null;
-            slackPeriods = 0;
-            LogUnpaced(logger);
+            Lift();
         }
         else
         {
             rate = limit * 1.1;
         }
+    }
+
+    private void Lift()
+    {
+        rate = null;
+        slackPeriods = 0;
+        LogUnpaced(logger);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This silo is saturated ({Late} of {Fired} service timers in the last second fired late): scheduled checks are paced at {Rate:F0}/s, the rest of their occurrences skipped")]

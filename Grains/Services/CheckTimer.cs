@@ -13,15 +13,25 @@ internal sealed class CheckTimer(Func<TimeSpan, IGrainTimer> register, TimeProvi
     public static readonly TimeSpan MaxStep = TimeSpan.FromDays(1);
 
     private IGrainTimer? timer;
+    private long armedAt;
+    private TimeSpan dueIn;
 
     /// <summary>The planned check the timer is set for, or null when disarmed.</summary>
     public ScheduledCheck? Armed { get; private set; }
+
+    /// <summary>
+    /// How much later than it was set for the timer fired, on the monotonic clock (a step of the wall clock, such as
+    /// NTP after a VM resumes, changes nothing); call from the tick, before arming again.
+    /// </summary>
+    public TimeSpan Lateness => time.GetElapsedTime(armedAt) - dueIn;
 
     public void Arm(ScheduledCheck check)
     {
         Armed = check;
         var dueIn = check.FireAt - time.GetUtcNow();
         dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxStep ? MaxStep : dueIn;
+        this.dueIn = dueIn;
+        armedAt = time.GetTimestamp();
         if (timer is null)
         {
             timer = register(dueIn);

@@ -97,7 +97,7 @@ public sealed partial class ServiceMonitorGrain
         }
 
         var now = services.Time.GetUtcNow();
-        services.Admission.ObserveFire(now - armed.FireAt);
+        services.Admission.ObserveFire(timer.Lateness);
         var lateBy = services.ScheduleOptions.Value.ConfirmMembershipWhenLateBy;
         if (now - armed.FireAt > lateBy && !await services.Membership.StillActiveAsync(armed.FireAt + lateBy))
         {

@@ -143,6 +143,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
         catch (Exception ex) when (ex is Orleans.Storage.InconsistentStateException or OrleansException or TimeoutException or Npgsql.NpgsqlException)
         {
+            // Tried again a whole interval later, not at the next timer: while PostgreSQL is away, every service's timer
+            // waiting on a write (and firing late for it) would read as a saturated silo.
+            lastSnapshotAt = now;
             LogSnapshotFailed(logger, serviceId, ex.Message);
         }
         finally

@@ -105,6 +105,20 @@ public sealed class CheckAdmissionTests
     }
 
     [Fact]
+    public void A_paced_silo_that_falls_quiet_is_lifted_after_five_seconds_with_too_few_fires()
+    {
+        var (admission, clock) = Create();
+        Seconds(admission, clock, 4, perSecond: 1000, lateShare: 0.5);
+        Assert.NotNull(admission.Rate);
+
+        Seconds(admission, clock, 5, perSecond: CheckAdmission.MinFires - 1, lateShare: 0);
+        Assert.NotNull(admission.Rate);
+        Seconds(admission, clock, 1, perSecond: CheckAdmission.MinFires - 1, lateShare: 0);
+
+        Assert.Null(admission.Rate);
+    }
+
+    [Fact]
     public void A_second_with_too_few_fires_decides_nothing()
     {
         var (admission, clock) = Create();
