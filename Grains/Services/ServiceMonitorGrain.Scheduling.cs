@@ -40,7 +40,7 @@ public sealed partial class ServiceMonitorGrain
         await UnregisterWakeUpAsync();
         if (config is null)
         {
-            await RemoveLeftoversAsync();
+            await uptime.ClearAsync();
             DeactivateOnIdle();
             return;
         }

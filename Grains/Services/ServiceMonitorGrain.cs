@@ -87,7 +87,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         if (stored is null)
         {
             // Never created, or removed: whatever a crash left behind goes now.
-            await RemoveLeftoversAsync();
+            await uptime.ClearAsync();
             return;
         }
 
@@ -145,7 +145,6 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
         finally
         {
-            services.Local.Remove(Id);
             StopHosting();
         }
     }
@@ -175,7 +174,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             var inserted = await services.Store.InsertAsync(draft);
             if (inserted.Failure is { } failure)
             {
-                await RemoveLeftoversAsync();
+                await uptime.ClearAsync();
                 return failure;
             }
 
@@ -440,7 +439,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             }
         }
 
-        await RemoveLeftoversAsync();
+        await uptime.ClearAsync();
         DeactivateOnIdle();
     }
 
@@ -453,7 +452,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         {
             // Unconditionally: an insert may have committed although its answer was lost.
             await services.Store.DeleteAsync(Id);
-            await RemoveLeftoversAsync();
+            await uptime.ClearAsync();
         }
         catch (Exception ex)
         {
@@ -462,12 +461,6 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         DeactivateOnIdle();
-    }
-
-    private async Task RemoveLeftoversAsync()
-    {
-        await UnregisterWakeUpAsync();
-        await uptime.ClearAsync();
     }
 
     private ServiceConfig WithPassword(ServiceConfig draft, PasswordChange change) => change switch
