@@ -24,6 +24,16 @@ if [ -z "${API_KEYS:-}" ]; then
   echo "generated an admin API key into .env.local"
 fi
 
+host=${HOST:-localhost}
+case "$host" in 0.0.0.0|'*'|'+') host=localhost ;; ::) host='[::1]' ;; esac
+url="http://$host:${PORT:-3030}"
+if curl -fsS -m 2 "$url/readyz" >/dev/null 2>&1; then
+  # Another run (or another program) answers there: starting beside it would fail, and stopping afterwards would
+  # take the PostgreSQL of .data/postgres away from it.
+  echo "something already answers at $url (another ./scripts/run.sh?); stop it first, or set PORT" >&2
+  exit 1
+fi
+
 pg_data=""
 if [ -z "${DATABASE_URL:-}" ]; then
   [ -n "${LOCAL_PG_PASSWORD:-}" ] || env_remember "$env_file" LOCAL_PG_PASSWORD "$(random_token 18)"
@@ -59,9 +69,6 @@ pids+=($!)
 dotnet "$gateway_dll" &
 pids+=($!)
 
-host=${HOST:-localhost}
-case "$host" in 0.0.0.0|'*'|'+') host=localhost ;; ::) host='[::1]' ;; esac
-url="http://$host:${PORT:-3030}"
 for _ in $(seq 1 120); do
   if curl -fsS "$url/readyz" >/dev/null 2>&1; then break; fi
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up" >&2; exit 1; }; done
