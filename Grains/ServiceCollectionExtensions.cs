@@ -48,6 +48,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ScheduleOptions>().BindConfiguration("Scheduling")
             .Validate(o => o.MaxSpread >= TimeSpan.Zero, "Scheduling:MaxSpread must not be negative")
             .Validate(o => o.SpreadFraction is >= 0 and <= 0.5, "Scheduling:SpreadFraction must be from 0 to 0.5")
+            .Validate(o => o.SpreadChecksPerSecond >= 0, "Scheduling:SpreadChecksPerSecond must not be negative (0 keeps every cron at MaxSpread)")
+            .Validate(o => o.MaxFleetSpread >= o.MaxSpread, "Scheduling:MaxFleetSpread must not be less than Scheduling:MaxSpread")
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (each periodic sweep reads every enabled service id)")
             .Validate(o => o.ConfirmMembershipWhenLateBy >= TimeSpan.FromMilliseconds(100), "Scheduling:ConfirmMembershipWhenLateBy must be at least 100 ms (smaller would read the membership table for ordinary timer jitter)")
             .Validate(o => o.PaceWhenLateBy >= TimeSpan.FromMilliseconds(50), "Scheduling:PaceWhenLateBy must be at least 50 ms (smaller would take ordinary timer jitter for saturation)")
@@ -91,6 +93,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<CheckConcurrencyLimiter>();
         services.AddSingleton<CheckAdmission>();
+        services.AddSingleton<SpreadPolicy>();
         services.AddSingleton<HttpHealthChecker>();
         services.AddSingleton<TcpHealthChecker>();
 

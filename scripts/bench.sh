@@ -17,9 +17,10 @@
 #      per token (RateLimit__PingsPerSecond, default 10) is left as it is: a job pings at most twice a second.)
 #   ./scripts/bench.sh engine --saturate [--start 1000 --step 1000 --hold 60] --json ...
 #   ./scripts/bench.sh memory --services 100000 --json ...
-#   ./scripts/bench.sh fleet --services 1000000 --mix default --duration 900 [--max-spread 150 --kill 1] --json ...
-#     (HTTP checks of the stub, 70 % every 5 min, 20 % every minute, 10 % every 30 s; spread over half the interval, at
-#      most --max-spread seconds. The first 1,000 created through the API, the rest written to client_services in bulk
+#   ./scripts/bench.sh fleet --services 1000000 --mix default --duration 900 [--max-spread S --kill 1] --json ...
+#     (HTTP checks of the stub, 70 % every 5 min, 20 % every minute, 10 % every 30 s; each cron spread as the product
+#      spreads it for that many services (Scheduling__SpreadChecksPerSecond), or with --max-spread over half its
+#      interval up to S seconds whatever the fleet. The first 1,000 created through the API, the rest written to client_services in bulk
 #      as the API writes them. The silo is restarted so its start-up sweep schedules all (seconds until
 #      monitoring_services_active reaches N), then the window: missed/duplicated occurrences, lag, commit latency,
 #      CPU, resident memory per service, occurrences skipped by pacing; last (unless --kill 0), the silo is killed and

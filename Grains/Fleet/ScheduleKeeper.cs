@@ -23,6 +23,7 @@ public sealed partial class ScheduleKeeper(
     IGrainFactory grains,
     NpgsqlDataSource dataSource,
     LocalServices localServices,
+    SpreadPolicy spread,
     IOptions<ScheduleOptions> options,
     TimeProvider time,
     ILogger<ScheduleKeeper> logger) : BackgroundService
@@ -127,8 +128,9 @@ public sealed partial class ScheduleKeeper(
     private async Task SweepSharedAsync(string reason, bool skipActiveHere, CancellationToken stoppingToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var ids = await EnabledServicesAsync(stoppingToken);
-        var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString());
+        var (ids, perCron) = await EnabledServicesAsync(stoppingToken);
+        var active = membership.CurrentSnapshot.Members.Where(m => m.Value.Status == SiloStatus.Active).Select(m => m.Key.ToParsableString()).ToList();
+        spread.Census(perCron, active.Count);
         var share = WakeShare.NotActiveHere(ids, active, local.SiloAddress.ToParsableString(), skipActiveHere ? localServices.Contains : _ => false);
         IReadOnlyCollection<long> pending = share;
         for (var round = 0; round < WakeRounds && pending.Count > 0; round++)
@@ -163,10 +165,10 @@ public sealed partial class ScheduleKeeper(
 
     /// <summary>
     /// The enabled services' ids, and disabled ones with an incident still open (their activation resolves it as
-    /// <c>disabled</c>: the silo that disabled them died before it could); retried while PostgreSQL is away (the grains
-    /// that are active keep checking meanwhile).
+    /// <c>disabled</c>: the silo that disabled them died before it could), and the enabled checks per cron expression
+    /// (<see cref="SpreadPolicy"/>); retried while PostgreSQL is away (the grains that are active keep checking meanwhile).
     /// </summary>
-    private async Task<IReadOnlyList<long>> EnabledServicesAsync(CancellationToken stoppingToken)
+    private async Task<(IReadOnlyList<long> Ids, Dictionary<string, int> PerCron)> EnabledServicesAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
         while (true)
@@ -181,7 +183,16 @@ public sealed partial class ScheduleKeeper(
                     ids.Add(reader.GetInt64(0));
                 }
 
-                return ids;
+                await reader.DisposeAsync();
+                var perCron = new Dictionary<string, int>(StringComparer.Ordinal);
+                await using var census = dataSource.CreateCommand("SELECT btrim(cron_schedule), count(*)::int FROM client_services WHERE enabled AND type <> 'heartbeat' GROUP BY 1");
+                await using var counts = await census.ExecuteReaderAsync(stoppingToken);
+                while (await counts.ReadAsync(stoppingToken))
+                {
+                    perCron[counts.GetString(0)] = counts.GetInt32(1);
+                }
+
+                return (ids, perCron);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {

@@ -21,7 +21,7 @@ namespace Monitoring.Grains.Queries;
 /// silo answers finds locally and in parallel.
 /// </summary>
 [StatelessWorker]
-public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, IOptions<ScheduleOptions> scheduleOptions, Credentials.CredentialProtector protector) : Grain, IQueryGrain
+public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, SpreadPolicy spread, Credentials.CredentialProtector protector) : Grain, IQueryGrain
 {
     internal const string StatusColumns = "t.id, t.service_id, t.client_id, t.status, t.status_code, t.response_time_ms, t.reported_status, t.error, t.details::text, t.trigger, t.checked_at, t.in_maintenance, t.tls_expires_at, t.condition_results::text";
 
@@ -157,7 +157,7 @@ public sealed class QueryGrain(NpgsqlDataSource dataSource, TimeProvider time, I
         {
             next = config.IsHeartbeat
                 ? new Heartbeats.HeartbeatSchedule(cron!, TimeSpan.FromSeconds(config.GraceSeconds)).NextAfter(now)?.Deadline.ToMilliseconds()
-                : new ServiceSchedule(cron!, config.Id, scheduleOptions.Value.Spread).NextFiringAfter(now)?.FireAt.ToMilliseconds();
+                : new ServiceSchedule(cron!, config.Id, spread, config.CronSchedule).NextFiringAfter(now)?.FireAt.ToMilliseconds();
         }
 
         string? token = null;

@@ -13,6 +13,19 @@ public sealed class ScheduleOptions
     /// <summary>The share of the gap between two occurrences over which those services are spread (0 to 0.5, default 0.5).</summary>
     public double SpreadFraction { get; set; } = 0.5;
 
+    /// <summary>
+    /// How many checks of services sharing one cron a silo starts per second at most before their spread grows past
+    /// <see cref="MaxSpread"/> (default 500): the window doubles until the silo's share of them fits, up to
+    /// <see cref="MaxFleetSpread"/> and <see cref="SpreadFraction"/> of the gap (<see cref="SpreadPolicy"/>). 0 keeps MaxSpread.
+    /// </summary>
+    public int SpreadChecksPerSecond { get; set; } = 500;
+
+    /// <summary>
+    /// The widest a fleet can grow a cron's spread to (default 5 min): the tolerance a user can rely on whatever the fleet,
+    /// e.g. the check of the occurrence at 09:00 of a daily cron starts by 09:05; a minute-scale cron is held to half its gap.
+    /// </summary>
+    public TimeSpan MaxFleetSpread { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The two as one value.</summary>
     public SpreadLimits Spread => new(MaxSpread, SpreadFraction);
 

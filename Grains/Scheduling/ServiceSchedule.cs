@@ -4,8 +4,33 @@ namespace Monitoring.Grains.Scheduling;
 /// When one service is checked: the occurrences of its cron, each fired at the occurrence plus the
 /// service's stable spread offset.
 /// </summary>
-public sealed class ServiceSchedule(CronSchedule cron, long serviceId, SpreadLimits spread)
+public sealed class ServiceSchedule
 {
+    private readonly CronSchedule cron;
+    private readonly long serviceId;
+    private readonly SpreadLimits fixedSpread;
+    private readonly SpreadPolicy? policy;
+    private readonly string cronText = string.Empty;
+
+    /// <summary>A schedule whose spread limits never change.</summary>
+    public ServiceSchedule(CronSchedule cron, long serviceId, SpreadLimits spread)
+    {
+        this.cron = cron;
+        this.serviceId = serviceId;
+        fixedSpread = spread;
+    }
+
+    /// <summary>A schedule whose spread follows the fleet on <paramref name="cronText"/> (<see cref="SpreadPolicy"/>), read at each occurrence.</summary>
+    public ServiceSchedule(CronSchedule cron, long serviceId, SpreadPolicy policy, string cronText)
+    {
+        this.cron = cron;
+        this.serviceId = serviceId;
+        this.policy = policy;
+        this.cronText = cronText;
+    }
+
+    private SpreadLimits Spread => policy?.For(cronText) ?? fixedSpread;
+
     /// <summary>The first occurrence after <paramref name="occurrence"/>, with the time it fires.</summary>
     public ScheduledCheck? NextAfter(DateTimeOffset occurrence)
     {
@@ -15,13 +40,13 @@ public sealed class ServiceSchedule(CronSchedule cron, long serviceId, SpreadLim
         }
 
         var gap = cron.NextAfter(next) is { } following ? following - next : TimeSpan.MaxValue;
-        return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, spread, gap));
+        return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, Spread, gap));
     }
 
     /// <summary>The first check that fires after <paramref name="time"/> (its occurrence may lie just before it).</summary>
     public ScheduledCheck? NextFiringAfter(DateTimeOffset time)
     {
-        var candidate = NextAfter(time - spread.Max - TimeSpan.FromTicks(1));
+        var candidate = NextAfter(time - Spread.Max - TimeSpan.FromTicks(1));
         while (candidate is { } check && check.FireAt <= time)
         {
             candidate = NextAfter(check.Occurrence);

@@ -32,4 +32,5 @@ public sealed record ServiceMonitorDependencies(
     CheckMetrics CheckMetrics,
     ServiceGauges Gauges,
     RecentHistoryStore RecentHistory,
-    CheckAdmission Admission);
+    CheckAdmission Admission,
+    SpreadPolicy Spread);

@@ -84,7 +84,7 @@ public sealed partial class ServiceMonitorGrain
 
         deadlineTimer?.Disarm();
         beat = null;
-        cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.ScheduleOptions.Value.Spread));
+        cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.Spread, config.CronSchedule));
         var now = services.Time.GetUtcNow();
         Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));
     }

@@ -13,14 +13,14 @@ public static class EngineWindow
 {
     public static Task<Dictionary<string, object>> MeasureAsync(
         BenchFleet fleet, NpgsqlDataSource database, FeedRecorder feed, IReadOnlyList<long> services, string cron, TimeSpan duration) =>
-        MeasureAsync(fleet, database, feed, services, _ => cron, new ScheduleOptions().Spread, duration, cron);
+        MeasureAsync(fleet, database, feed, services, _ => cron, _ => SpreadPolicy.For(new ScheduleOptions(), services.Count), duration, cron);
 
     /// <summary>
-    /// The same for services on different crons (<paramref name="cronOf"/> gives each one's), spread as the silo was
-    /// told (<paramref name="spread"/>); without a <paramref name="feed"/>, no event latency.
+    /// The same for services on different crons (<paramref name="cronOf"/> gives each one's), each cron spread as the silo
+    /// spreads it (<paramref name="spreadOf"/>, from the fleet's count on it); without a <paramref name="feed"/>, no event latency.
     /// </summary>
     public static async Task<Dictionary<string, object>> MeasureAsync(
-        BenchFleet fleet, NpgsqlDataSource database, FeedRecorder? feed, IReadOnlyList<long> services, Func<long, string> cronOf, SpreadLimits spread,
+        BenchFleet fleet, NpgsqlDataSource database, FeedRecorder? feed, IReadOnlyList<long> services, Func<long, string> cronOf, Func<string, SpreadLimits> spreadOf,
         TimeSpan duration, string cronLabel)
     {
         var cpuSampler = fleet.SampleCpu();
@@ -41,7 +41,7 @@ public static class EngineWindow
         var schedules = services.ToDictionary(id => id, id =>
         {
             var cron = cronOf(id);
-            return new ServiceSchedule(crons.TryGetValue(cron, out var parsed) ? parsed : crons[cron] = CronSchedule.Parse(cron, "UTC"), id, spread);
+            return new ServiceSchedule(crons.TryGetValue(cron, out var parsed) ? parsed : crons[cron] = CronSchedule.Parse(cron, "UTC"), id, spreadOf(cron));
         });
         var byService = rows.ToLookup(r => r.ServiceId);
         foreach (var (serviceId, schedule) in schedules)

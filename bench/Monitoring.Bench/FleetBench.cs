@@ -32,13 +32,26 @@ public static class FleetBench
         ["default"] = [("*/5 * * * *", 7), ("* * * * *", 2), ("*/30 * * * * *", 1)],
     };
 
-    /// <summary>The settings the silo runs the fleet with: the spread of a shared cron grows to half its interval, at most <paramref name="maxSpread"/>.</summary>
-    public static Dictionary<string, string> SiloSettings(TimeSpan maxSpread) => new()
-    {
-        ["Scheduling__MaxSpread"] = maxSpread.ToString("c", CultureInfo.InvariantCulture),
-    };
+    /// <summary>
+    /// The settings the silo runs the fleet with: the product's defaults (the spread of a shared cron grows with the fleet
+    /// on it, <see cref="SpreadPolicy"/>), or with <paramref name="maxSpread"/> every cron spread over half its interval up
+    /// to that, whatever the fleet (how the runs before the fleet-grown spread were made).
+    /// </summary>
+    public static Dictionary<string, string>? SiloSettings(TimeSpan? maxSpread) => maxSpread is { } fixedSpread
+        ? new()
+        {
+            ["Scheduling__MaxSpread"] = fixedSpread.ToString("c", CultureInfo.InvariantCulture),
+            ["Scheduling__MaxFleetSpread"] = (fixedSpread > TimeSpan.FromMinutes(5) ? fixedSpread : TimeSpan.FromMinutes(5)).ToString("c", CultureInfo.InvariantCulture),
+            ["Scheduling__SpreadChecksPerSecond"] = "0",
+        }
+        : null;
 
-    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan maxSpread, bool killAfter = true)
+    /// <summary>The options the silo runs with under <see cref="SiloSettings"/>.</summary>
+    public static ScheduleOptions SiloOptions(TimeSpan? maxSpread) => maxSpread is { } fixedSpread
+        ? new ScheduleOptions { MaxSpread = fixedSpread, SpreadChecksPerSecond = 0 }
+        : new ScheduleOptions();
+
+    public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan? maxSpread, bool killAfter = true)
     {
         var mix = Mixes.TryGetValue(mixName, out var found) ? found : throw new ArgumentException($"fleet --mix is one of {string.Join(", ", Mixes.Keys)}, not '{mixName}'");
         var cronOfIndex = Enumerable.Range(0, 10).Select(tenth => mix.SelectMany(m => Enumerable.Repeat(m.Cron, m.Tenths)).ElementAt(tenth)).ToArray();
@@ -74,8 +87,10 @@ public static class FleetBench
         }
 
         var skippedBefore = await SkippedAsync(fleet);
-        var spread = new ScheduleOptions { MaxSpread = maxSpread }.Spread;
-        var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], spread, TimeSpan.FromSeconds(seconds), $"mix {mixName}");
+        var options = SiloOptions(maxSpread);
+        var perCron = crons.Values.GroupBy(c => c.Trim(' ')).ToDictionary(g => g.Key, g => g.Count());
+        var spreads = perCron.ToDictionary(c => c.Key, c => SpreadPolicy.For(options, c.Value));
+        var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], cron => spreads[cron.Trim(' ')], TimeSpan.FromSeconds(seconds), $"mix {mixName}");
         var skipped = await SkippedAsync(fleet) - skippedBefore;
         var rssKb = (long)window["silo_resident_kb"];
 
@@ -91,7 +106,8 @@ public static class FleetBench
         {
             ["services"] = services,
             ["mix"] = mix.ToDictionary(m => m.Cron, m => m.Tenths * 10),
-            ["max_spread"] = maxSpread.ToString("c", CultureInfo.InvariantCulture),
+            ["spread_cap_per_cron"] = spreads.ToDictionary(s => s.Key, s => s.Value.Max.ToString("c", CultureInfo.InvariantCulture)),
+            ["spread_fixed_by_max_spread"] = maxSpread is { } given ? given.ToString("c", CultureInfo.InvariantCulture) : "no (the product's default, grown with the fleet)",
             ["created_through_api"] = apiCount,
             ["api_create_seconds"] = Stats.Round(apiSeconds),
             ["bulk_create_seconds"] = Stats.Round(bulkSeconds),

@@ -15,7 +15,7 @@ int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(v
 var databaseUrl = Environment.GetEnvironmentVariable("DATABASE_URL") ?? throw new InvalidOperationException("DATABASE_URL is not set (run through scripts/bench.sh)");
 var pgData = Environment.GetEnvironmentVariable("PGDATA") ?? throw new InvalidOperationException("PGDATA is not set (run through scripts/bench.sh)");
 await using var database = NpgsqlDataSource.Create(DatabaseUrl.ToConnectionString(databaseUrl));
-var maxSpread = TimeSpan.FromSeconds(Number("--max-spread", 150));
+TimeSpan? maxSpread = Option("--max-spread") is { } spreadSeconds ? TimeSpan.FromSeconds(int.Parse(spreadSeconds, CultureInfo.InvariantCulture)) : null;
 await using var fleet = await BenchFleet.StartAsync(databaseUrl, pgData, scenario == "fleet" ? FleetBench.SiloSettings(maxSpread) : null);
 var context = new Context(fleet, database);
 

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Options;
+using Monitoring.Grains.Scheduling;
+
+namespace Monitoring.UnitTests.Scheduling;
+
+public sealed class SpreadPolicyTests
+{
+    private static readonly DateTimeOffset Monday0900 = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 5)]
+    [InlineData(2_500, 5)] // 500 a second over 5 s
+    [InlineData(2_501, 10)]
+    [InlineData(5_000, 10)]
+    [InlineData(5_001, 20)]
+    [InlineData(50_000, 160)]
+    [InlineData(75_000, 160)]
+    [InlineData(80_001, 300)] // 320 s would be needed: held to MaxFleetSpread
+    [InlineData(700_000, 300)]
+    public void The_cap_doubles_from_MaxSpread_until_the_sharers_fit_the_rate_and_stops_at_MaxFleetSpread(int sharers, int capSeconds)
+    {
+        var limits = SpreadPolicy.For(new ScheduleOptions(), sharers);
+
+        Assert.Equal(TimeSpan.FromSeconds(capSeconds), limits.Max);
+        Assert.Equal(new ScheduleOptions().SpreadFraction, limits.Fraction);
+    }
+
+    [Theory]
+    [InlineData("*/5 * * * *", 700_000, 150)] // half the 5-minute gap
+    [InlineData("* * * * *", 200_000, 30)]
+    [InlineData("*/30 * * * * *", 100_000, 15)]
+    [InlineData("*/10 * * * * *", 20_000, 5)] // the engine benchmark's fleet: the gap bounds it, as before
+    [InlineData("0 9 * * *", 1_000_000, 300)] // a daily check at 09:00 starts by 09:05 whatever the fleet
+    [InlineData("0 9 * * *", 100, 5)]
+    [InlineData("*/5 * * * *", 2_000, 5)]
+    public void The_longest_offset_a_service_gets_is_bounded_by_the_gap_and_MaxFleetSpread(string cron, int sharers, int windowSeconds)
+    {
+        var parsed = CronSchedule.Parse(cron, "UTC");
+        var first = parsed.NextAfter(Monday0900.AddTicks(-1))!.Value;
+        var gap = parsed.NextAfter(first)!.Value - first;
+
+        Assert.Equal(TimeSpan.FromSeconds(windowSeconds), SpreadPolicy.For(new ScheduleOptions(), sharers).WindowFor(gap));
+    }
+
+    [Theory]
+    [InlineData(0, 5)] // SpreadChecksPerSecond 0: every cron keeps MaxSpread
+    [InlineData(500, 0)] // MaxSpread 0: no spread at all
+    public void Switched_off_or_without_a_spread_the_cap_stays_MaxSpread(int checksPerSecond, int maxSpreadSeconds)
+    {
+        var options = new ScheduleOptions { SpreadChecksPerSecond = checksPerSecond, MaxSpread = TimeSpan.FromSeconds(maxSpreadSeconds) };
+
+        Assert.Equal(TimeSpan.FromSeconds(maxSpreadSeconds), SpreadPolicy.For(options, 1_000_000).Max);
+    }
+
+    [Theory]
+    [InlineData(10_000, 1, 10_000)]
+    [InlineData(10_000, 2, 5_000)]
+    [InlineData(10_001, 2, 5_001)] // rounded up
+    [InlineData(10_000, 0, 10_000)] // no active silo listed yet: this one takes them all
+    public void A_silo_counts_its_part_of_the_fleet_on_a_cron(int fleet, int silos, int perSilo)
+    {
+        var policy = new SpreadPolicy(Options.Create(new ScheduleOptions()));
+
+        policy.Census(new Dictionary<string, int> { ["*/5 * * * *"] = fleet }, silos);
+
+        Assert.Equal(perSilo, policy.SharersPerSilo("*/5 * * * *"));
+        Assert.Equal(perSilo, policy.SharersPerSilo(" */5 * * * * "));
+        Assert.Equal(0, policy.SharersPerSilo("* * * * *"));
+    }
+
+    [Fact]
+    public void A_schedule_follows_a_new_census_at_its_next_occurrence_without_being_built_again()
+    {
+        var policy = new SpreadPolicy(Options.Create(new ScheduleOptions()));
+        var schedule = new ServiceSchedule(CronSchedule.Parse("*/5 * * * *", "UTC"), 1_234_567, policy, "*/5 * * * *");
+        var ids = Enumerable.Range(1, 2_000).Select(i => (long)i).ToList();
+
+        var before = schedule.NextAfter(Monday0900)!.Value;
+        policy.Census(new Dictionary<string, int> { ["*/5 * * * *"] = 700_000 }, 1);
+        var after = schedule.NextAfter(Monday0900)!.Value;
+
+        Assert.Equal(before.Occurrence, after.Occurrence);
+        Assert.InRange(before.FireAt - before.Occurrence, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.InRange(after.FireAt - after.Occurrence, TimeSpan.Zero, TimeSpan.FromSeconds(150));
+        var spreadOverFleet = ids.Select(id => new ServiceSchedule(CronSchedule.Parse("*/5 * * * *", "UTC"), id, policy, "*/5 * * * *").NextAfter(Monday0900)!.Value)
+            .Select(c => c.FireAt - c.Occurrence).ToList();
+        Assert.True(spreadOverFleet.Max() > TimeSpan.FromSeconds(140), $"the fleet's offsets reach only {spreadOverFleet.Max()}");
+    }
+
+    [Fact]
+    public void Offsets_stay_put_while_a_fleet_grows_within_one_doubling()
+    {
+        var policy = new SpreadPolicy(Options.Create(new ScheduleOptions()));
+        var schedule = new ServiceSchedule(CronSchedule.Parse("0 9 * * *", "UTC"), 42, policy, "0 9 * * *");
+
+        policy.Census(new Dictionary<string, int> { ["0 9 * * *"] = 2_600 }, 1);
+        var small = schedule.NextAfter(Monday0900.AddHours(-1))!.Value.FireAt;
+        policy.Census(new Dictionary<string, int> { ["0 9 * * *"] = 4_900 }, 1);
+        var grown = schedule.NextAfter(Monday0900.AddHours(-1))!.Value.FireAt;
+
+        Assert.Equal(small, grown);
+    }
+}
