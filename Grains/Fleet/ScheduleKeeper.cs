@@ -176,20 +176,20 @@ public sealed partial class ScheduleKeeper(
             try
             {
                 var ids = new List<long>();
-                await using var command = dataSource.CreateCommand("SELECT id FROM client_services WHERE enabled OR id IN (SELECT service_id FROM incidents WHERE status = 'open')");
-                await using var reader = await command.ExecuteReaderAsync(stoppingToken);
+                var perCron = new Dictionary<string, int>(StringComparer.Ordinal);
+                await using var batch = dataSource.CreateBatch();
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT id FROM client_services WHERE enabled OR id IN (SELECT service_id FROM incidents WHERE status = 'open')"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT btrim(cron_schedule), count(*)::int FROM client_services WHERE enabled AND type <> 'heartbeat' GROUP BY 1"));
+                await using var reader = await batch.ExecuteReaderAsync(stoppingToken);
                 while (await reader.ReadAsync(stoppingToken))
                 {
                     ids.Add(reader.GetInt64(0));
                 }
 
-                await reader.DisposeAsync();
-                var perCron = new Dictionary<string, int>(StringComparer.Ordinal);
-                await using var census = dataSource.CreateCommand("SELECT btrim(cron_schedule), count(*)::int FROM client_services WHERE enabled AND type <> 'heartbeat' GROUP BY 1");
-                await using var counts = await census.ExecuteReaderAsync(stoppingToken);
-                while (await counts.ReadAsync(stoppingToken))
+                await reader.NextResultAsync(stoppingToken);
+                while (await reader.ReadAsync(stoppingToken))
                 {
-                    perCron[counts.GetString(0)] = counts.GetInt32(1);
+                    perCron[reader.GetString(0)] = reader.GetInt32(1);
                 }
 
                 return (ids, perCron);
