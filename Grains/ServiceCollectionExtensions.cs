@@ -36,6 +36,11 @@ public static class ServiceCollectionExtensions
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
 
+            // No session state is left on a pooled connection (the pruner's advisory lock is released in its finally;
+            // lock_timeout is set per transaction): skip the reset round trip every return to the pool costs
+            // (six statements before the next command; a grain's activation takes three connections).
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+
             return builder.Build();
         });
         services.AddSingleton<ServiceStore>();

@@ -105,7 +105,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             return;
         }
 
-        await uptime.LoadAsync();
+        await uptime.LoadAsync(everChecked: runtime.LastCheckedAt is not null);
         await ApplyScheduleAsync(previous: null, resuming: true);
         if (!config.Enabled)
         {

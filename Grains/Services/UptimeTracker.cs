@@ -31,8 +31,11 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         lastSnapshotAt = services.Time.GetUtcNow();
     }
 
-    /// <summary>Restores the snapshot and adds what was checked since; rebuilds from service_status without one.</summary>
-    public async Task LoadAsync()
+    /// <summary>
+    /// Restores the snapshot and adds what was checked since; rebuilds from service_status without one, unless
+    /// <paramref name="everChecked"/> is false (service_status holds no result of the service: nothing to read).
+    /// </summary>
+    public async Task LoadAsync(bool everChecked)
     {
         var now = services.Time.GetUtcNow();
         if (state.State.UptimeWindow is { } bytes && UptimeWindow.Decode(bytes) is { } restored
@@ -49,7 +52,7 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
         else
         {
-            window = await RebuildAsync();
+            window = everChecked ? await RebuildAsync() : new UptimeWindow();
         }
 
         state.State.UptimeWindow = null;
