@@ -99,6 +99,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CheckConcurrencyLimiter>();
         services.AddSingleton<CheckAdmission>();
         services.AddSingleton<SpreadPolicy>();
+        services.AddSingleton<CheckClock>();
         services.AddSingleton<HttpHealthChecker>();
         services.AddSingleton<TcpHealthChecker>();
 

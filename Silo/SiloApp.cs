@@ -31,11 +31,16 @@ public static class SiloApp
         builder.Services.AddMonitoringGrains(builder.Configuration, database);
         await SchemaState.EnsureMigratedAsync(database.ConnectionString);
 
-        builder.UseOrleans(silo => silo
-            .UseMonitoringCluster(database, cluster, builder.Configuration)
-            .AddMonitoringPersistence(database)
-            // The dashboard's grains and call profiler; the gateway serves its pages (under /dashboard, to admin keys).
-            .AddDashboard());
+        var dashboard = DashboardSetting.Enabled(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseMonitoringCluster(database, cluster, builder.Configuration).AddMonitoringPersistence(database);
+            if (dashboard)
+            {
+                // The dashboard's grains and call profiler; the gateway serves its pages (under /dashboard, to admin keys).
+                silo.AddDashboard();
+            }
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         builder.WebHost.UseUrls(SiloMetrics.Url(builder.Configuration, metrics));
         builder.AddMonitoringTelemetry("monitoring-silo", metrics: meters => meters.AddServiceSeriesLimit(seriesLimit));

@@ -111,7 +111,10 @@ public static class GatewayApp
         app.MapHub<FeedHub>("/hub", o => o.TransportMaxBufferSize = 64 * 1024);
         app.MapBareEndpointIfEnabled(app.Configuration);
         app.MapApiDescription();
-        app.MapDashboard();
+        if (DashboardSetting.Enabled(app.Configuration))
+        {
+            app.MapDashboard();
+        }
         app.MapMonitoringMetrics(MetricsSettings.Read(app.Configuration).Key,
             context => ErrorResults.WriteAsync(context, FeathersError.Of(401, "Not authenticated: send METRICS_KEY as 'Authorization: Bearer <key>'")));
         return app;

@@ -12,16 +12,22 @@ public static class OrleansClientSetup
     /// </summary>
     public static void AddMonitoringClusterClient(this IHostApplicationBuilder builder, GatewaySettings settings)
     {
-        builder.UseOrleansClient(client => client
-            .UseMonitoringCluster(settings.Database, settings.Fleet, builder.Configuration)
-            .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10))
-            // The Orleans dashboard's pages and API, served under /dashboard (DashboardEndpoints).
-            .AddDashboard()
-            .UseConnectionRetryFilter(async (exception, cancellationToken) =>
+        var dashboard = DashboardSetting.Enabled(builder.Configuration);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseMonitoringCluster(settings.Database, settings.Fleet, builder.Configuration)
+                .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10))
+                .UseConnectionRetryFilter(async (exception, cancellationToken) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    return true;
+                });
+            if (dashboard)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                return true;
-            }));
+                // The Orleans dashboard's pages and API, served under /dashboard (DashboardEndpoints).
+                client.AddDashboard();
+            }
+        });
 
         // Start Kestrel without waiting for the cluster client's first connection.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

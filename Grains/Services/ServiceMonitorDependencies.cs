@@ -33,4 +33,5 @@ public sealed record ServiceMonitorDependencies(
     ServiceGauges Gauges,
     RecentHistoryStore RecentHistory,
     CheckAdmission Admission,
-    SpreadPolicy Spread);
+    SpreadPolicy Spread,
+    CheckClock Clock);

@@ -189,7 +189,7 @@ public sealed partial class ServiceMonitorGrain
         ArmDeadline(now);
     }
 
-    private CheckTimer DeadlineTimer => deadlineTimer ??= new CheckTimer(dueIn => this.RegisterGrainTimer(OnDeadlineTimerAsync, new GrainTimerCreationOptions
+    private HeartbeatDeadlineTimer DeadlineTimer => deadlineTimer ??= new HeartbeatDeadlineTimer(dueIn => this.RegisterGrainTimer(OnDeadlineTimerAsync, new GrainTimerCreationOptions
     {
         DueTime = dueIn,
         Period = Timeout.InfiniteTimeSpan,

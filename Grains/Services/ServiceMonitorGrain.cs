@@ -37,7 +37,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     /// A heartbeat's deadlines (not interleaved with calls, unlike <see cref="timer"/>: a report in flight is stored
     /// first). Made for heartbeats only: most grains never need it, and memory per service counts.
     /// </summary>
-    private CheckTimer? deadlineTimer;
+    private HeartbeatDeadlineTimer? deadlineTimer;
     private readonly ServiceAlerting alerting;
 
     private ServiceConfig? config;
@@ -68,15 +68,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         });
         alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
-        // Interleave: the tick only starts a check and re-arms, so it may run beside calls; a check that
-        // hangs never blocks reads or patches of this grain.
-        timer = new CheckTimer(dueIn => this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions
-        {
-            DueTime = dueIn,
-            Period = Timeout.InfiniteTimeSpan,
-            Interleave = true,
-            KeepAlive = true,
-        }), services.Time);
+        // On the silo's one clock; the tick runs beside calls (it only starts a check and re-arms).
+        timer = new CheckTimer(services.Clock, GrainContext, OnTimerAsync, this.DelayDeactivation, services.Time, logger);
     }
 
     private long Id => this.GetPrimaryKeyLong();
@@ -123,7 +116,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // Out of the set first: a periodic sweep must not take a grain that is going (it may take seconds to store its
         // checks in flight) for one that is scheduled.
         services.Local.Remove(Id);
-        timer.Disarm();
+        timer.Disarm(releaseKeepAlive: false);
         deadlineTimer?.Disarm();
         try
         {

@@ -52,12 +52,19 @@ public sealed class BenchFleet : IAsyncDisposable
         var fleetLog = new Dictionary<string, string> { ["Logging__LogLevel__Monitoring.Grains.Fleet"] = "Information" };
         fleet.siloEnvironment = new(common.Concat(fleetLog).Concat(siloSettings ?? new Dictionary<string, string>()));
         fleet.Silo = fleet.Start(Built("Silo", "Monitoring.Silo.dll"), new(fleet.siloEnvironment));
-        fleet.Gateway = fleet.Start(Built("Gateway", "Monitoring.Gateway.dll"), new(common)
+        var gatewayEnvironment = new Dictionary<string, string>(common)
         {
             ["HOST"] = "127.0.0.1",
             ["PORT"] = "13030",
             ["Bench__BareEndpoint"] = "true",
-        });
+        };
+        if (siloSettings?.TryGetValue(FleetBench.DashboardSwitch, out var dashboard) == true)
+        {
+            // The dashboard is switched on silos and gateways alike (README).
+            gatewayEnvironment[FleetBench.DashboardSwitch] = dashboard;
+        }
+
+        fleet.Gateway = fleet.Start(Built("Gateway", "Monitoring.Gateway.dll"), gatewayEnvironment);
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)

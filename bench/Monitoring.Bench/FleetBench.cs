@@ -18,6 +18,9 @@ namespace Monitoring.Bench;
 /// </summary>
 public static class FleetBench
 {
+    /// <summary>The product's switch of the Orleans dashboard (README: Dashboard__Enabled).</summary>
+    public const string DashboardSwitch = "Dashboard__Enabled";
+
     /// <summary>Services created through the API (the rest in bulk).</summary>
     public const int ThroughApi = 1000;
 
@@ -37,14 +40,19 @@ public static class FleetBench
     /// on it, <see cref="SpreadPolicy"/>), or with <paramref name="maxSpread"/> every cron spread over half its interval up
     /// to that, whatever the fleet (how the runs before the fleet-grown spread were made).
     /// </summary>
-    public static Dictionary<string, string>? SiloSettings(TimeSpan? maxSpread) => maxSpread is { } fixedSpread
-        ? new()
+    public static Dictionary<string, string> SiloSettings(TimeSpan? maxSpread)
+    {
+        // As the README says a fleet over about 100,000 services per silo runs: without the Orleans dashboard.
+        var settings = new Dictionary<string, string> { [FleetBench.DashboardSwitch] = "false" };
+        if (maxSpread is { } fixedSpread)
         {
-            ["Scheduling__MaxSpread"] = fixedSpread.ToString("c", CultureInfo.InvariantCulture),
-            ["Scheduling__MaxFleetSpread"] = (fixedSpread > TimeSpan.FromMinutes(5) ? fixedSpread : TimeSpan.FromMinutes(5)).ToString("c", CultureInfo.InvariantCulture),
-            ["Scheduling__SpreadChecksPerSecond"] = "0",
+            settings["Scheduling__MaxSpread"] = fixedSpread.ToString("c", CultureInfo.InvariantCulture);
+            settings["Scheduling__MaxFleetSpread"] = (fixedSpread > TimeSpan.FromMinutes(5) ? fixedSpread : TimeSpan.FromMinutes(5)).ToString("c", CultureInfo.InvariantCulture);
+            settings["Scheduling__SpreadChecksPerSecond"] = "0";
         }
-        : null;
+
+        return settings;
+    }
 
     /// <summary>The options the silo runs with under <see cref="SiloSettings"/>.</summary>
     public static ScheduleOptions SiloOptions(TimeSpan? maxSpread) => maxSpread is { } fixedSpread
@@ -108,6 +116,7 @@ public static class FleetBench
             ["mix"] = mix.ToDictionary(m => m.Cron, m => m.Tenths * 10),
             ["spread_cap_per_cron"] = spreads.ToDictionary(s => s.Key, s => s.Value.Max.ToString("c", CultureInfo.InvariantCulture)),
             ["spread_fixed_by_max_spread"] = maxSpread is { } given ? given.ToString("c", CultureInfo.InvariantCulture) : "no (the product's default, grown with the fleet)",
+            ["orleans_dashboard"] = "off (Dashboard__Enabled=false, as the README advises above 100,000 services per silo)",
             ["created_through_api"] = apiCount,
             ["api_create_seconds"] = Stats.Round(apiSeconds),
             ["bulk_create_seconds"] = Stats.Round(bulkSeconds),
