@@ -48,16 +48,22 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
     public async Task<long> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection))
+
+        // A session lock on a pooled connection: released in the finally even when taking it failed half way (the
+        // server may hold it after a timeout or a cancel), since pooled connections are not reset on return.
+        var locked = false;
+        try
         {
-            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+            await using (var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection))
+            {
+                locked = (bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            if (!locked)
             {
                 return 0;
             }
-        }
 
-        try
-        {
             var now = time.GetUtcNow();
             try
             {
@@ -117,8 +123,16 @@ public sealed partial class HistoryPruner(NpgsqlDataSource dataSource, IOptions<
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            try
+            {
+                // Also when taking it seemed to fail (false when this session does not hold it).
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (NpgsqlException) when (connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || !locked)
+            {
+                // A broken session took its lock with it.
+            }
         }
     }
 

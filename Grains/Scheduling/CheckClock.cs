@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
 namespace Monitoring.Grains.Scheduling;
 
 /// <summary>
@@ -5,26 +10,47 @@ namespace Monitoring.Grains.Scheduling;
 /// the runtime's timer queue, which walks all of its long-term timers about three times a second: 16.5 % of a silo's
 /// CPU at 50,000 services (perf, `fleet --services 50000`), growing with the fleet. Here the due times sit in one heap
 /// (O(log n) to arm, nothing to do between occurrences) behind one <see cref="ITimer"/> set for the earliest of them.
-/// Due entries are handed to their owners outside the lock, in due order. Entries are never removed: re-arming or
-/// disarming an owner bumps its version, and an entry of an older version is dropped when it comes due.
+/// Due tickets are handed to their owners outside the lock, in due order. Tickets are never taken out of the heap:
+/// an owner that re-arms or disarms <see cref="ClockTicket.Cancel"/>s its old one, which then holds nothing (so a
+/// dropped grain is not kept in memory until its old due time) and is skipped when it comes due.
 /// </summary>
-public sealed class CheckClock : IDisposable
+public sealed partial class CheckClock : IDisposable
 {
     private readonly TimeProvider time;
-    private readonly PriorityQueue<Entry, long> due = new();
+    private readonly ILogger logger;
+    private readonly PriorityQueue<ClockTicket, long> due = new();
     private readonly Lock gate = new();
     private readonly ITimer timer;
     private long timerSetFor = long.MaxValue;
     private bool disposed;
 
-    /// <summary>A clock on <paramref name="time"/> (its monotonic timestamps and its timers, so a fake clock drives it in tests).</summary>
-    public CheckClock(TimeProvider time)
+    /// <summary>
+    /// A clock on <paramref name="time"/> (its monotonic timestamps and its timers, so a fake clock drives it in tests);
+    /// <paramref name="collection"/> gives the idle age after which Orleans collects an activation (default 15 min).
+    /// </summary>
+    public CheckClock(TimeProvider time, IOptions<GrainCollectionOptions>? collection = null, ILogger<CheckClock>? logger = null)
     {
         this.time = time;
-        timer = time.CreateTimer(static state => ((CheckClock)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        this.logger = logger ?? NullLogger<CheckClock>.Instance;
+        var age = collection?.Value.CollectionAge ?? TimeSpan.FromMinutes(15);
+        KeepAliveMargin = (age > TimeSpan.FromMinutes(1) ? age : TimeSpan.FromMinutes(1)) + TimeSpan.FromMinutes(1);
+
+        // The timer lives as long as the silo: it must not hold on to the execution context of whoever created it.
+        using (ExecutionContext.SuppressFlow())
+        {
+            timer = time.CreateTimer(static state => ((CheckClock)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    /// <summary>Entries waiting (owners re-armed or disarmed since included, until they come due).</summary>
+    /// <summary>
+    /// How long past its due time an armed grain is kept from idle collection: a tick is no message, so it does not
+    /// restart the grain's idle time as a keep-alive grain timer's did. At least the collection age plus a minute, so
+    /// a tick late by minutes (a saturated or paused silo) or a step of the wall clock (which the keep-alive is set
+    /// on) does not let the collector take a scheduled grain.
+    /// </summary>
+    public TimeSpan KeepAliveMargin { get; }
+
+    /// <summary>Tickets waiting in the heap (cancelled ones included, until they come due).</summary>
     public int Pending
     {
         get
@@ -37,10 +63,10 @@ public sealed class CheckClock : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="owner"/>'s <see cref="IClockOwner.OnDue"/> with <paramref name="version"/> at
-    /// <paramref name="dueAt"/> (a timestamp of the clock's <see cref="TimeProvider.GetTimestamp"/>), or at once when it passed.
+    /// Calls the owner of <paramref name="ticket"/> at <paramref name="dueAt"/> (a timestamp of the clock's
+    /// <see cref="TimeProvider.GetTimestamp"/>), or at once when it passed, unless the ticket is cancelled by then.
     /// </summary>
-    public void Schedule(IClockOwner owner, long version, long dueAt)
+    public void Schedule(ClockTicket ticket, long dueAt)
     {
         lock (gate)
         {
@@ -49,7 +75,7 @@ public sealed class CheckClock : IDisposable
                 return;
             }
 
-            due.Enqueue(new Entry(owner, version), dueAt);
+            due.Enqueue(ticket, dueAt);
             if (dueAt < timerSetFor)
             {
                 SetTimer(dueAt);
@@ -70,15 +96,15 @@ public sealed class CheckClock : IDisposable
 
     private void Fire()
     {
-        List<Entry>? ready = null;
+        List<ClockTicket>? ready = null;
         lock (gate)
         {
             timerSetFor = long.MaxValue;
             var now = time.GetTimestamp();
-            while (due.TryPeek(out var entry, out var at) && at <= now)
+            while (due.TryPeek(out var ticket, out var at) && at <= now)
             {
                 due.Dequeue();
-                (ready ??= []).Add(entry);
+                (ready ??= []).Add(ticket);
             }
 
             if (!disposed && due.TryPeek(out _, out var next))
@@ -87,31 +113,47 @@ public sealed class CheckClock : IDisposable
             }
         }
 
-        if (ready is null)
+        foreach (var ticket in ready ?? [])
         {
-            return;
-        }
-
-        foreach (var entry in ready)
-        {
-            entry.Owner.OnDue(entry.Version);
+            try
+            {
+                ticket.Owner?.OnDue(ticket);
+            }
+            catch (Exception ex)
+            {
+                // On the timer's thread an exception would end the process; the other owners still get their call.
+                LogOwnerFailed(logger, ex);
+            }
         }
     }
 
-    // Under the lock.
+    // Under the lock. Timers count whole milliseconds: round up, or a wait under 1 ms fires early again and again.
     private void SetTimer(long dueAt)
     {
         timerSetFor = dueAt;
         var wait = time.GetElapsedTime(time.GetTimestamp(), dueAt);
-        timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        timer.Change(wait > TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private readonly record struct Entry(IClockOwner Owner, long Version);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer failed to take its due call")]
+    private static partial void LogOwnerFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>What a <see cref="CheckClock"/> calls when an entry comes due (on the clock's thread: hand the work off at once).</summary>
+/// <summary>One arming of an <see cref="IClockOwner"/> on a <see cref="CheckClock"/>.</summary>
+public sealed class ClockTicket(IClockOwner owner)
+{
+    private volatile IClockOwner? owner = owner;
+
+    /// <summary>Who is called when the ticket comes due; null once cancelled.</summary>
+    public IClockOwner? Owner => owner;
+
+    /// <summary>The owner re-armed or disarmed: this ticket calls nobody, and no longer holds the owner.</summary>
+    public void Cancel() => owner = null;
+}
+
+/// <summary>What a <see cref="CheckClock"/> calls when a ticket comes due (on the clock's thread: hand the work off at once).</summary>
 public interface IClockOwner
 {
-    /// <summary>The entry scheduled with <paramref name="version"/> is due.</summary>
-    void OnDue(long version);
+    /// <summary><paramref name="ticket"/> (one this owner scheduled and has not cancelled) is due.</summary>
+    void OnDue(ClockTicket ticket);
 }

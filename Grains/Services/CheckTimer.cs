@@ -7,20 +7,19 @@ namespace Monitoring.Grains.Services;
 /// A service's one-shot timer on the silo's <see cref="CheckClock"/>, armed for one planned check at a time. When it
 /// comes due, the tick runs on the grain's own scheduler beside its calls (like an interleaving grain timer: the tick only
 /// starts a check and re-arms, so a check that hangs never blocks reads or patches). While armed it keeps the grain from
-/// being collected as idle until a minute past the due time, as a keep-alive grain timer did. It is set at most
-/// <see cref="MaxStep"/> ahead (a yearly cron's next run is further; the tick before the planned time only re-arms, see
-/// <see cref="ScheduleCursor.Fire"/>).
+/// idle collection until <see cref="CheckClock.KeepAliveMargin"/> past the due time, as a keep-alive grain timer did. It is
+/// set at most <see cref="MaxStep"/> ahead (a yearly cron's next run is further; the tick before the planned time only
+/// re-arms, see <see cref="ScheduleCursor.Fire"/>). Deactivation waits for a tick in progress (<see cref="StopAsync"/>).
 /// </summary>
 internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, Func<Task> onTick, Action<TimeSpan> keepAlive, TimeProvider time, ILogger logger) : IClockOwner
 {
     /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
     public static readonly TimeSpan MaxStep = TimeSpan.FromDays(1);
 
-    private static readonly TimeSpan KeepAliveMargin = TimeSpan.FromMinutes(1);
-
-    private long version;
+    private ClockTicket? ticket;
     private long armedAt;
     private TimeSpan dueIn;
+    private Task running = Task.CompletedTask;
 
     /// <summary>The planned check the timer is set for, or null when disarmed.</summary>
     public ScheduledCheck? Armed { get; private set; }
@@ -39,8 +38,10 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxStep ? MaxStep : dueIn;
         this.dueIn = dueIn;
         armedAt = time.GetTimestamp();
-        keepAlive(dueIn + KeepAliveMargin);
-        clock.Schedule(this, Interlocked.Increment(ref version), armedAt + (long)(dueIn.TotalSeconds * time.TimestampFrequency));
+        keepAlive(dueIn + clock.KeepAliveMargin);
+        ticket?.Cancel();
+        ticket = new ClockTicket(this);
+        clock.Schedule(ticket, armedAt + (long)(dueIn.TotalSeconds * time.TimestampFrequency));
     }
 
     /// <summary>
@@ -51,30 +52,21 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
     {
         var wasArmed = Armed is not null;
         Armed = null;
-        Interlocked.Increment(ref version);
+        ticket?.Cancel();
+        ticket = null;
         if (releaseKeepAlive && wasArmed)
         {
             keepAlive(TimeSpan.Zero);
         }
     }
 
-    void IClockOwner.OnDue(long dueVersion)
+    /// <summary>Disarms and waits for a tick that already started (deactivation: its snapshot must not race the last one).</summary>
+    public async Task StopAsync()
     {
-        if (dueVersion == Volatile.Read(ref version))
-        {
-            grain.Scheduler.QueueAction(static state => ((CheckTimer)state!).Tick(), this);
-        }
-    }
-
-    private async void Tick()
-    {
+        Disarm(releaseKeepAlive: false);
         try
         {
-            // Re-armed or disarmed between the clock's call and this turn: that entry is not this timer's any more.
-            if (Armed is not null)
-            {
-                await onTick();
-            }
+            await running;
         }
         catch (Exception ex)
         {
@@ -82,6 +74,45 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer's tick failed; the service is armed again by its next call or sweep")]
+    void IClockOwner.OnDue(ClockTicket due)
+    {
+        if (due == Volatile.Read(ref ticket))
+        {
+            grain.Scheduler.QueueAction(static state =>
+            {
+                var (timer, dueTicket) = ((CheckTimer, ClockTicket))state!;
+                timer.Tick(dueTicket);
+            }, (this, due));
+        }
+    }
+
+    private void Tick(ClockTicket due)
+    {
+        // Re-armed or disarmed between the clock's call and this turn, or an activation that is gone (one whose
+        // activation timed out never reaches OnDeactivateAsync, which disarms): nothing to do.
+        if (due != ticket || Armed is null || grain.Deactivated.IsCompleted)
+        {
+            return;
+        }
+
+        running = RunAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await onTick();
+        }
+        catch (Exception ex)
+        {
+            // Whether it re-armed is unknown: let the grain go, and the fleet's next sweep wakes it with a catch-up.
+            LogTickFailed(logger, ex);
+            Disarm();
+            grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "a service timer's tick failed"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer's tick failed; the grain is deactivated and the fleet's next sweep wakes it")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);
 }

@@ -116,7 +116,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // Out of the set first: a periodic sweep must not take a grain that is going (it may take seconds to store its
         // checks in flight) for one that is scheduled.
         services.Local.Remove(Id);
-        timer.Disarm(releaseKeepAlive: false);
+        await timer.StopAsync();
         deadlineTimer?.Disarm();
         try
         {

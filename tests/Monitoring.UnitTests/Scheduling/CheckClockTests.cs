@@ -7,7 +7,7 @@ public sealed class CheckClockTests
 {
     private sealed class Owner(string name, List<(string Name, long Version, TimeSpan At)> calls, FakeTimeProvider time, DateTimeOffset start) : IClockOwner
     {
-        public void OnDue(long version) => calls.Add((name, version, time.GetUtcNow() - start));
+        public void OnDue(ClockTicket ticket) => calls.Add((name, 1, time.GetUtcNow() - start));
     }
 
     private static long At(FakeTimeProvider time, TimeSpan from) => time.GetTimestamp() + (long)(from.TotalSeconds * time.TimestampFrequency);
@@ -19,9 +19,9 @@ public sealed class CheckClockTests
         var start = time.GetUtcNow();
         var calls = new List<(string Name, long Version, TimeSpan At)>();
         using var clock = new CheckClock(time);
-        clock.Schedule(new Owner("c", calls, time, start), 1, At(time, TimeSpan.FromSeconds(3)));
-        clock.Schedule(new Owner("a", calls, time, start), 1, At(time, TimeSpan.FromSeconds(1)));
-        clock.Schedule(new Owner("b", calls, time, start), 1, At(time, TimeSpan.FromSeconds(2)));
+        clock.Schedule(new ClockTicket(new Owner("c", calls, time, start)), At(time, TimeSpan.FromSeconds(3)));
+        clock.Schedule(new ClockTicket(new Owner("a", calls, time, start)), At(time, TimeSpan.FromSeconds(1)));
+        clock.Schedule(new ClockTicket(new Owner("b", calls, time, start)), At(time, TimeSpan.FromSeconds(2)));
 
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Empty(calls);
@@ -41,8 +41,8 @@ public sealed class CheckClockTests
         var start = time.GetUtcNow();
         var calls = new List<(string Name, long Version, TimeSpan At)>();
         using var clock = new CheckClock(time);
-        clock.Schedule(new Owner("late", calls, time, start), 1, At(time, TimeSpan.FromMinutes(5)));
-        clock.Schedule(new Owner("soon", calls, time, start), 1, At(time, TimeSpan.FromMilliseconds(10)));
+        clock.Schedule(new ClockTicket(new Owner("late", calls, time, start)), At(time, TimeSpan.FromMinutes(5)));
+        clock.Schedule(new ClockTicket(new Owner("soon", calls, time, start)), At(time, TimeSpan.FromMilliseconds(10)));
 
         time.Advance(TimeSpan.FromMilliseconds(10));
 
@@ -51,20 +51,49 @@ public sealed class CheckClockTests
     }
 
     [Fact]
-    public void Hands_every_entry_its_own_version_so_the_owner_can_drop_the_ones_it_replaced()
+    public void A_cancelled_ticket_calls_nobody_and_lets_go_of_its_owner()
     {
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
         var calls = new List<(string Name, long Version, TimeSpan At)>();
-        var owner = new Owner("s", calls, time, start);
         using var clock = new CheckClock(time);
-        clock.Schedule(owner, 1, At(time, TimeSpan.FromSeconds(10)));
-        clock.Schedule(owner, 2, At(time, TimeSpan.FromSeconds(4)));
+        var first = new ClockTicket(new Owner("first arming", calls, time, start));
+        clock.Schedule(first, At(time, TimeSpan.FromSeconds(10)));
+        clock.Schedule(new ClockTicket(new Owner("second arming", calls, time, start)), At(time, TimeSpan.FromSeconds(4)));
 
+        first.Cancel();
         time.Advance(TimeSpan.FromSeconds(4));
         time.Advance(TimeSpan.FromSeconds(6));
 
-        Assert.Equal([(2L, TimeSpan.FromSeconds(4)), (1L, TimeSpan.FromSeconds(10))], calls.Select(c => (c.Version, c.At)));
+        Assert.Null(first.Owner);
+        Assert.Equal([("second arming", TimeSpan.FromSeconds(4))], calls.Select(c => (c.Name, c.At)));
+        Assert.Equal(0, clock.Pending);
+    }
+
+    [Fact]
+    public void An_owner_that_throws_does_not_keep_the_others_from_their_call()
+    {
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        var calls = new List<(string Name, long Version, TimeSpan At)>();
+        using var clock = new CheckClock(time);
+        clock.Schedule(new ClockTicket(new Throwing()), At(time, TimeSpan.FromSeconds(1)));
+        clock.Schedule(new ClockTicket(new Owner("after", calls, time, start)), At(time, TimeSpan.FromSeconds(1)));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["after"], calls.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData(1, 2)] // at least a minute of margin, plus a minute
+    [InlineData(15, 16)]
+    [InlineData(120, 121)]
+    public void Keeps_an_armed_grain_past_its_due_time_for_the_collection_age_and_a_minute(int collectionAgeMinutes, int marginMinutes)
+    {
+        using var clock = new CheckClock(new FakeTimeProvider(), Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.GrainCollectionOptions { CollectionAge = TimeSpan.FromMinutes(collectionAgeMinutes) }));
+
+        Assert.Equal(TimeSpan.FromMinutes(marginMinutes), clock.KeepAliveMargin);
     }
 
     [Fact]
@@ -75,7 +104,7 @@ public sealed class CheckClockTests
         var calls = new List<(string Name, long Version, TimeSpan At)>();
         using var clock = new CheckClock(time);
         var again = new Again(clock, time, calls, start);
-        clock.Schedule(again, 1, At(time, TimeSpan.FromSeconds(-1)));
+        clock.Schedule(new ClockTicket(again), At(time, TimeSpan.FromSeconds(-1)));
 
         time.Advance(TimeSpan.Zero);
         Assert.Equal([1L], calls.Select(c => c.Version));
@@ -91,24 +120,31 @@ public sealed class CheckClockTests
         var time = new FakeTimeProvider();
         var calls = new List<(string Name, long Version, TimeSpan At)>();
         var clock = new CheckClock(time);
-        clock.Schedule(new Owner("x", calls, time, time.GetUtcNow()), 1, At(time, TimeSpan.FromSeconds(1)));
+        clock.Schedule(new ClockTicket(new Owner("x", calls, time, time.GetUtcNow())), At(time, TimeSpan.FromSeconds(1)));
 
         clock.Dispose();
-        clock.Schedule(new Owner("y", calls, time, time.GetUtcNow()), 1, At(time, TimeSpan.FromSeconds(1)));
+        clock.Schedule(new ClockTicket(new Owner("y", calls, time, time.GetUtcNow())), At(time, TimeSpan.FromSeconds(1)));
         time.Advance(TimeSpan.FromSeconds(2));
 
         Assert.Empty(calls);
     }
 
+    private sealed class Throwing : IClockOwner
+    {
+        public void OnDue(ClockTicket ticket) => throw new InvalidOperationException("an owner's failure");
+    }
+
     // Schedules itself a second time from its first call, as a service re-arms from its tick.
     private sealed class Again(CheckClock clock, FakeTimeProvider time, List<(string Name, long Version, TimeSpan At)> calls, DateTimeOffset start) : IClockOwner
     {
-        public void OnDue(long version)
+        private long version;
+
+        public void OnDue(ClockTicket ticket)
         {
-            calls.Add(("again", version, time.GetUtcNow() - start));
+            calls.Add(("again", ++version, time.GetUtcNow() - start));
             if (version == 1)
             {
-                clock.Schedule(this, 2, time.GetTimestamp() + time.TimestampFrequency);
+                clock.Schedule(new ClockTicket(this), time.GetTimestamp() + time.TimestampFrequency);
             }
         }
     }
