@@ -95,24 +95,32 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
             return;
         }
 
-        running = RunAsync();
+        running = RunAsync(due);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(ClockTicket due)
     {
         try
         {
             await onTick();
         }
+        catch (Exception ex) when (ticket != due && Armed is not null)
+        {
+            // It failed after arming the next check (an uptime snapshot, say): the schedule goes on.
+            LogTickFailed(logger, ex);
+        }
         catch (Exception ex)
         {
-            // Whether it re-armed is unknown: let the grain go, and the fleet's next sweep wakes it with a catch-up.
-            LogTickFailed(logger, ex);
+            // It failed before arming anything: let the grain go, and the fleet's next sweep wakes it with a catch-up.
+            LogTickFailedUnarmed(logger, ex);
             Disarm();
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "a service timer's tick failed"));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer's tick failed; the grain is deactivated and the fleet's next sweep wakes it")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer's tick failed after arming the next check")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A service timer's tick failed before arming the next check; the grain is deactivated and the fleet's next sweep wakes it")]
+    private static partial void LogTickFailedUnarmed(ILogger logger, Exception exception);
 }
