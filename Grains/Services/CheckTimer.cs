@@ -16,6 +16,13 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
     /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
     public static readonly TimeSpan MaxStep = TimeSpan.FromDays(1);
 
+    /// <summary>How long from now a timer for <paramref name="fireAt"/> is set: 0 when it passed, at most <see cref="MaxStep"/>.</summary>
+    public static TimeSpan StepTowards(DateTimeOffset fireAt, TimeProvider time)
+    {
+        var dueIn = fireAt - time.GetUtcNow();
+        return dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxStep ? MaxStep : dueIn;
+    }
+
     private ClockTicket? ticket;
     private long armedAt;
     private TimeSpan dueIn;
@@ -34,9 +41,7 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
     public void Arm(ScheduledCheck check)
     {
         Armed = check;
-        var dueIn = check.FireAt - time.GetUtcNow();
-        dueIn = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn > MaxStep ? MaxStep : dueIn;
-        this.dueIn = dueIn;
+        dueIn = StepTowards(check.FireAt, time);
         armedAt = time.GetTimestamp();
         keepAlive(dueIn + clock.KeepAliveMargin);
         ticket?.Cancel();
