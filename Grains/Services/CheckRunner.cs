@@ -96,7 +96,13 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         CheckResult result;
         try
         {
-            result = snapshot.IsTcp ? await CheckTcpAsync(snapshot, cancellation) : await CheckHttpAsync(snapshot, cancellation);
+            (result, var rechecked) = await PauseAwareCheck.RunAsync(
+                () => snapshot.IsTcp ? CheckTcpAsync(snapshot, cancellation) : CheckHttpAsync(snapshot, cancellation),
+                PauseAwareCheck.ProcessPauses);
+            if (rechecked)
+            {
+                LogRechecked(logger, serviceId, result.Status);
+            }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -183,6 +189,9 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled check of service {ServiceId} ran but was not stored: {Reason}")]
     private static partial void LogNotStored(ILogger logger, long serviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceId} checked again after the silo paused during its check; kept {Status}")]
+    private static partial void LogRechecked(ILogger logger, long serviceId, HealthStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} deactivated with {Count} checks still in flight")]
     private static partial void LogAbandoned(ILogger logger, long serviceId, int count);
