@@ -35,7 +35,7 @@ public sealed class CheckMetrics : IDisposable
         ownsMeter = meters is null;
         checks = meter.CreateCounter<long>("monitoring.checks", "{check}", "Results of checks, heartbeat reports and missed heartbeat deadlines, by status, trigger and type");
         skipped = meter.CreateCounter<long>("monitoring.checks.skipped", "{occurrence}",
-            "Scheduled occurrences not checked, by type and reason (overlap: the service's previous check was still running; saturated: the silo paced its checks)");
+            "Scheduled occurrences not checked, by type and reason (overlap: the service's previous check was still running; saturated: the silo paced its checks, or its result writer could not keep up)");
         duration = meter.CreateHistogram("monitoring.check.duration", "s", "Wall time of the HTTP and TCP checks this silo made",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }

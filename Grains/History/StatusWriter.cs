@@ -53,6 +53,15 @@ public sealed partial class StatusWriter(
     /// <summary>Results waiting for their commit, in memory.</summary>
     public int Backlog => queue.Reader.Count + Volatile.Read(ref waitingOnJournal);
 
+    /// <summary>
+    /// Whether results arrive faster than this writer can take them, to PostgreSQL or to the journal: half of
+    /// <see cref="HistoryOptions.BufferCapacity"/> or more wait in memory untaken. Past the whole capacity results are
+    /// refused, so a silo checking on regardless would run checks only to throw their results away; its scheduled
+    /// checks are skipped instead (counted as <c>saturated</c>) until the writer catches up. Results that wait for a
+    /// journal replay during an outage do not count: checks go on through an outage.
+    /// </summary>
+    public bool Congested => queue.Reader.Count >= options.Value.BufferCapacity / 2;
+
     /// <summary>Bytes of results in the local journal, waiting for PostgreSQL.</summary>
     public long JournalBytes => journal.Bytes;
 

@@ -132,9 +132,10 @@ public sealed partial class ServiceMonitorGrain
                 services.CheckMetrics.Skipped(config!.Type, "overlap");
                 LogOverlapSkipped(logger, Id, run.Occurrence);
             }
-            else if (!services.Admission.TryAdmit())
+            else if (services.Writer.Congested || !services.Admission.TryAdmit())
             {
-                // The silo is saturated: it checks what it can finish on time (its log says so once a second).
+                // The silo is saturated: it checks what it can finish on time and store (paced: its log says so once a
+                // second; its writer congested: monitoring_checks_skipped_total{reason="saturated"} counts them).
                 services.CheckMetrics.Skipped(config!.Type, "saturated");
             }
             else

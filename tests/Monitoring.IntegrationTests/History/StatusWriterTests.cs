@@ -104,6 +104,43 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_with_half_its_buffer_untaken_is_congested_until_it_catches_up()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions { BufferCapacity = 20, MaxBatchSize = 5 });
+
+        // Not started yet: nothing takes what is handed over.
+        var handedOver = Enumerable.Range(0, 9).Select(_ => writer.WriteAsync(Draft(4))).ToList();
+        Assert.False(writer.Congested);
+        handedOver.Add(writer.WriteAsync(Draft(4)));
+        Assert.True(writer.Congested);
+
+        await writer.StartAsync(CancellationToken.None);
+        await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(writer.Congested);
+        Assert.Equal(10, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 4"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Results_waiting_for_a_journal_replay_do_not_make_the_writer_congested()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions { BufferCapacity = 20, MaxBatchSize = 5 });
+        await writer.StartAsync(CancellationToken.None);
+        proxy.Cut();
+
+        // An outage: the writer takes them to its journal, where they wait for PostgreSQL; checks must go on.
+        var handedOver = Enumerable.Range(0, 15).Select(_ => writer.WriteAsync(Draft(5))).ToList();
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0 && writer.Backlog >= 10), TimeSpan.FromSeconds(30), "results journaled");
+        Assert.False(writer.Congested);
+
+        proxy.Restore();
+        await Task.WhenAll(handedOver.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(60));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task While_postgres_is_away_results_are_kept_on_disk_and_a_new_writer_stores_them_once()
     {
         using var metrics = new HistoryMetrics();
