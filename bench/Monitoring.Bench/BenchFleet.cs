@@ -146,8 +146,9 @@ public sealed class BenchFleet : IAsyncDisposable
 
             return sum;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
+            // A scrape cut off (the silo busy or restarting) is no reading, not the end of the run.
             return null;
         }
     }

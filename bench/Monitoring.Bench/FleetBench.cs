@@ -28,6 +28,7 @@ public static class FleetBench
     private const int BulkChunk = 50_000;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ScheduleDeadline = TimeSpan.FromMinutes(40);
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromMinutes(1);
 
     /// <summary>The mixes: each cron with its share in tenths.</summary>
     public static readonly IReadOnlyDictionary<string, (string Cron, int Tenths)[]> Mixes = new Dictionary<string, (string, int)[]>
@@ -169,12 +170,20 @@ public static class FleetBench
         var poll = TimeSpan.FromSeconds(Math.Clamp(services / 10_000, 2, 15));
         var watch = Stopwatch.StartNew();
         double? last = null;
+        var reportedAt = TimeSpan.Zero;
         while (watch.Elapsed < ScheduleDeadline)
         {
             last = await fleet.SiloMetricAsync("monitoring_services_active");
             if (last >= services)
             {
                 return watch.Elapsed.TotalSeconds;
+            }
+
+            if (watch.Elapsed - reportedAt >= ProgressEvery)
+            {
+                // A sweep that does not finish still leaves its course in the log.
+                reportedAt = watch.Elapsed;
+                Log($"{last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active after {watch.Elapsed.TotalSeconds:F0} s");
             }
 
             await Task.Delay(poll);
