@@ -22,6 +22,7 @@ public sealed class CheckMetrics : IDisposable
     private readonly Counter<long> checks;
     private readonly Histogram<double> duration;
     private readonly Counter<long> skipped;
+    private readonly Counter<long> rechecked;
 
     /// <summary>For tests and tools without a host: a meter of its own.</summary>
     public CheckMetrics()
@@ -36,6 +37,8 @@ public sealed class CheckMetrics : IDisposable
         checks = meter.CreateCounter<long>("monitoring.checks", "{check}", "Results of checks, heartbeat reports and missed heartbeat deadlines, by status, trigger and type");
         skipped = meter.CreateCounter<long>("monitoring.checks.skipped", "{occurrence}",
             "Scheduled occurrences not checked, by type and reason (overlap: the service's previous check was still running; saturated: the silo paced its checks, or its result writer could not keep up)");
+        rechecked = meter.CreateCounter<long>("monitoring.checks.rechecked", "{check}",
+            "Scheduled checks made a second time because the silo's own pauses (garbage collections) explained the first answer's slowness or timeout");
         duration = meter.CreateHistogram("monitoring.check.duration", "s", "Wall time of the HTTP and TCP checks this silo made",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
@@ -54,6 +57,9 @@ public sealed class CheckMetrics : IDisposable
             duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("type", type));
         }
     }
+
+    /// <summary>Counts a scheduled check of a service of <paramref name="type"/> made twice because the silo's pauses explained its first answer (<see cref="PauseAwareCheck"/>).</summary>
+    public void Rechecked(string type) => rechecked.Add(1, new KeyValuePair<string, object?>("type", type));
 
     /// <summary>Counts a scheduled occurrence of a service of <paramref name="type"/> that was not checked, and why.</summary>
     public void Skipped(string type, string reason) =>

@@ -54,13 +54,14 @@ public sealed partial class StatusWriter(
     public int Backlog => queue.Reader.Count + Volatile.Read(ref waitingOnJournal);
 
     /// <summary>
-    /// Whether results arrive faster than this writer can take them, to PostgreSQL or to the journal: half of
-    /// <see cref="HistoryOptions.BufferCapacity"/> or more wait in memory untaken. Past the whole capacity results are
-    /// refused, so a silo checking on regardless would run checks only to throw their results away; its scheduled
-    /// checks are skipped instead (counted as <c>saturated</c>) until the writer catches up. Results that wait for a
-    /// journal replay during an outage do not count: checks go on through an outage.
+    /// Whether the results waiting in memory, untaken by this writer (to PostgreSQL or to the journal), are within a
+    /// tenth of <see cref="HistoryOptions.BufferCapacity"/>, past which results are refused: a silo that checked on
+    /// would run checks only to throw their results away, so its scheduled checks are skipped instead (counted as
+    /// <c>saturated</c>) until the writer catches up. Only a writer about to refuse is congested, so this skips nothing
+    /// that would have been stored (an outage's first stalled COPY fills the buffer just as a saturated silo does);
+    /// results waiting for a journal replay do not count.
     /// </summary>
-    public bool Congested => queue.Reader.Count >= options.Value.BufferCapacity / 2;
+    public bool Congested => queue.Reader.Count >= Math.Max(1, options.Value.BufferCapacity - (options.Value.BufferCapacity / 10));
 
     /// <summary>Bytes of results in the local journal, waiting for PostgreSQL.</summary>
     public long JournalBytes => journal.Bytes;

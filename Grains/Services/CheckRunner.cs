@@ -86,6 +86,8 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
 
     private async Task<StatusRecord?> RunAsync(ServiceConfig snapshot, string trigger, DateTimeOffset startedAt, CancellationToken cancellation)
     {
+        // The attempt whose answer is stored: its start is the record's checked_at, its wall time the metric's.
+        var checkedAt = startedAt;
         var began = Stopwatch.GetTimestamp();
         var scheduled = trigger == CheckTrigger.Schedule;
         if (scheduled)
@@ -96,11 +98,24 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         CheckResult result;
         try
         {
+            var attempt = 0;
             (result, var rechecked) = await PauseAwareCheck.RunAsync(
-                () => snapshot.IsTcp ? CheckTcpAsync(snapshot, cancellation) : CheckHttpAsync(snapshot, cancellation),
-                PauseAwareCheck.ProcessPauses);
+                () =>
+                {
+                    if (attempt++ > 0)
+                    {
+                        checkedAt = services.Time.GetUtcNow().ToMilliseconds();
+                        began = Stopwatch.GetTimestamp();
+                    }
+
+                    return snapshot.IsTcp ? CheckTcpAsync(snapshot, cancellation) : CheckHttpAsync(snapshot, cancellation);
+                },
+                PauseAwareCheck.ProcessPauses,
+                PauseAwareCheck.TimeLimitMs(snapshot.DegradedThresholdMs, snapshot.TimeoutMs),
+                mayRecheck: scheduled && (snapshot.IsTcp || PauseAwareCheck.MayRecheck(snapshot.Method)));
             if (rechecked)
             {
+                services.CheckMetrics.Rechecked(snapshot.Type);
                 LogRechecked(logger, serviceId, result.Status);
             }
         }
@@ -116,7 +131,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         {
             // Whatever a target sends, a check that ran is stored: a failure here is ours, and says so.
             LogCheckFailed(logger, serviceId, ex);
-            result = new CheckResult(HealthStatus.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - startedAt).TotalMilliseconds), null,
+            result = new CheckResult(HealthStatus.Down, null, (int)Math.Min(int.MaxValue, (services.Time.GetUtcNow() - checkedAt).TotalMilliseconds), null,
                 $"the check could not be completed: {ex.GetType().Name}: {ex.Message}", null);
         }
         finally
@@ -132,8 +147,8 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         StatusRecord record;
         try
         {
-            var inMaintenance = services.Maintenance.Covers(snapshot.ClientId, snapshot.Id, startedAt);
-            record = await services.Writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, startedAt, inMaintenance));
+            var inMaintenance = services.Maintenance.Covers(snapshot.ClientId, snapshot.Id, checkedAt);
+            record = await services.Writer.WriteAsync(new StatusDraft(snapshot.Id, snapshot.ClientId, result, trigger, checkedAt, inMaintenance));
         }
         catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
         {
@@ -190,7 +205,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
     [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled check of service {ServiceId} ran but was not stored: {Reason}")]
     private static partial void LogNotStored(ILogger logger, long serviceId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceId} checked again after the silo paused during its check; kept {Status}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {ServiceId} checked again: the silo's own pauses explain its first answer's time; kept {Status}")]
     private static partial void LogRechecked(ILogger logger, long serviceId, HealthStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {ServiceId} deactivated with {Count} checks still in flight")]

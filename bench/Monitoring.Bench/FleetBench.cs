@@ -183,7 +183,7 @@ public static class FleetBench
             {
                 // A sweep that does not finish still leaves its course in the log.
                 reportedAt = watch.Elapsed;
-                Log($"{last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active after {watch.Elapsed.TotalSeconds:F0} s");
+                Log($"{last?.ToString(CultureInfo.InvariantCulture) ?? "(no scrape answered)"} of {services} services active after {watch.Elapsed.TotalSeconds:F0} s");
             }
 
             await Task.Delay(poll);
