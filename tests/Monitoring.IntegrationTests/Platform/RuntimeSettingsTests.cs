@@ -20,20 +20,25 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
-    public void The_silo_runs_the_workstation_concurrent_collector_that_compacts_a_fragmented_old_generation()
+    public void The_silo_runs_the_workstation_concurrent_collector_without_forced_compactions()
     {
         Assert.False(ConfigProperty("silo", "System.GC.Server").GetBoolean());
         Assert.True(ConfigProperty("silo", "System.GC.Concurrent").GetBoolean());
-        Assert.Equal(5, ConfigProperty("silo", "System.GC.ConserveMemory").GetInt32());
+
+        // ConserveMemory's compactions stopped a 300,000-service silo for 2.3 s and a million-service start-up for 11.8 s.
+        Assert.False(ConfigProperties("silo").TryGetProperty("System.GC.ConserveMemory", out _));
     }
 
     private static JsonElement ConfigProperty(string host, string name)
     {
+        Assert.True(ConfigProperties(host).TryGetProperty(name, out var value), $"the {host}'s runtimeconfig.json has no {name}");
+        return value;
+    }
+
+    private static JsonElement ConfigProperties(string host)
+    {
         var dll = host == "silo" ? RepositoryPaths.SiloDll : RepositoryPaths.GatewayDll;
-        var path = Path.ChangeExtension(dll, ".runtimeconfig.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        Assert.True(properties.TryGetProperty(name, out var value), $"{Path.GetFileName(path)} has no {name}");
-        return value.Clone();
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")));
+        return document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").Clone();
     }
 }
