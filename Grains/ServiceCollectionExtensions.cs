@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Credentials;
@@ -97,7 +98,12 @@ public static class ServiceCollectionExtensions
         }
 
         services.AddSingleton<CheckConcurrencyLimiter>();
-        services.AddSingleton<CheckAdmission>();
+        services.AddSingleton(sp =>
+        {
+            var writer = sp.GetRequiredService<StatusWriter>();
+            return new CheckAdmission(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ScheduleOptions>>(),
+                sp.GetRequiredService<ILogger<CheckAdmission>>(), () => writer.Congested);
+        });
         services.AddSingleton<SpreadPolicy>();
         services.AddSingleton<CheckClock>();
         services.AddSingleton<HttpHealthChecker>();

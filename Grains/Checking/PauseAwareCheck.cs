@@ -24,9 +24,6 @@ public static class PauseAwareCheck
     /// <summary>The least pause time (summed over the check) that may call for a second check: 100 ms.</summary>
     public static readonly TimeSpan MinPause = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The process's stop-the-world pause time so far (monotonic).</summary>
-    public static TimeSpan ProcessPauses() => GC.GetTotalPauseDuration();
-
     /// <summary>Whether a scheduled check of this service may be made twice: not an HTTP POST.</summary>
     public static bool MayRecheck(string? method) => !string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase);
 

@@ -40,6 +40,8 @@ public sealed partial class StatusWriter(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private readonly int congestedAt = Math.Max(1, options.Value.BufferCapacity - (options.Value.BufferCapacity / 10));
+
     private readonly StatusIdReservoir reservoir = new(options.Value.IdBlockSize);
 
     // Touched only by the writer loop: journal segments not yet stored, with the hand-overs still waiting for them.
@@ -61,7 +63,7 @@ public sealed partial class StatusWriter(
     /// that would have been stored (an outage's first stalled COPY fills the buffer just as a saturated silo does);
     /// results waiting for a journal replay do not count.
     /// </summary>
-    public bool Congested => queue.Reader.Count >= Math.Max(1, options.Value.BufferCapacity - (options.Value.BufferCapacity / 10));
+    public bool Congested => queue.Reader.Count >= congestedAt;
 
     /// <summary>Bytes of results in the local journal, waiting for PostgreSQL.</summary>
     public long JournalBytes => journal.Bytes;

@@ -53,8 +53,15 @@ public sealed partial class CheckAdmission
     private double tokens;
     private long refilledAt;
 
-    public CheckAdmission(TimeProvider time, IOptions<ScheduleOptions> options, ILogger<CheckAdmission>? logger = null)
+    private readonly Func<bool> storeCongested;
+
+    /// <param name="storeCongested">
+    /// Whether the silo's result writer is about to refuse results (<c>StatusWriter.Congested</c>): while it is, no
+    /// scheduled check is admitted, since its result would be thrown away. Null: never.
+    /// </param>
+    public CheckAdmission(TimeProvider time, IOptions<ScheduleOptions> options, ILogger<CheckAdmission>? logger = null, Func<bool>? storeCongested = null)
     {
+        this.storeCongested = storeCongested ?? (static () => false);
         this.time = time;
         this.options = options.Value;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
@@ -86,12 +93,17 @@ public sealed partial class CheckAdmission
     }
 
     /// <summary>
-    /// Whether a scheduled check may start now. False: the occurrence is skipped (the caller counts it as
-    /// <c>saturated</c>); the service's next occurrence asks again.
+    /// Whether a scheduled check may start now: not while the result writer is congested, nor past the pace. False: the
+    /// occurrence is skipped (the caller counts it as <c>saturated</c>); the service's next occurrence asks again.
     /// </summary>
     public bool TryAdmit()
     {
         RollIfDue();
+        if (storeCongested())
+        {
+            return false;
+        }
+
         if (!options.PaceChecks || !paced)
         {
             Interlocked.Increment(ref admitted);

@@ -110,7 +110,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
 
                     return snapshot.IsTcp ? CheckTcpAsync(snapshot, cancellation) : CheckHttpAsync(snapshot, cancellation);
                 },
-                PauseAwareCheck.ProcessPauses,
+                GC.GetTotalPauseDuration,
                 PauseAwareCheck.TimeLimitMs(snapshot.DegradedThresholdMs, snapshot.TimeoutMs),
                 mayRecheck: scheduled && (snapshot.IsTcp || PauseAwareCheck.MayRecheck(snapshot.Method)));
             if (rechecked)

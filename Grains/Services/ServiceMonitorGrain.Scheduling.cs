@@ -132,7 +132,7 @@ public sealed partial class ServiceMonitorGrain
                 services.CheckMetrics.Skipped(config!.Type, "overlap");
                 LogOverlapSkipped(logger, Id, run.Occurrence);
             }
-            else if (services.Writer.Congested || !services.Admission.TryAdmit())
+            else if (!services.Admission.TryAdmit())
             {
                 // The silo is saturated: it checks what it can finish on time and store (paced: its log says so once a
                 // second; its writer congested: monitoring_checks_skipped_total{reason="saturated"} counts them).

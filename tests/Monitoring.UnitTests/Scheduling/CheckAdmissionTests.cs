@@ -140,6 +140,18 @@ public sealed class CheckAdmissionTests
         Assert.Null(admission.Rate);
     }
 
+    [Fact]
+    public void Nothing_is_admitted_while_the_result_writer_is_congested_whatever_the_pace()
+    {
+        var congested = true;
+        var clock = new FakeTimeProvider(Times.At("2026-11-30T09:00:00Z"));
+        var admission = new CheckAdmission(clock, Options.Create(new ScheduleOptions { PaceChecks = false }), storeCongested: () => congested);
+
+        Assert.False(admission.TryAdmit());
+        congested = false;
+        Assert.True(admission.TryAdmit());
+    }
+
     private static (CheckAdmission Admission, FakeTimeProvider Clock) Create(bool pace = true, int minPerSecond = 50)
     {
         var clock = new FakeTimeProvider(Times.At("2026-11-30T09:00:00Z"));
