@@ -42,6 +42,12 @@ public sealed partial class CronSchedule
         }
 
         var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 1 && fields[0].StartsWith('@'))
+        {
+            error = $"macros such as '{fields[0]}' are not supported; give the 5 fields (e.g. '0 * * * *' for @hourly)";
+            return false;
+        }
+
         if (fields.Length is not (5 or 6))
         {
             error = $"expected 5 fields, or 6 with seconds first, but got {fields.Length}";

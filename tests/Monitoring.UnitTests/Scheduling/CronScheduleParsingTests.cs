@@ -43,6 +43,19 @@ public sealed class CronScheduleParsingTests
     }
 
     [Theory]
+    [InlineData("@hourly")]
+    [InlineData("@daily")]
+    [InlineData("@every")]
+    public void Refuses_a_macro_by_name(string cron)
+    {
+        var parsed = CronSchedule.TryParse(cron, "UTC", out var schedule, out var error);
+
+        Assert.False(parsed);
+        Assert.Null(schedule);
+        Assert.Equal($"macros such as '{cron}' are not supported; give the 5 fields (e.g. '0 * * * *' for @hourly)", error);
+    }
+
+    [Theory]
     [InlineData("61 * * * *", "Minutes: Value must be a number between 0 and 59 (all inclusive).")]
     [InlineData("a b c d e", "Minutes: Value must be a number between 0 and 59 (all inclusive).")]
     [InlineData("* * 32 * *", "Days of month: Value must be a number between 1 and 31 (all inclusive).")]
