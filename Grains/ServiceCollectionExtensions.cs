@@ -74,6 +74,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.BufferCapacity > 0 && o.MaxBatchSize > 0 && o.IdBlockSize > 0, "History buffer, batch and id block sizes must be positive")
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "History:Retention must be at least one day")
             .Validate(o => o.JournalMaxBytes > 0, "History:JournalMaxBytes must be positive")
+            .Validate(o => o.CommitInterval >= TimeSpan.Zero && o.CommitInterval <= TimeSpan.FromSeconds(1), "History:CommitInterval must be between 0 and 1 second")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

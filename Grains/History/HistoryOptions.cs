@@ -9,6 +9,16 @@ public sealed class HistoryOptions
     /// <summary>Most results in one COPY.</summary>
     public int MaxBatchSize { get; set; } = 4096;
 
+    /// <summary>
+    /// Least time between the starts of two COPYs while results keep arriving (default 25 ms; zero turns it off). A
+    /// COPY costs PostgreSQL about a millisecond of CPU before its first row (the statement, the hourly roll-up's
+    /// trigger, the commit's flush), so a writer that copied whatever had gathered the moment its last COPY ended made
+    /// 334 COPYs of 8 results a second at 2,700 results/s; waiting out the rest of this interval makes them 40 COPYs of
+    /// about 70. A result that arrives after a quiet spell is copied at once; one that arrives just after a COPY
+    /// started waits at most this long more.
+    /// </summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Ids reserved from service_status_id_seq per round trip.</summary>
     public int IdBlockSize { get; set; } = 4096;
 

@@ -103,9 +103,16 @@ public sealed partial class StatusWriter(
         }
 
         var batch = new List<Pending>(options.Value.MaxBatchSize);
+        var lastCopyAt = 0L;
         while (true)
         {
             var open = await WaitForInputAsync(journaled.Count > 0 ? UntilReplay() : null);
+            if (open && journaled.Count == 0)
+            {
+                await GatherAsync(lastCopyAt);
+            }
+
+            lastCopyAt = Stopwatch.GetTimestamp();
             Take(batch);
             if (journaled.Count > 0 && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open)
             {
@@ -157,6 +164,16 @@ public sealed partial class StatusWriter(
         if (journaled.Count > 0)
         {
             LogLeftInJournal(logger, journaled.Sum(j => j.Segment.Drafts.Count), journal.Folder);
+        }
+    }
+
+    /// <summary>Waits out the rest of <see cref="HistoryOptions.CommitInterval"/> since the last COPY started, unless a full batch waits already.</summary>
+    private async Task GatherAsync(long lastCopyAt)
+    {
+        var left = options.Value.CommitInterval - Stopwatch.GetElapsedTime(lastCopyAt);
+        if (left > TimeSpan.Zero && queue.Reader.Count < options.Value.MaxBatchSize && !stopped)
+        {
+            await Task.Delay(left, CancellationToken.None);
         }
     }
 

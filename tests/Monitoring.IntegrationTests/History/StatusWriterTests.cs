@@ -55,6 +55,45 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Results_that_keep_arriving_are_copied_at_most_once_per_commit_interval()
+    {
+        using var metrics = new HistoryMetrics();
+        var interval = TimeSpan.FromMilliseconds(200);
+        var writer = Writer(metrics, new HistoryOptions { CommitInterval = interval });
+        var copies = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, metrics.BatchSize))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref copies));
+        listener.Start();
+        await writer.StartAsync(CancellationToken.None);
+
+        // Act: a result every few milliseconds for a second or more, as a busy silo hands them over.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var handedOver = new List<Task<StatusRecord>>();
+        for (var i = 0; i < 300; i++)
+        {
+            handedOver.Add(writer.WriteAsync(Draft(serviceId: i % 30)));
+            await Task.Delay(2);
+        }
+
+        await Task.WhenAll(handedOver);
+        var elapsed = started.Elapsed;
+
+        // Assert: every result stored once; the starts of two COPYs are at least the interval apart, so there are at
+        // most elapsed / interval + 1 of them (a slower machine makes fewer, never more). Without the interval the
+        // writer copied whatever had gathered each time its last COPY ended: several times as many COPYs here.
+        Assert.Equal(300L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status"));
+        Assert.InRange(copies, 1, (int)(elapsed / interval) + 1);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task While_postgres_is_away_results_wait_and_are_written_once_when_it_returns()
     {
         using var metrics = new HistoryMetrics();
