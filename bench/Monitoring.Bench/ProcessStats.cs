@@ -23,7 +23,8 @@ public static class ProcessStats
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                // "VmRSS:\t 7548788 kB", and with eight digits "VmRSS:\t10485760 kB": the tab is the separator, padding is optional.
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
             }
         }
 
