@@ -75,6 +75,9 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.Retention >= TimeSpan.FromDays(1), "History:Retention must be at least one day")
             .Validate(o => o.JournalMaxBytes > 0, "History:JournalMaxBytes must be positive")
             .Validate(o => o.CommitInterval >= TimeSpan.Zero && o.CommitInterval <= TimeSpan.FromSeconds(1), "History:CommitInterval must be between 0 and 1 second")
+            .Validate<IOptions<CheckOptions>>(
+                (o, checks) => checks.Value.MaxConcurrentChecks <= o.BufferCapacity / 10,
+                "History:BufferCapacity must be at least ten times Checks:MaxConcurrentChecks (the checks in flight when the writer becomes congested must fit in the last tenth of its buffer)")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
@@ -98,7 +101,11 @@ public static class ServiceCollectionExtensions
                 .RemoveAllLoggers();
         }
 
-        services.AddSingleton<CheckConcurrencyLimiter>();
+        services.AddSingleton(sp =>
+        {
+            var writer = sp.GetRequiredService<StatusWriter>();
+            return new CheckConcurrencyLimiter(sp.GetRequiredService<IOptions<CheckOptions>>(), () => writer.Congested);
+        });
         services.AddSingleton(sp =>
         {
             var writer = sp.GetRequiredService<StatusWriter>();

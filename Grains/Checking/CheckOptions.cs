@@ -3,7 +3,12 @@ namespace Monitoring.Grains.Checking;
 /// <summary>Outbound check settings (section "Checks").</summary>
 public sealed class CheckOptions
 {
-    /// <summary>Checks in flight per silo; more wait for a slot. Hanging targets hold a slot for at most their timeout.</summary>
+    /// <summary>
+    /// Checks in flight per silo; more wait for a slot (taken by the check runner, held from the first attempt's request to
+    /// the classified result). A hanging target holds a slot for at most its timeout, twice that when a silo's pause
+    /// makes the check run again. At most a tenth of <c>History:BufferCapacity</c>: the results of the checks that hold a
+    /// slot when the writer becomes congested must fit in what is left of its buffer.
+    /// </summary>
     public int MaxConcurrentChecks { get; set; } = 4096;
 
     /// <summary>At most this much of a body is read (the contract's 64 KiB).</summary>

@@ -13,7 +13,7 @@ namespace Monitoring.Grains.Checking;
 /// <see cref="CheckOptions.MaxBodyBytes"/> of the final body are read, and every failure (timeout, DNS, refused,
 /// TLS) comes back as an observation, never as an exception.
 /// </summary>
-public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurrencyLimiter limiter, IOptions<CheckOptions> options, TimeProvider time, CertificateCache certificates)
+public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<CheckOptions> options, TimeProvider time, CertificateCache certificates)
 {
     /// <summary>The named HTTP client of checks that verify the server certificate.</summary>
     public const string ClientName = "health-checks";
@@ -23,7 +23,6 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, CheckConcurren
 
     public async Task<HttpObservation> CheckAsync(HealthCheckRequest request, CancellationToken cancellationToken)
     {
-        using var slot = await limiter.AcquireAsync(cancellationToken);
         using var timeout = new CancellationTokenSource(request.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var started = time.GetTimestamp();

@@ -15,8 +15,8 @@ namespace Monitoring.Grains.Checking;
 /// (<c>response_time_ms − paused &lt; limit</c>), the pauses adding up to at least <see cref="MinPause"/>. An answer
 /// that is down for another reason (a 5xx, a refused connection, a failed condition) is never checked again; nor is a
 /// target whose slowness the pauses do not account for, nor a manual check (its caller waits) or an HTTP POST (its body
-/// is not sent twice). Pauses are read with <see cref="GC.GetTotalPauseDuration"/> around the whole check (its wait for
-/// a check slot included), so they can only overstate what the target's stopwatch saw: at worst an extra check. A
+/// is not sent twice). Pauses are read with <see cref="GC.GetTotalPauseDuration"/> around the whole check (after its
+/// check slot was taken; classification included), so they can only overstate what the target's stopwatch saw: at worst an extra check. A
 /// freeze of the whole process (a stopped VM) is not a collection and is not seen here.
 /// </remarks>
 public static class PauseAwareCheck

@@ -10,11 +10,10 @@ namespace Monitoring.Grains.Checking;
 /// The time is to the connection (and handshake); every failure comes back as an observation with the
 /// <see cref="TransportFailure"/> an HTTP check would have had, never as an exception (but the caller's cancellation).
 /// </summary>
-public sealed class TcpHealthChecker(GuardedConnector connector, CheckConcurrencyLimiter limiter, TimeProvider time)
+public sealed class TcpHealthChecker(GuardedConnector connector, TimeProvider time)
 {
     public async Task<HttpObservation> CheckAsync(TcpCheckRequest request, CancellationToken cancellationToken)
     {
-        using var slot = await limiter.AcquireAsync(cancellationToken);
         using var timeout = new CancellationTokenSource(request.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var started = time.GetTimestamp();

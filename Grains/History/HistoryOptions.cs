@@ -15,7 +15,8 @@ public sealed class HistoryOptions
     /// trigger, the commit's flush), so a writer that copied whatever had gathered the moment its last COPY ended made
     /// 334 COPYs of 8 results a second at 2,700 results/s; waiting out the rest of this interval makes them 40 COPYs of
     /// about 70. A result that arrives after a quiet spell is copied at once; one that arrives just after a COPY
-    /// started waits at most this long more.
+    /// started waits at most this long more, and a silo killed with SIGKILL loses up to this much more of the results
+    /// it still held (docs/PERFORMANCE.md, "Results copied a few at a time").
     /// </summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 

@@ -98,6 +98,14 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         CheckResult result;
         try
         {
+            using var slot = await services.Limiter.AcquireAsync(scheduled, cancellation);
+            if (slot is null)
+            {
+                // Admitted, then waited for a slot while the writer filled up: its result would be refused.
+                services.CheckMetrics.Skipped(snapshot.Type, "saturated");
+                return null;
+            }
+
             var attempt = 0;
             (result, var rechecked) = await PauseAwareCheck.RunAsync(
                 () =>

@@ -33,5 +33,6 @@ public sealed record ServiceMonitorDependencies(
     ServiceGauges Gauges,
     RecentHistoryStore RecentHistory,
     CheckAdmission Admission,
+    CheckConcurrencyLimiter Limiter,
     SpreadPolicy Spread,
     CheckClock Clock);

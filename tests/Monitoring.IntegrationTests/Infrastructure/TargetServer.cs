@@ -9,7 +9,7 @@ namespace Monitoring.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 to check against. The path says how to answer:
-/// <c>/reply?status=503&amp;body=...&amp;delay=ms</c>, <c>/hang</c>, <c>/huge</c>, <c>/redirect</c>, <c>/hit/{key}</c>
+/// <c>/reply?status=503&amp;body=...&amp;delay=ms</c>, <c>/hang</c>, <c>/huge</c>, <c>/redirect</c>, <c>/hit/{key}[?delay=ms]</c>
 /// (counts and echoes the Authorization header).
 /// </summary>
 public sealed class TargetServer : IAsyncDisposable
@@ -123,12 +123,18 @@ public sealed class TargetServer : IAsyncDisposable
             context.Response.StatusCode = 302;
             context.Response.Headers.Location = "/reply?status=200";
         });
-        app.MapMethods("/hit/{key}", ["GET", "HEAD"], (string key, HttpContext context) =>
+        app.MapMethods("/hit/{key}", ["GET", "HEAD"], async (string key, int? delay, HttpContext context) =>
         {
             hits.AddOrUpdate(key, 1, (_, n) => n + 1);
             hitTimes.GetOrAdd(key, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
             headerNames[key] = context.Request.Headers.Keys.Select(h => h.ToLowerInvariant()).ToArray();
             authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+            if (delay is > 0)
+            {
+                // Answers after the arrival is recorded: HitTimes shows when each request came in.
+                await Task.Delay(delay.Value, context.RequestAborted);
+            }
+
             return Results.Json(new { status = "healthy" });
         });
     }
