@@ -19,6 +19,7 @@ public sealed partial class ServiceHandOver(
     IClusterMembershipService membership,
     ILocalSiloDetails self,
     IGrainFactory grains,
+    History.StatusWriter writer,
     ILogger<ServiceHandOver> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const int ConcurrentCalls = 64;
@@ -51,6 +52,10 @@ public sealed partial class ServiceHandOver(
         targets = await StartedAsync(targets, cancellationToken);
 
         local.StartDraining(targets);
+
+        // A moving grain waits for its checks in flight to be stored: the writer's commit interval would be that much
+        // longer out of the interval the move has.
+        writer.CommitPromptly();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Deadline);
         var started = DateTimeOffset.UtcNow;

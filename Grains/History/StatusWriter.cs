@@ -51,6 +51,7 @@ public sealed partial class StatusWriter(
     private long refused;
     private int waitingOnJournal;
     private volatile bool stopped;
+    private volatile bool prompt;
 
     /// <summary>Results waiting for their commit, in memory.</summary>
     public int Backlog => queue.Reader.Count + Volatile.Read(ref waitingOnJournal);
@@ -64,6 +65,13 @@ public sealed partial class StatusWriter(
     /// results waiting for a journal replay do not count.
     /// </summary>
     public bool Congested => queue.Reader.Count >= congestedAt;
+
+    /// <summary>
+    /// From now on every COPY starts as soon as the last one ended (<see cref="HistoryOptions.CommitInterval"/> no
+    /// longer waited out): for a silo handing its services over, whose grains each wait for their results to be stored
+    /// before they move.
+    /// </summary>
+    public void CommitPromptly() => prompt = true;
 
     /// <summary>Bytes of results in the local journal, waiting for PostgreSQL.</summary>
     public long JournalBytes => journal.Bytes;
@@ -171,7 +179,7 @@ public sealed partial class StatusWriter(
     private async Task GatherAsync(long lastCopyAt)
     {
         var left = options.Value.CommitInterval - Stopwatch.GetElapsedTime(lastCopyAt);
-        if (left > TimeSpan.Zero && queue.Reader.Count < options.Value.MaxBatchSize && !stopped)
+        if (left > TimeSpan.Zero && queue.Reader.Count < options.Value.MaxBatchSize && !stopped && !prompt)
         {
             await Task.Delay(left, CancellationToken.None);
         }

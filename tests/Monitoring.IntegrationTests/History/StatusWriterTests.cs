@@ -95,6 +95,41 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_told_to_commit_promptly_no_longer_waits_out_the_interval()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions { CommitInterval = TimeSpan.FromSeconds(1) });
+        var copies = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, metrics.BatchSize))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref copies));
+        listener.Start();
+        await writer.StartAsync(CancellationToken.None);
+
+        // Act: a silo starts handing its services over, then results arrive every 30 ms for about a second.
+        writer.CommitPromptly();
+        var handedOver = new List<Task<StatusRecord>>();
+        for (var i = 0; i < 30; i++)
+        {
+            handedOver.Add(writer.WriteAsync(Draft(serviceId: i)));
+            await Task.Delay(30);
+        }
+
+        await Task.WhenAll(handedOver);
+
+        // Assert: more COPYs than a 1-s interval allows in that time (at most two); each went as soon as it could.
+        Assert.Equal(30L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status"));
+        Assert.True(copies >= 3, $"{copies} COPYs");
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task While_postgres_is_away_results_wait_and_are_written_once_when_it_returns()
     {
         using var metrics = new HistoryMetrics();
