@@ -101,11 +101,7 @@ public static class ServiceCollectionExtensions
                 .RemoveAllLoggers();
         }
 
-        services.AddSingleton(sp =>
-        {
-            var writer = sp.GetRequiredService<StatusWriter>();
-            return new CheckConcurrencyLimiter(sp.GetRequiredService<IOptions<CheckOptions>>(), () => writer.Congested);
-        });
+        services.AddSingleton<CheckConcurrencyLimiter>();
         services.AddSingleton(sp =>
         {
             var writer = sp.GetRequiredService<StatusWriter>();

@@ -93,6 +93,13 @@ public sealed partial class CheckAdmission
     }
 
     /// <summary>
+    /// Whether a scheduled check that was admitted may still run now that it has its check slot: not while the result
+    /// writer is congested (a saturated silo has thousands of admitted checks waiting for slots, and their results would
+    /// be refused). The caller counts one that may not as <c>saturated</c>.
+    /// </summary>
+    public bool StillAdmits() => !storeCongested();
+
+    /// <summary>
     /// Whether a scheduled check may start now: not while the result writer is congested, nor past the pace. False: the
     /// occurrence is skipped (the caller counts it as <c>saturated</c>); the service's next occurrence asks again.
     /// </summary>

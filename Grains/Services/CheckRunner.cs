@@ -98,8 +98,8 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         CheckResult result;
         try
         {
-            using var slot = await services.Limiter.AcquireAsync(scheduled, cancellation);
-            if (slot is null)
+            using var slot = await services.Limiter.AcquireAsync(cancellation);
+            if (scheduled && !services.Admission.StillAdmits())
             {
                 // Admitted, then waited for a slot while the writer filled up: its result would be refused.
                 services.CheckMetrics.Skipped(snapshot.Type, "saturated");

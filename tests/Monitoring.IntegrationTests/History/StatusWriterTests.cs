@@ -60,17 +60,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         using var metrics = new HistoryMetrics();
         var interval = TimeSpan.FromMilliseconds(200);
         var writer = Writer(metrics, new HistoryOptions { CommitInterval = interval });
-        var copies = 0;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, metrics.BatchSize))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref copies));
-        listener.Start();
+        using var copies = new CopyCounter(metrics);
         await writer.StartAsync(CancellationToken.None);
 
         // Act: a result every few milliseconds for a second or more, as a busy silo hands them over.
@@ -90,7 +80,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
         // slower machine makes fewer). Without the interval the writer copied whatever had gathered each time its last
         // COPY ended: about 30 COPYs here, against a bound under 10.
         Assert.Equal(300L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status"));
-        Assert.InRange(copies, 1, (int)(elapsed / (interval * 0.9)) + 1);
+        Assert.InRange(copies.Count, 1, (int)(elapsed / (interval * 0.9)) + 1);
         await writer.StopAsync(CancellationToken.None);
     }
 
@@ -99,17 +89,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
     {
         using var metrics = new HistoryMetrics();
         var writer = Writer(metrics, new HistoryOptions { CommitInterval = TimeSpan.FromSeconds(1) });
-        var copies = 0;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, metrics.BatchSize))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref copies));
-        listener.Start();
+        using var copies = new CopyCounter(metrics);
         await writer.StartAsync(CancellationToken.None);
 
         // Act: a silo starts handing its services over, then results arrive every 30 ms for about a second.
@@ -125,7 +105,7 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         // Assert: more COPYs than a 1-s interval allows in that time (at most two); each went as soon as it could.
         Assert.Equal(30L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status"));
-        Assert.True(copies >= 3, $"{copies} COPYs");
+        Assert.True(copies.Count >= 3, $"{copies.Count} COPYs");
         await writer.StopAsync(CancellationToken.None);
     }
 
@@ -376,6 +356,30 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
         Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(journalFolder, "rejected")).Count());
         await writer.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Counts the COPYs of one writer: each records its batch size once.</summary>
+    private sealed class CopyCounter : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private int count;
+
+        public CopyCounter(HistoryMetrics metrics)
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument, metrics.BatchSize))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref count));
+            listener.Start();
+        }
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Dispose() => listener.Dispose();
     }
 
     private static string? Unescape(string? text) => text is null ? null : System.Text.RegularExpressions.Regex.Unescape(text);
