@@ -14,6 +14,8 @@ namespace Monitoring.Grains.Checking;
 /// <param name="FollowRedirects">Follow 301, 302, 303, 307 and 308 up to <see cref="MaxRedirects"/> hops; the
 /// final answer counts. Credentials and <see cref="Headers"/> go only to hops on the endpoint's origin.</param>
 /// <param name="TlsVerify">False accepts any server certificate (self-signed, expired, wrong name); it is still read.</param>
+/// <param name="CaptureHeaders">Whether the answer's headers are collected into <see cref="HttpObservation.Headers"/>
+/// (conditions read them; without conditions nothing does, and a dictionary per check is not made).</param>
 public sealed record HealthCheckRequest(
     Uri Endpoint,
     HttpMethod Method,
@@ -23,7 +25,8 @@ public sealed record HealthCheckRequest(
     string? Body = null,
     IReadOnlyList<KeyValuePair<string, string>>? Headers = null,
     bool FollowRedirects = false,
-    bool TlsVerify = true)
+    bool TlsVerify = true,
+    bool CaptureHeaders = true)
 {
     /// <summary>The Content-Type of a body when no Content-Type header is given.</summary>
     public const string DefaultContentType = "text/plain; charset=utf-8";

@@ -8,18 +8,38 @@ using Microsoft.Extensions.Options;
 namespace Monitoring.Grains.Checking;
 
 /// <summary>
-/// Sends one health check through the silo's shared, pooled HTTP clients (one verifying certificates, one not):
+/// Sends one health check through the silo's shared, pooled HTTP handlers (one verifying certificates, one not):
 /// redirects are followed only when asked, hop by hop (see <see cref="HealthCheckRequest"/>), at most
 /// <see cref="CheckOptions.MaxBodyBytes"/> of the final body are read, and every failure (timeout, DNS, refused,
 /// TLS) comes back as an observation, never as an exception.
 /// </summary>
-public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<CheckOptions> options, TimeProvider time, CertificateCache certificates)
+public sealed class HttpHealthChecker
 {
     /// <summary>The named HTTP client of checks that verify the server certificate.</summary>
     public const string ClientName = "health-checks";
 
     /// <summary>The named HTTP client of checks with tls_verify false: any server certificate is accepted (and still read).</summary>
     public const string InsecureClientName = "health-checks-insecure";
+
+    private const string AcceptValue = "application/json, */*;q=0.8";
+
+    private readonly IOptions<CheckOptions> options;
+    private readonly TimeProvider time;
+    private readonly CertificateCache certificates;
+
+    // One invoker per handler for the silo's life: the handlers are never rotated (their lifetime is infinite), and an
+    // HttpClient per check allocated a client and linked one more cancellation source for every check, for nothing.
+    private readonly Lazy<HttpMessageInvoker> verifying;
+    private readonly Lazy<HttpMessageInvoker> insecure;
+
+    public HttpHealthChecker(IHttpMessageHandlerFactory handlers, IOptions<CheckOptions> options, TimeProvider time, CertificateCache certificates)
+    {
+        this.options = options;
+        this.time = time;
+        this.certificates = certificates;
+        verifying = new(() => new HttpMessageInvoker(handlers.CreateHandler(ClientName), disposeHandler: false));
+        insecure = new(() => new HttpMessageInvoker(handlers.CreateHandler(InsecureClientName), disposeHandler: false));
+    }
 
     public async Task<HttpObservation> CheckAsync(HealthCheckRequest request, CancellationToken cancellationToken)
     {
@@ -28,7 +48,7 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<Check
         var started = time.GetTimestamp();
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
-        var client = clients.CreateClient(request.TlsVerify ? ClientName : InsecureClientName);
+        var client = (request.TlsVerify ? verifying : insecure).Value;
         var url = request.Endpoint;
         var method = request.Method;
         var body = request.Body;
@@ -39,7 +59,8 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<Check
             for (var redirects = 0; ; redirects++)
             {
                 message = Compose(request, url, method, body);
-                response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+                // An invoker answers once the headers are read; the body is streamed (read below, up to the limit).
+                response = await client.SendAsync(message, linked.Token);
                 if (!request.FollowRedirects || redirects == HealthCheckRequest.MaxRedirects || NextHop(response, url, method) is not { } next)
                 {
                     break;
@@ -52,7 +73,7 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<Check
             }
 
             var status = (int)response.StatusCode;
-            var headers = HeadersOf(response);
+            var headers = request.CaptureHeaders ? HeadersOf(response) : null;
             var notAfter = url.Scheme == Uri.UriSchemeHttps ? certificates.Find(url.IdnHost, url.Port) : null;
             try
             {
@@ -98,6 +119,8 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<Check
         var sameOrigin = SameOrigin(url, request.Endpoint);
         string? contentType = null;
         List<KeyValuePair<string, string>>? contentHeaders = null;
+        var userAgentGiven = false;
+        var acceptGiven = false;
         foreach (var (name, value) in request.Headers ?? [])
         {
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
@@ -105,22 +128,31 @@ public sealed class HttpHealthChecker(IHttpClientFactory clients, IOptions<Check
                 // It describes the body, so it goes wherever the body goes.
                 contentType ??= value;
             }
-            else if (sameOrigin && !name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                && !message.Headers.TryAddWithoutValidation(name, value))
+            else if (sameOrigin && !name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                // A content header (Content-Language, …): only with a body.
-                (contentHeaders ??= []).Add(new(name, value));
+                if (message.Headers.TryAddWithoutValidation(name, value))
+                {
+                    userAgentGiven |= name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase);
+                    acceptGiven |= name.Equals("Accept", StringComparison.OrdinalIgnoreCase);
+                }
+                else
+                {
+                    // A content header (Content-Language, …): only with a body.
+                    (contentHeaders ??= []).Add(new(name, value));
+                }
             }
         }
 
-        if (!message.Headers.Contains("User-Agent"))
+        // Added as they are, not parsed into header values and written back: the same bytes on the wire, without
+        // parsing the same two strings for every check.
+        if (!userAgentGiven)
         {
-            message.Headers.UserAgent.ParseAdd(options.Value.UserAgent);
+            message.Headers.TryAddWithoutValidation("User-Agent", options.Value.UserAgent);
         }
 
-        if (!message.Headers.Contains("Accept"))
+        if (!acceptGiven)
         {
-            message.Headers.Accept.ParseAdd("application/json, */*;q=0.8");
+            message.Headers.TryAddWithoutValidation("Accept", AcceptValue);
         }
 
         if (sameOrigin && (request.Username is not null || request.Password is not null))

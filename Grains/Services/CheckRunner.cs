@@ -208,6 +208,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         Headers = snapshot.RequestHeaders?.Items,
         FollowRedirects = snapshot.FollowRedirects,
         TlsVerify = snapshot.TlsVerify,
+        CaptureHeaders = snapshot.Conditions.Length > 0,
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled check of service {ServiceId} ran but was not stored: {Reason}")]

@@ -47,6 +47,7 @@ public sealed class RequestExtrasTests(CheckerFixture fixture) : IClassFixture<C
 
         Assert.Equal(("probe/2", "text/plain"), (custom.GetProperty("headers").GetProperty("user-agent").GetString(), custom.GetProperty("headers").GetProperty("accept").GetString()));
         Assert.Equal("monitoring-health-check/1.0", plain.GetProperty("headers").GetProperty("user-agent").GetString());
+        Assert.Equal("application/json, */*;q=0.8", plain.GetProperty("headers").GetProperty("accept").GetString());
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("content_type").ValueKind);
     }
 
@@ -60,6 +61,15 @@ public sealed class RequestExtrasTests(CheckerFixture fixture) : IClassFixture<C
         Assert.Equal("a, b", observation.Headers["X-MULTI"]);
         Assert.StartsWith("application/json", observation.Headers["Content-Type"]);
         Assert.Null(observation.CertificateNotAfter);
+    }
+
+    [Fact]
+    public async Task A_check_that_does_not_capture_headers_has_none_but_its_status_and_body()
+    {
+        var observation = await fixture.ObserveAsync(Request(echo.Url("/echo")) with { CaptureHeaders = false });
+
+        Assert.Null(observation.Headers);
+        Assert.Equal("GET", Echoed(observation).GetProperty("method").GetString());
     }
 
     private static HealthCheckRequest Request(string url, HttpMethod? method = null, string? body = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null) =>
