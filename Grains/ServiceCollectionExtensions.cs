@@ -65,6 +65,7 @@ public static class ServiceCollectionExtensions
             .Configure(o => o.DeniedNetworks = configuration["CHECK_DENIED_NETWORKS"] ?? o.DeniedNetworks)
             .Validate(o => o.MaxConcurrentChecks > 0, "Checks:MaxConcurrentChecks must be positive")
             .Validate(o => o.MaxBodyBytes > 0, "Checks:MaxBodyBytes must be positive")
+            .Validate(o => CheckOptions.IsValidUserAgent(o.UserAgent), "Checks:UserAgent must be product tokens such as 'name/1.0', optionally with (comments)")
             .Validate(o => DeniedNetworks.TryParse(o.DeniedNetworks, out _, out _), "CHECK_DENIED_NETWORKS must be comma separated CIDR networks (such as 169.254.0.0/16,fe80::/10) or 'none'")
             .Validate(o => !o.UseProxy || DeniedNetworks.Parse(o.DeniedNetworks).Networks.Count == 0,
                 "Checks:UseProxy sends checks through a proxy, which the deny list cannot see past: set CHECK_DENIED_NETWORKS=none (and deny those networks at the proxy) to use one")

@@ -23,7 +23,8 @@
 #      interval up to S seconds whatever the fleet. The first 1,000 created through the API, the rest written to client_services in bulk
 #      as the API writes them. The silo is restarted so its start-up sweep schedules all (seconds until
 #      monitoring_services_active reaches N), then the window: missed/duplicated occurrences, lag, commit latency,
-#      CPU, resident memory per service, occurrences skipped by pacing; last (unless --kill 0), the silo is killed and
+#      CPU, resident memory per service, occurrences skipped by pacing, the silo's collector (silo_gc: bytes allocated per
+#      check, milliseconds stopped per second); last (unless --kill 0), the silo is killed and
 #      started again.)
 #   ./scripts/bench.sh api --duration 20 [--rows 10000000] --json ...
 #     (wrk, 64 connections, against grain-served GETs beside the bare endpoint; --rows first fills the history with

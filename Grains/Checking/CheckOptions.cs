@@ -14,7 +14,20 @@ public sealed class CheckOptions
     /// <summary>At most this much of a body is read (the contract's 64 KiB).</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The User-Agent of every check that does not give its own; sent as it is written here.</summary>
     public string UserAgent { get; set; } = "monitoring-health-check/1.0";
+
+    /// <summary>Whether <paramref name="userAgent"/> is a User-Agent value by RFC 9110 (product tokens and comments).</summary>
+    public static bool IsValidUserAgent(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent))
+        {
+            return false;
+        }
+
+        using var probe = new HttpRequestMessage();
+        return probe.Headers.UserAgent.TryParseAdd(userAgent);
+    }
 
     /// <summary>
     /// Networks checks may not connect to, comma separated CIDR (see <see cref="Checking.DeniedNetworks"/>);

@@ -21,7 +21,8 @@ public sealed class HttpHealthChecker
     /// <summary>The named HTTP client of checks with tls_verify false: any server certificate is accepted (and still read).</summary>
     public const string InsecureClientName = "health-checks-insecure";
 
-    private const string AcceptValue = "application/json, */*;q=0.8";
+    /// <summary>The Accept sent unless the check gives its own, spelled as .NET writes the parsed value back.</summary>
+    public const string DefaultAccept = "application/json, */*; q=0.8";
 
     private readonly IOptions<CheckOptions> options;
     private readonly TimeProvider time;
@@ -94,6 +95,13 @@ public sealed class HttpHealthChecker
             // The failure happened when the timeout expired; timers may fire a hair early by the stopwatch.
             return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
         }
+        catch (HttpRequestException) when (linked.IsCancellationRequested)
+        {
+            // A failure that raced the cancellation counts as the cancellation, as HttpClient made it: the timeout's, or
+            // the caller's (the service removed or its grain going), which stores nothing.
+            cancellationToken.ThrowIfCancellationRequested();
+            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
+        }
         catch (HttpRequestException ex)
         {
             return HttpObservation.Failed(Classify(ex), Elapsed(), TransportFailures.Describe(ex));
@@ -128,7 +136,8 @@ public sealed class HttpHealthChecker
                 // It describes the body, so it goes wherever the body goes.
                 contentType ??= value;
             }
-            else if (sameOrigin && !name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            else if (sameOrigin && !name.Equals("Host", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                && !IsEmptyAccept(name, value))
             {
                 if (message.Headers.TryAddWithoutValidation(name, value))
                 {
@@ -143,8 +152,8 @@ public sealed class HttpHealthChecker
             }
         }
 
-        // Added as they are, not parsed into header values and written back: the same bytes on the wire, without
-        // parsing the same two strings for every check.
+        // Added as text, not parsed into header values for every check (the configured User-Agent is checked once, at
+        // start); the check's own headers go out exactly as given.
         if (!userAgentGiven)
         {
             message.Headers.TryAddWithoutValidation("User-Agent", options.Value.UserAgent);
@@ -152,7 +161,7 @@ public sealed class HttpHealthChecker
 
         if (!acceptGiven)
         {
-            message.Headers.TryAddWithoutValidation("Accept", AcceptValue);
+            message.Headers.TryAddWithoutValidation("Accept", DefaultAccept);
         }
 
         if (sameOrigin && (request.Username is not null || request.Password is not null))
@@ -196,6 +205,10 @@ public sealed class HttpHealthChecker
             _ => null,
         };
     }
+
+    /// <summary>An Accept with no media range in it (blank, or only commas): left out, and ours sent instead, as when it was parsed.</summary>
+    private static bool IsEmptyAccept(string name, string value) =>
+        name.Equals("Accept", StringComparison.OrdinalIgnoreCase) && value.AsSpan().Trim(" \t,").IsEmpty;
 
     private static bool SameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)

@@ -124,7 +124,13 @@ public sealed class BenchFleet : IAsyncDisposable
     }
 
     /// <summary>The sum of every series of metric <paramref name="name"/> on the first silo's /metrics (port 9464); null when it does not answer or has none.</summary>
-    public async Task<double?> SiloMetricAsync(string name)
+    public async Task<double?> SiloMetricAsync(string name) => (await SiloMetricsAsync([name]))?.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The sums of the series of each metric of <paramref name="names"/> in one scrape of the first silo's /metrics (a metric
+    /// with no series is left out); null when the scrape failed.
+    /// </summary>
+    public async Task<Dictionary<string, double?>?> SiloMetricsAsync(IReadOnlyCollection<string> names)
     {
         try
         {
@@ -132,19 +138,22 @@ public sealed class BenchFleet : IAsyncDisposable
             // (on the same 2 cores) should not hold and split whole.
             using var scrape = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             using var reader = new StreamReader(await scrape.GetStreamAsync("http://127.0.0.1:9464/metrics"));
-            double? sum = null;
+            var sums = new Dictionary<string, double?>();
             while (await reader.ReadLineAsync() is { } line)
             {
-                if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+                foreach (var name in names)
                 {
-                    // name{labels} value [timestamp]
-                    var rest = line[name.Length..];
-                    rest = rest.StartsWith('{') ? rest[(rest.LastIndexOf('}') + 1)..] : rest;
-                    sum = (sum ?? 0) + double.Parse(rest.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+                    {
+                        // name{labels} value [timestamp]
+                        var rest = line[name.Length..];
+                        rest = rest.StartsWith('{') ? rest[(rest.LastIndexOf('}') + 1)..] : rest;
+                        sums[name] = (sums.GetValueOrDefault(name) ?? 0) + double.Parse(rest.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    }
                 }
             }
 
-            return sum;
+            return sums;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {

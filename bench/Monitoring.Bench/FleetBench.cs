@@ -100,7 +100,7 @@ public static class FleetBench
         var perCron = crons.Values.GroupBy(c => c.Trim(' ')).ToDictionary(g => g.Key, g => g.Count());
         var spreads = perCron.ToDictionary(c => c.Key, c => SpreadPolicy.For(options, c.Value));
         var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], cron => spreads[cron.Trim(' ')], TimeSpan.FromSeconds(seconds), $"mix {mixName}");
-        var skipped = await SkippedAsync(fleet) - skippedBefore;
+        var skippedAfter = await SkippedAsync(fleet);
         var rssKb = (long)window["silo_resident_kb"];
 
         double? afterKill = null;
@@ -124,7 +124,7 @@ public static class FleetBench
             ["wake_up_reminders"] = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable"),
             ["seconds_until_all_active_after_start"] = Stats.Round(firstStart),
             ["seconds_until_all_active_after_kill"] = afterKill is { } killed ? Stats.Round(killed) : "not run (--kill 0)",
-            ["skipped_in_window"] = skipped,
+            ["skipped_in_window"] = skippedBefore is { } before && skippedAfter is { } after ? (object)(after - before) : "not read (a scrape of the silo's /metrics failed)",
             ["silo_resident_kb_empty"] = emptyRssKb,
             ["silo_resident_kb_per_service_above_empty"] = Stats.Round((double)(rssKb - emptyRssKb) / services),
             ["window"] = window,
@@ -192,8 +192,20 @@ public static class FleetBench
         throw new InvalidOperationException($"after {ScheduleDeadline.TotalMinutes} minutes the silo had {last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active");
     }
 
-    private static async Task<double> SkippedAsync(BenchFleet fleet) =>
-        await fleet.SiloMetricAsync("monitoring_checks_skipped_total") ?? 0;
+    /// <summary>Occurrences the silo skipped so far (none yet is 0); null when the scrape failed (a saturated silo at a million).</summary>
+    private static async Task<double?> SkippedAsync(BenchFleet fleet)
+    {
+        const string name = "monitoring_checks_skipped_total";
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await fleet.SiloMetricsAsync([name]) is { } sums)
+            {
+                return sums.GetValueOrDefault(name) ?? 0;
+            }
+        }
+
+        return null;
+    }
 
     private static void Log(string line) => Console.Error.WriteLine($"[fleet] {DateTimeOffset.UtcNow:HH:mm:ss} {line}");
 }

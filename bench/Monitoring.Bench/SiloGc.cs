@@ -11,15 +11,22 @@ public static class SiloGc
     private const string Paused = "dotnet_gc_pause_time_seconds_total";
     private const string Collections = "dotnet_gc_collections_total";
 
-    /// <summary>The three counters now; a counter the silo did not answer for is missing.</summary>
+    /// <summary>The three counters now, in one scrape, and when they were read; empty when the scrape failed.</summary>
+    /// <remarks>
+    /// The silo's own work for the two scrapes (at a million services about 85 MB of text each) falls between the readings:
+    /// under 1 % of what a window of minutes allocates at that size.
+    /// </remarks>
     public static async Task<Dictionary<string, double>> ReadAsync(BenchFleet fleet)
     {
         var readings = new Dictionary<string, double>();
-        foreach (var name in new[] { Allocated, Paused, Collections })
+        if (await fleet.SiloMetricsAsync([Allocated, Paused, Collections]) is { } sums)
         {
-            if (await fleet.SiloMetricAsync(name) is { } value)
+            foreach (var (name, value) in sums)
             {
-                readings[name] = value;
+                if (value is { } found)
+                {
+                    readings[name] = found;
+                }
             }
         }
 

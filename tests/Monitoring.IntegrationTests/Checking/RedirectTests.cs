@@ -82,6 +82,18 @@ public sealed class RedirectTests(CheckerFixture fixture) : IClassFixture<Checke
     }
 
     [Fact]
+    public async Task A_user_agent_of_the_check_stays_on_its_origin_and_ours_goes_elsewhere()
+    {
+        var own = Request(home.Redirect(302, elsewhere.Url("/echo")), follow: true);
+        own = own with { Headers = [.. own.Headers!, new("User-Agent", "probe/9")] };
+
+        var otherOrigin = Echoed(await fixture.ObserveAsync(own));
+
+        Assert.Equal("monitoring-health-check/1.0", otherOrigin.GetProperty("headers").GetProperty("user-agent").GetString());
+        Assert.Equal(HttpHealthChecker.DefaultAccept, otherOrigin.GetProperty("headers").GetProperty("accept").GetString());
+    }
+
+    [Fact]
     public async Task Five_redirects_are_followed_and_a_sixth_answer_that_redirects_again_counts_as_it_is()
     {
         var five = await fixture.ObserveAsync(Request(home.Url("/chain/5"), follow: true));

@@ -47,7 +47,7 @@ public sealed class RequestExtrasTests(CheckerFixture fixture) : IClassFixture<C
 
         Assert.Equal(("probe/2", "text/plain"), (custom.GetProperty("headers").GetProperty("user-agent").GetString(), custom.GetProperty("headers").GetProperty("accept").GetString()));
         Assert.Equal("monitoring-health-check/1.0", plain.GetProperty("headers").GetProperty("user-agent").GetString());
-        Assert.Equal("application/json, */*;q=0.8", plain.GetProperty("headers").GetProperty("accept").GetString());
+        Assert.Equal(HttpHealthChecker.DefaultAccept, plain.GetProperty("headers").GetProperty("accept").GetString());
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("content_type").ValueKind);
     }
 
@@ -61,6 +61,14 @@ public sealed class RequestExtrasTests(CheckerFixture fixture) : IClassFixture<C
         Assert.Equal("a, b", observation.Headers["X-MULTI"]);
         Assert.StartsWith("application/json", observation.Headers["Content-Type"]);
         Assert.Null(observation.CertificateNotAfter);
+    }
+
+    [Fact]
+    public async Task A_user_agent_given_in_any_case_replaces_ours_and_an_empty_accept_leaves_ours()
+    {
+        var seen = Echoed(await fixture.ObserveAsync(Request(echo.Url("/echo"), headers: [new("user-agent", "probe/3"), new("accept", " , ")])));
+
+        Assert.Equal(("probe/3", HttpHealthChecker.DefaultAccept), (seen.GetProperty("headers").GetProperty("user-agent").GetString(), seen.GetProperty("headers").GetProperty("accept").GetString()));
     }
 
     [Fact]

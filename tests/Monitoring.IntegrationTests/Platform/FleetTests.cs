@@ -86,6 +86,7 @@ public sealed class FleetTests
     [InlineData("Database__MaxPoolSize", "0", "Database__MaxPoolSize must be a whole number from 1 to 1000")]
     [InlineData("History__BufferCapacity", "0", "History buffer, batch and id block sizes must be positive")]
     [InlineData("History__BufferCapacity", "40000", "History:BufferCapacity must be at least ten times Checks:MaxConcurrentChecks")]
+    [InlineData("Checks__UserAgent", "probe 1.0 [x]", "Checks:UserAgent must be product tokens")]
     public async Task A_silo_with_an_option_that_fails_validation_names_it_in_its_last_line_and_exits(string name, string value, string expected)
     {
         await using var database = await TestDatabase.CreateAsync();
