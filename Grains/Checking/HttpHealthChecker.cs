@@ -49,6 +49,9 @@ public sealed class HttpHealthChecker
         var started = time.GetTimestamp();
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
 
+        // The failure happened when the timeout expired; timers may fire a hair early by the stopwatch.
+        HttpObservation TimedOut() => HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
+
         var client = (request.TlsVerify ? verifying : insecure).Value;
         var url = request.Endpoint;
         var method = request.Method;
@@ -92,15 +95,14 @@ public sealed class HttpHealthChecker
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // The failure happened when the timeout expired; timers may fire a hair early by the stopwatch.
-            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
+            return TimedOut();
         }
         catch (HttpRequestException) when (linked.IsCancellationRequested)
         {
             // A failure that raced the cancellation counts as the cancellation, as HttpClient made it: the timeout's, or
             // the caller's (the service removed or its grain going), which stores nothing.
             cancellationToken.ThrowIfCancellationRequested();
-            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
+            return TimedOut();
         }
         catch (HttpRequestException ex)
         {
