@@ -112,9 +112,16 @@ public sealed partial class StatusWriter(
 
         var batch = new List<Pending>(options.Value.MaxBatchSize);
         var lastCopyAt = 0L;
+        Task<ReplayAttempt>? replaying = null;
         while (true)
         {
-            var open = await WaitForInputAsync(journaled.Count > 0 ? UntilReplay() : null);
+            var open = await WaitForInputAsync(journaled.Count > 0 && replaying is null ? UntilReplay() : null, replaying);
+            if (replaying is { IsCompleted: true })
+            {
+                ApplyReplay(await replaying);
+                replaying = null;
+            }
+
             if (open && journaled.Count == 0)
             {
                 await GatherAsync(lastCopyAt);
@@ -141,12 +148,6 @@ public sealed partial class StatusWriter(
                         await CommitAsync(batch, drainDeadline.Token);
                     }
                 }
-
-                // One segment per turn, so new results keep flowing into the journal while a long one is replayed.
-                if (journaled.Count > 0 && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
-                {
-                    await ReplayOldestAsync(drainDeadline.Token);
-                }
             }
             catch (Exception ex)
             {
@@ -156,6 +157,19 @@ public sealed partial class StatusWriter(
             }
 
             batch.Clear();
+
+            // The oldest segment is stored beside the loop, so results keep going to the journal (and to disk) while an
+            // attempt waits for a PostgreSQL that does not answer; its outcome is applied here, on a later turn.
+            if (journaled.Count > 0 && replaying is null && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
+            {
+                replaying = AttemptReplayAsync(journaled[0].Segment, drainDeadline.Token);
+            }
+
+            if (!open && replaying is not null)
+            {
+                ApplyReplay(await replaying);
+                replaying = null;
+            }
 
             if (!open && queue.Reader.Count == 0 && (journaled.Count == 0 || drainDeadline.IsCancellationRequested || Stopwatch.GetTimestamp() < nextReplayAt))
             {
@@ -193,23 +207,27 @@ public sealed partial class StatusWriter(
         }
     }
 
-    /// <summary>Waits for results (at most <paramref name="limit"/>); false once the queue is completed and empty.</summary>
-    private async Task<bool> WaitForInputAsync(TimeSpan? limit)
+    /// <summary>
+    /// Waits for results, at most <paramref name="limit"/> and at most until <paramref name="replay"/> ends; false once
+    /// the queue is completed and empty.
+    /// </summary>
+    private async Task<bool> WaitForInputAsync(TimeSpan? limit, Task? replay)
     {
-        if (limit is null)
+        if (limit is null && replay is null)
         {
             return await queue.Reader.WaitToReadAsync(CancellationToken.None);
         }
 
-        using var timeout = new CancellationTokenSource(limit.Value);
-        try
+        using var wake = new CancellationTokenSource();
+        if (limit is { } wait)
         {
-            return await queue.Reader.WaitToReadAsync(timeout.Token);
+            wake.CancelAfter(wait);
         }
-        catch (OperationCanceledException)
-        {
-            return !queue.Reader.Completion.IsCompleted;
-        }
+
+        var input = queue.Reader.WaitToReadAsync(wake.Token).AsTask();
+        await Task.WhenAny(input, replay ?? input);
+        await wake.CancelAsync();
+        return input.IsCompletedSuccessfully ? input.Result : !queue.Reader.Completion.IsCompleted;
     }
 
     private TimeSpan UntilReplay()
@@ -218,11 +236,28 @@ public sealed partial class StatusWriter(
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
+    /// <summary>
+    /// A connection within <see cref="AttemptTimeout"/>, or a <see cref="TimeoutException"/>. Npgsql does not give up on
+    /// a server that accepts the connection and never answers before its own connection Timeout (15 s by default, tried
+    /// with a silent relay: the token passed is not honoured there), so the wait is bounded here; an open that succeeds
+    /// after it was given up on is closed at once.
+    /// </summary>
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken giveUp)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(giveUp);
         attempt.CancelAfter(AttemptTimeout);
-        return await dataSource.OpenConnectionAsync(attempt.Token);
+        var opening = dataSource.OpenConnectionAsync(attempt.Token).AsTask();
+        try
+        {
+            return await opening.WaitAsync(AttemptTimeout, giveUp);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !opening.IsCompleted)
+        {
+            _ = opening.ContinueWith(
+                late => { if (late.IsCompletedSuccessfully) { late.Result.Dispose(); } else { _ = late.Exception; } },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
     }
 
     /// <summary>
@@ -319,30 +354,57 @@ public sealed partial class StatusWriter(
         journaled.Add((segment, waiting));
     }
 
-    private async Task ReplayOldestAsync(CancellationToken giveUp)
+    /// <summary>One attempt to store <paramref name="segment"/>: its ids and rows, or what failed it. Never throws.</summary>
+    private async Task<ReplayAttempt> AttemptReplayAsync(JournalSegment segment, CancellationToken giveUp)
     {
-        var (segment, waiting) = journaled[0];
-        (IReadOnlyList<long> Ids, StatusDraft?[] Stored) replayed;
         try
         {
-            replayed = await StoreSegmentAsync(segment, giveUp);
-        }
-        catch (Exception ex) when (!StoreErrors.IsUnavailable(ex) && !StoreErrors.IsDuplicate(ex))
-        {
-            // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
-            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(ex), ex.Message);
-            journal.SetAside(segment);
-            journaled.RemoveAt(0);
-            metrics.Lost.Add(segment.Drafts.Count);
-            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(ex)})")));
-            return;
+            var (ids, stored) = await StoreSegmentAsync(segment, giveUp);
+            return new ReplayAttempt(segment, ids, stored, null);
         }
         catch (Exception ex)
         {
-            dataSource.ClearPoolIfBroken(ex);
+            return new ReplayAttempt(segment, null, null, ex);
+        }
+    }
+
+    /// <summary>Applies an attempt on the oldest segment (the one it was made on: only this removes segments).</summary>
+    private void ApplyReplay(ReplayAttempt attempt)
+    {
+        try
+        {
+            ApplyReplayCore(attempt);
+        }
+        catch (Exception ex)
+        {
+            // A file that cannot be deleted or moved: the segment stays first and is tried again (its id in
+            // status_journal_replays makes that a no-op once it was stored); the writer goes on.
+            LogLoopFailed(logger, ex);
+            nextReplayAt = Stopwatch.GetTimestamp() + (long)(LastReplayDelay.TotalSeconds * Stopwatch.Frequency);
+        }
+    }
+
+    private void ApplyReplayCore(ReplayAttempt attempt)
+    {
+        var (segment, waiting) = journaled[0];
+        Debug.Assert(ReferenceEquals(segment, attempt.Segment), "only the oldest segment is replayed");
+        if (attempt.Failure is { } refusal && !StoreErrors.IsUnavailable(refusal) && !StoreErrors.IsDuplicate(refusal))
+        {
+            // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
+            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(refusal), refusal.Message);
+            journal.SetAside(segment);
+            journaled.RemoveAt(0);
+            metrics.Lost.Add(segment.Drafts.Count);
+            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(refusal)})")));
+            return;
+        }
+
+        if (attempt.Failure is { } away)
+        {
+            dataSource.ClearPoolIfBroken(away);
             replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
             nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
-            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, ex.Message);
+            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, away.Message);
             return;
         }
 
@@ -351,12 +413,12 @@ public sealed partial class StatusWriter(
         nextReplayAt = 0;
         if (waiting is null)
         {
-            metrics.Written.Add(replayed.Stored.Count(s => s is not null));
+            metrics.Written.Add(attempt.Stored!.Count(s => s is not null));
         }
         else
         {
             Interlocked.Add(ref waitingOnJournal, -waiting.Count);
-            Complete(waiting, replayed.Ids, replayed.Stored);
+            Complete(waiting, attempt.Ids!, attempt.Stored!);
         }
 
         if (journaled.Count == 0)
@@ -486,6 +548,8 @@ public sealed partial class StatusWriter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The result writer failed on a batch; it goes on with the next")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    private sealed record ReplayAttempt(JournalSegment Segment, IReadOnlyList<long>? Ids, StatusDraft?[]? Stored, Exception? Failure);
 
     private sealed record Pending(StatusDraft Draft, long HandedOverAt)
     {

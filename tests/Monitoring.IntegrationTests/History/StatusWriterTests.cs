@@ -226,6 +226,41 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_postgres_does_not_answer_results_reach_the_journal_without_waiting_for_a_replay_attempt()
+    {
+        // Attempts that hang for the writer's whole attempt timeout (5 s), not for the 2 s of the other tests.
+        var patient = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = proxy.Port, Timeout = 30 };
+        await using var silentSource = NpgsqlDataSource.Create(patient.ConnectionString);
+        using var metrics = new HistoryMetrics();
+        var writer = new StatusWriter(silentSource, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+        proxy.Silence();
+        await writer.StartAsync(CancellationToken.None);
+        var handedOver = new List<Task<StatusRecord>> { writer.WriteAsync(Draft(21)) };
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(20), "the first result to be journaled (within the writer's 5-s attempt)");
+
+        // Act: results handed over one by one while the writer keeps trying to replay the journal.
+        var onDiskAfter = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var before = writer.JournalBytes;
+            var handedAt = System.Diagnostics.Stopwatch.StartNew();
+            handedOver.Add(writer.WriteAsync(Draft(21)));
+            await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > before), TimeSpan.FromSeconds(20), "the result to be journaled", TimeSpan.FromMilliseconds(10));
+            onDiskAfter.Add(handedAt.Elapsed);
+            await Task.Delay(400);
+        }
+
+        proxy.Restore();
+
+        // Assert: each was on disk within the journal's gathering (200 ms) and a flush, never behind a 5-s attempt;
+        // every one is stored once when PostgreSQL answers again.
+        Assert.All(onDiskAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2), $"on disk after {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", onDiskAfter.Select(e => e.TotalMilliseconds.ToString("0")))}"));
+        await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(7L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status WHERE service_id = 21"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_segment_whose_rows_were_committed_before_its_file_was_deleted_is_not_stored_again()
     {
         // Arrange: a segment on disk whose replay committed (its id is recorded) but whose file survived a crash.
@@ -384,11 +419,14 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
     private static string? Unescape(string? text) => text is null ? null : System.Text.RegularExpressions.Regex.Unescape(text);
 
-    private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options)
+    private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options) =>
+        new(dataSource, Options.Create(options), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+
+    private ResultJournal Journal()
     {
         var journal = new ResultJournal(journalFolder, 1 << 24);
         journals.Add(journal);
-        return new(dataSource, Options.Create(options), metrics, journal, NullLogger<StatusWriter>.Instance);
+        return journal;
     }
 
     private static StatusDraft Draft(long serviceId) => new(

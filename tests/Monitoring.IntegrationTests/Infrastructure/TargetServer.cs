@@ -19,6 +19,8 @@ public sealed class TargetServer : IAsyncDisposable
     private readonly ConcurrentQueue<string?> authorizations = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> hitTimes = new();
     private readonly ConcurrentDictionary<string, string[]> headerNames = new();
+    private readonly ConcurrentDictionary<string, int> numbers = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Number, DateTimeOffset AnsweredAt)>> answers = new();
 
     private TargetServer(WebApplication app)
     {
@@ -54,6 +56,12 @@ public sealed class TargetServer : IAsyncDisposable
 
     /// <summary>When each request of <c>/hit/{key}</c> arrived.</summary>
     public IReadOnlyList<DateTimeOffset> HitTimes(string key) => hitTimes.TryGetValue(key, out var times) ? times.ToArray() : [];
+
+    /// <summary>
+    /// The answers of <c>/numbered/{key}</c>: each request's number (1, 2, …; the healthy answer carries it as
+    /// <c>checks.request.number</c>, which a stored result keeps in <c>details</c>) and when its answer was sent.
+    /// </summary>
+    public IReadOnlyList<(int Number, DateTimeOffset AnsweredAt)> Answers(string key) => answers.TryGetValue(key, out var sent) ? sent.ToArray() : [];
 
     /// <summary>A URL answering exactly <paramref name="body"/>, with the Content-Encoding and Content-Type given.</summary>
     public string Bytes(byte[] body, int status = 200, string? encoding = null, string contentType = "application/json") =>
@@ -122,6 +130,13 @@ public sealed class TargetServer : IAsyncDisposable
         {
             context.Response.StatusCode = 302;
             context.Response.Headers.Location = "/reply?status=200";
+        });
+        app.MapGet("/numbered/{key}", async (string key, HttpContext context) =>
+        {
+            var number = numbers.AddOrUpdate(key, 1, (_, n) => n + 1);
+            await context.Response.WriteAsJsonAsync(new { status = "healthy", checks = new { request = new { status = "up", number } } });
+            await context.Response.CompleteAsync();
+            answers.GetOrAdd(key, _ => new ConcurrentQueue<(int, DateTimeOffset)>()).Enqueue((number, DateTimeOffset.UtcNow));
         });
         app.MapMethods("/hit/{key}", ["GET", "HEAD"], async (string key, int? delay, HttpContext context) =>
         {

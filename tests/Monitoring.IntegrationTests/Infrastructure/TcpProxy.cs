@@ -5,15 +5,18 @@ namespace Monitoring.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of PostgreSQL that a test can cut (every connection dropped, new ones
-/// refused) and restore, to see what the product does while its database is away.
+/// refused), silence (every connection dropped, new ones accepted and never answered: a host gone without a reset)
+/// and restore, to see what the product does while its database is away.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint target;
     private readonly List<TcpClient> open = [];
+    private readonly List<TcpClient> unanswered = [];
     private readonly CancellationTokenSource stopping = new();
     private volatile bool cut;
+    private volatile bool silent;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -38,13 +41,30 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => cut = false;
+    /// <summary>Drops every connection; new ones are accepted and then left without an answer until <see cref="Restore"/>.</summary>
+    public void Silence()
+    {
+        silent = true;
+        Cut();
+    }
+
+    public void Restore()
+    {
+        cut = false;
+        silent = false;
+        lock (unanswered)
+        {
+            unanswered.ForEach(client => client.Close());
+            unanswered.Clear();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();
         listener.Stop();
         Cut();
+        Restore();
     }
 
     private async Task AcceptAsync()
@@ -59,6 +79,16 @@ public sealed class TcpProxy : IAsyncDisposable
             catch (Exception) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+
+            if (cut && silent)
+            {
+                lock (unanswered)
+                {
+                    unanswered.Add(incoming);
+                }
+
+                continue;
             }
 
             if (cut)

@@ -7,16 +7,27 @@ namespace Monitoring.IntegrationTests.Platform;
 /// <summary>Results of checks made while PostgreSQL is away survive a silo killed in the middle of the outage.</summary>
 public sealed class JournalFleetTests
 {
-    [Fact]
-    public async Task A_silo_killed_during_a_database_outage_stores_every_result_once_when_it_starts_again()
+    /// <summary>
+    /// "refused": every connection to PostgreSQL is dropped and new ones refused (a server that is down);
+    /// "unanswered": dropped, and new ones accepted but never answered (a host gone from the network), with Npgsql's
+    /// default timeouts, so each attempt of the writer waits out its own 5-s bound.
+    /// </summary>
+    [Theory]
+    [InlineData("refused")]
+    [InlineData("unanswered")]
+    public async Task A_silo_killed_during_a_database_outage_stores_every_result_once_when_it_starts_again(string outage)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var target = await TargetServer.StartAsync();
         var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
         await using var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, server.Port));
         server.Port = proxy.Port;
-        server.Timeout = 2;
-        server.CommandTimeout = 5;
+        if (outage == "refused")
+        {
+            server.Timeout = 2;
+            server.CommandTimeout = 5;
+        }
+
         await using var fleet = new ProcessFleet(database);
         var silo = new Dictionary<string, string?>
         {
@@ -30,29 +41,50 @@ public sealed class JournalFleetTests
         var services = new Dictionary<string, long>();
         foreach (var key in new[] { "journal-a", "journal-b", "journal-c" })
         {
-            services[key] = (await http.CreateServiceAsync(client, target.Url($"/hit/{key}"), new { cron_schedule = "* * * * * *" })).GetProperty("id").GetInt64();
+            services[key] = (await http.CreateServiceAsync(client, target.Url($"/numbered/{key}"), new { cron_schedule = "* * * * * *" })).GetProperty("id").GetInt64();
         }
 
         await Eventually.IsTrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM service_status") >= 6, TimeSpan.FromSeconds(30), "checks stored before the outage");
 
         // Act: PostgreSQL goes away; checks go on for a few seconds; the silo is killed; PostgreSQL comes back; the silo starts again.
-        proxy.Cut();
+        if (outage == "refused")
+        {
+            proxy.Cut();
+        }
+        else
+        {
+            proxy.Silence();
+        }
+
         var cutAt = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(8));
         first.Kill();
         var killedAt = DateTimeOffset.UtcNow;
         proxy.Restore();
-        fleet.StartSilo(silo);
+        var second = fleet.StartSilo(silo);
 
-        // Assert: every check a target saw during the outage (up to a second before the kill) is stored, once.
+        // Assert: every answer a target sent during the outage, up to a second before the kill, is stored, once. Each
+        // answer carries its own number, which the stored result keeps: no guessing which row belongs to which request.
         foreach (var (key, service) in services)
         {
-            var during = target.HitTimes(key).Where(t => t > cutAt && t < killedAt - TimeSpan.FromSeconds(1)).ToList();
-            Assert.True(during.Count >= 3, $"{key}: only {during.Count} checks during the outage");
-            await Eventually.IsTrueAsync(async () => await CountNearAsync(database, service, during) == during.Count,
-                TimeSpan.FromSeconds(90), $"{key}: the {during.Count} results of the outage to be stored");
+            var during = target.Answers(key).Where(a => a.AnsweredAt > cutAt && a.AnsweredAt < killedAt - TimeSpan.FromSeconds(1)).ToList();
+            Assert.True(during.Count >= 5, $"{key}: only {during.Count} checks during the outage");
+            try
+            {
+                await Eventually.IsTrueAsync(async () => (await StoredNumbersAsync(database, service)).IsSupersetOf(during.Select(a => a.Number)),
+                    TimeSpan.FromSeconds(90), $"{key}: the {during.Count} results of the outage to be stored");
+            }
+            catch (TimeoutException timeout)
+            {
+                var stored = await StoredNumbersAsync(database, service);
+                var missing = during.Where(a => !stored.Contains(a.Number)).Select(a => $"#{a.Number} answered {a.AnsweredAt:HH:mm:ss.fff}");
+                throw new TimeoutException(
+                    $"{timeout.Message} Cut {cutAt:HH:mm:ss.fff}, killed {killedAt:HH:mm:ss.fff}; missing {string.Join(", ", missing)}\n" +
+                    $"first silo:\n{first.Output}\nsecond silo:\n{second.Output}", timeout);
+            }
+
             Assert.Equal(0L, await database.ScalarAsync<long>(
-                "SELECT count(*) FROM (SELECT checked_at FROM service_status WHERE service_id = $1 GROUP BY checked_at HAVING count(*) > 1) d", service));
+                "SELECT count(*) - count(DISTINCT details->'request'->>'number') FROM service_status WHERE service_id = $1", service));
         }
 
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) - count(DISTINCT segment_id) FROM status_journal_replays"));
@@ -61,10 +93,8 @@ public sealed class JournalFleetTests
             TimeSpan.FromSeconds(30), "the journal to be emptied");
     }
 
-    /// <summary>How many of the hits have a stored result of the service checked before them, one result per hit (<see cref="HitMatching"/>).</summary>
-    private static async Task<int> CountNearAsync(TestDatabase database, long service, List<DateTimeOffset> hits)
-    {
-        var stored = await database.ScalarAsync<DateTime[]>("SELECT coalesce(array_agg(checked_at), '{}') FROM service_status WHERE service_id = $1", service);
-        return HitMatching.CountMatched(hits, stored.Select(checkedAt => new DateTimeOffset(checkedAt, TimeSpan.Zero)));
-    }
+    /// <summary>The request numbers of the service's stored results (<see cref="TargetServer.Answers"/>).</summary>
+    private static async Task<HashSet<int>> StoredNumbersAsync(TestDatabase database, long service) =>
+        [.. await database.ScalarAsync<int[]>(
+            "SELECT coalesce(array_agg((details->'request'->>'number')::int), '{}') FROM service_status WHERE service_id = $1 AND details ? 'request'", service)];
 }
