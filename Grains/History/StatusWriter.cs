@@ -31,6 +31,10 @@ public sealed partial class StatusWriter(
     // One attempt to reach PostgreSQL may not hold the loop longer than this (Npgsql's own default is 15 s).
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
 
+    // A COPY still running after this is taken for a PostgreSQL that went away without closing the connection (a
+    // partition; Npgsql would wait out its CommandTimeout, 30 s by default): what it holds goes to the journal.
+    private static readonly TimeSpan StallAfter = AttemptTimeout;
+
     // While journaling, a segment gathers results for this long, so an outage makes a few files a second.
     private static readonly TimeSpan JournalGathering = TimeSpan.FromMilliseconds(200);
 
@@ -45,7 +49,8 @@ public sealed partial class StatusWriter(
     private readonly StatusIdReservoir reservoir = new(options.Value.IdBlockSize);
 
     // Touched only by the writer loop: journal segments not yet stored, with the hand-overs still waiting for them.
-    private readonly List<(JournalSegment Segment, List<Pending>? Waiting)> journaled = [];
+    // Waiting is aligned with the segment's drafts: null where the hand-over completed at once (or the segment is from an earlier run).
+    private readonly List<(JournalSegment Segment, Pending?[]? Waiting)> journaled = [];
     private TimeSpan replayDelay = FirstReplayDelay;
     private long nextReplayAt;
     private long refused;
@@ -113,23 +118,49 @@ public sealed partial class StatusWriter(
         var batch = new List<Pending>(options.Value.MaxBatchSize);
         var lastCopyAt = 0L;
         Task<ReplayAttempt>? replaying = null;
+        Commit? committing = null;
         while (true)
         {
-            var open = await WaitForInputAsync(journaled.Count > 0 && replaying is null ? UntilReplay() : null, replaying);
+            bool open;
+            if (committing is { Stalled: false })
+            {
+                // Results gather in the queue while a COPY runs; only a COPY still running after StallAfter changes that.
+                var left = StallAfter - Stopwatch.GetElapsedTime(committing.StartedAt);
+                await Task.WhenAny(committing.Task, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, CancellationToken.None));
+                open = !queue.Reader.Completion.IsCompleted;
+                if (!committing.Task.IsCompleted && open)
+                {
+                    await JournalStalledAsync(committing);
+                }
+            }
+            else
+            {
+                TimeSpan? limit = journaled.Count > 0 && replaying is null && committing is null ? UntilReplay() : null;
+                open = await WaitForInputAsync(limit, (Task?)committing?.Task ?? replaying);
+            }
+
+            if (committing is not null && (committing.Task.IsCompleted || !open))
+            {
+                await FinishCommitAsync(committing);
+                committing = null;
+            }
+
             if (replaying is { IsCompleted: true })
             {
                 ApplyReplay(await replaying);
                 replaying = null;
             }
 
-            if (open && journaled.Count == 0)
+            // Journaling: segments wait for their replay, or a COPY hangs (its batch and what follows go to disk).
+            var journaling = journaled.Count > 0 || committing is not null;
+            if (open && !journaling)
             {
                 await GatherAsync(lastCopyAt);
             }
 
             lastCopyAt = Stopwatch.GetTimestamp();
             Take(batch);
-            if (journaled.Count > 0 && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open)
+            if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open)
             {
                 await Task.Delay(JournalGathering, CancellationToken.None);
                 Take(batch);
@@ -139,13 +170,13 @@ public sealed partial class StatusWriter(
             {
                 if (batch.Count > 0)
                 {
-                    if (journaled.Count > 0)
+                    if (journaling)
                     {
-                        await JournalAsync(batch, ids: null);
+                        await JournalAsync(batch.ToArray(), ids: null, refuseWhenFull: true);
                     }
                     else
                     {
-                        await CommitAsync(batch, drainDeadline.Token);
+                        committing = StartCommit(batch.ToArray(), drainDeadline.Token);
                     }
                 }
             }
@@ -159,8 +190,9 @@ public sealed partial class StatusWriter(
             batch.Clear();
 
             // The oldest segment is stored beside the loop, so results keep going to the journal (and to disk) while an
-            // attempt waits for a PostgreSQL that does not answer; its outcome is applied here, on a later turn.
-            if (journaled.Count > 0 && replaying is null && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
+            // attempt waits for a PostgreSQL that does not answer; its outcome is applied here, on a later turn. Not
+            // while a COPY runs: the two would share the id reservoir, and a hanging COPY says PostgreSQL is away.
+            if (journaled.Count > 0 && replaying is null && committing is null && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
             {
                 replaying = AttemptReplayAsync(journaled[0].Segment, drainDeadline.Token);
             }
@@ -171,7 +203,8 @@ public sealed partial class StatusWriter(
                 replaying = null;
             }
 
-            if (!open && queue.Reader.Count == 0 && (journaled.Count == 0 || drainDeadline.IsCancellationRequested || Stopwatch.GetTimestamp() < nextReplayAt))
+            if (!open && committing is null && queue.Reader.Count == 0
+                && (journaled.Count == 0 || drainDeadline.IsCancellationRequested || Stopwatch.GetTimestamp() < nextReplayAt))
             {
                 break;
             }
@@ -237,271 +270,52 @@ public sealed partial class StatusWriter(
     }
 
     /// <summary>
-    /// A connection within <see cref="AttemptTimeout"/>, or a <see cref="TimeoutException"/>. Npgsql does not give up on
-    /// a server that accepts the connection and never answers before its own connection Timeout (15 s by default, tried
-    /// with a silent relay: the token passed is not honoured there), so the wait is bounded here; an open that succeeds
-    /// after it was given up on is closed at once.
+    /// Completes the hand-overs of stored rows: <paramref name="batch"/>, <paramref name="ids"/> and
+    /// <paramref name="stored"/> are aligned (a null hand-over completed earlier; a null row was refused).
     /// </summary>
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken giveUp)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(giveUp);
-        attempt.CancelAfter(AttemptTimeout);
-        var opening = dataSource.OpenConnectionAsync(attempt.Token).AsTask();
-        try
-        {
-            return await opening.WaitAsync(AttemptTimeout, giveUp);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !opening.IsCompleted)
-        {
-            _ = opening.ContinueWith(
-                late => { if (late.IsCompletedSuccessfully) { late.Result.Dispose(); } else { _ = late.Exception; } },
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The common case is one COPY in its own implicit transaction. When PostgreSQL refuses rows, the batch is
-    /// stored again in one transaction that finds and handles them; when it cannot be reached, the batch goes
-    /// to the journal with the ids it got, so a COPY that committed before its acknowledgement was lost is
-    /// recognised at replay.
-    /// </summary>
-    private async Task CommitAsync(List<Pending> batch, CancellationToken giveUp)
-    {
-        var drafts = batch.Select(p => p.Draft).ToArray();
-        long[]? ids = null;
-        try
-        {
-            StatusDraft?[] stored;
-            await using (var connection = await OpenAsync(giveUp))
-            {
-                ids = await reservoir.TakeAsync(connection, batch.Count, giveUp);
-                try
-                {
-                    await StatusCopy.CopyAsync(connection, drafts, ids, giveUp);
-                    stored = drafts;
-                }
-                catch (Exception ex) when (StoreErrors.IsRowRefusal(ex))
-                {
-                    LogRejectedBatch(logger, batch.Count, StoreErrors.CodeOf(ex), ex.Message);
-                    stored = null!;
-                }
-            }
-
-            if (stored is null)
-            {
-                await using var connection = await OpenAsync(giveUp);
-                await using var transaction = await connection.BeginTransactionAsync(giveUp);
-                stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, drafts, ids, giveUp);
-                await transaction.CommitAsync(giveUp);
-            }
-
-            Complete(batch, ids, stored);
-        }
-        catch (Exception ex) when (StoreErrors.IsUnavailable(ex))
-        {
-            dataSource.ClearPoolIfBroken(ex);
-            LogJournaling(logger, batch.Count, journal.Folder, ex.Message);
-            await JournalAsync(batch, ids);
-        }
-    }
-
-    private async Task JournalAsync(List<Pending> batch, long[]? ids)
-    {
-        JournalSegment? segment;
-        try
-        {
-            segment = await journal.AppendAsync(batch.Select(p => p.Draft).ToList(), ids, CancellationToken.None);
-        }
-        catch (IOException ex)
-        {
-            LogJournalFailed(logger, journal.Folder, ex.Message);
-            segment = null;
-        }
-
-        if (segment is null)
-        {
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(Refuse(pending.Draft.ServiceId, "PostgreSQL is unreachable and the silo's result journal is full"));
-            }
-
-            return;
-        }
-
-        if (journaled.Count == 0)
-        {
-            replayDelay = FirstReplayDelay;
-            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
-        }
-
-        // Manual checks and pings, and hand-overs past the memory bound, complete now (the result is safe on disk): a
-        // caller of the API should not wait for the outage to end. The rest wait for the replay and its events.
-        var waiting = new List<Pending>(batch.Count);
-        foreach (var pending in batch)
-        {
-            if (pending.Draft.Trigger is Services.CheckTrigger.Manual or Services.CheckTrigger.Ping || Volatile.Read(ref waitingOnJournal) + waiting.Count >= options.Value.BufferCapacity)
-            {
-                pending.Completion.TrySetException(new ResultJournaledException("PostgreSQL is unreachable; the result is kept on the silo's disk and stored when it is back"));
-            }
-            else
-            {
-                waiting.Add(pending);
-            }
-        }
-
-        Interlocked.Add(ref waitingOnJournal, waiting.Count);
-        journaled.Add((segment, waiting));
-    }
-
-    /// <summary>One attempt to store <paramref name="segment"/>: its ids and rows, or what failed it. Never throws.</summary>
-    private async Task<ReplayAttempt> AttemptReplayAsync(JournalSegment segment, CancellationToken giveUp)
-    {
-        try
-        {
-            var (ids, stored) = await StoreSegmentAsync(segment, giveUp);
-            return new ReplayAttempt(segment, ids, stored, null);
-        }
-        catch (Exception ex)
-        {
-            return new ReplayAttempt(segment, null, null, ex);
-        }
-    }
-
-    /// <summary>Applies an attempt on the oldest segment (the one it was made on: only this removes segments).</summary>
-    private void ApplyReplay(ReplayAttempt attempt)
-    {
-        try
-        {
-            ApplyReplayCore(attempt);
-        }
-        catch (Exception ex)
-        {
-            // A file that cannot be deleted or moved: the segment stays first and is tried again (its id in
-            // status_journal_replays makes that a no-op once it was stored); the writer goes on.
-            LogLoopFailed(logger, ex);
-            nextReplayAt = Stopwatch.GetTimestamp() + (long)(LastReplayDelay.TotalSeconds * Stopwatch.Frequency);
-        }
-    }
-
-    private void ApplyReplayCore(ReplayAttempt attempt)
-    {
-        var (segment, waiting) = journaled[0];
-        Debug.Assert(ReferenceEquals(segment, attempt.Segment), "only the oldest segment is replayed");
-        if (attempt.Failure is { } refusal && !StoreErrors.IsUnavailable(refusal) && !StoreErrors.IsDuplicate(refusal))
-        {
-            // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
-            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(refusal), refusal.Message);
-            journal.SetAside(segment);
-            journaled.RemoveAt(0);
-            metrics.Lost.Add(segment.Drafts.Count);
-            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(refusal)})")));
-            return;
-        }
-
-        if (attempt.Failure is { } away)
-        {
-            dataSource.ClearPoolIfBroken(away);
-            replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
-            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
-            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, away.Message);
-            return;
-        }
-
-        journal.Remove(segment);
-        journaled.RemoveAt(0);
-        nextReplayAt = 0;
-        if (waiting is null)
-        {
-            metrics.Written.Add(attempt.Stored!.Count(s => s is not null));
-        }
-        else
-        {
-            Interlocked.Add(ref waitingOnJournal, -waiting.Count);
-            Complete(waiting, attempt.Ids!, attempt.Stored!);
-        }
-
-        if (journaled.Count == 0)
-        {
-            LogReplayed(logger, journal.Folder);
-        }
-    }
-
-    /// <summary>
-    /// Stores a segment in one transaction together with its id in status_journal_replays. A segment already
-    /// recorded there was stored before (the file outlived the commit): its ids are read back instead. Ids
-    /// the segment brought from before the outage may already be stored (a COPY whose acknowledgement was lost).
-    /// </summary>
-    private async Task<(IReadOnlyList<long> Ids, StatusDraft?[] Stored)> StoreSegmentAsync(JournalSegment segment, CancellationToken giveUp)
-    {
-        await using var connection = await OpenAsync(giveUp);
-        await using (var done = new NpgsqlCommand("SELECT ids FROM status_journal_replays WHERE segment_id = $1", connection))
-        {
-            done.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
-            if (await done.ExecuteScalarAsync(giveUp) is long[] earlier)
-            {
-                return (earlier, segment.Drafts.ToArray());
-            }
-        }
-
-        await using var transaction = await connection.BeginTransactionAsync(giveUp);
-        var ids = segment.Ids?.ToArray() ?? await reservoir.TakeAsync(connection, segment.Drafts.Count, giveUp);
-        await using (var record = new NpgsqlCommand("INSERT INTO status_journal_replays (segment_id, ids) VALUES ($1, $2)", connection, transaction))
-        {
-            record.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
-            record.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-            await record.ExecuteNonQueryAsync(giveUp);
-        }
-
-        var stored = segment.Drafts.ToArray() as StatusDraft?[];
-        if (segment.Ids is null || !await AllStoredAsync(connection, transaction, ids, giveUp))
-        {
-            stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, segment.Drafts, ids, giveUp);
-        }
-
-        await transaction.CommitAsync(giveUp);
-        return (ids, stored);
-    }
-
-    /// <summary>Whether rows with these ids exist: a COPY whose acknowledgement was lost before the outage did commit.</summary>
-    private static async Task<bool> AllStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM service_status WHERE id = ANY($1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == ids.Length;
-    }
-
-    private void Complete(List<Pending> batch, IReadOnlyList<long> ids, IReadOnlyList<StatusDraft?> stored)
+    private void Complete(IReadOnlyList<Pending?> batch, IReadOnlyList<long> ids, IReadOnlyList<StatusDraft?> stored, IReadOnlyList<StatusDraft> drafts)
     {
         metrics.BatchSize.Record(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
+            var pending = batch[i];
             if (stored[i] is not { } draft)
             {
                 metrics.Lost.Add(1);
-                LogLostRow(logger, batch[i].Draft.ServiceId);
-                batch[i].Completion.TrySetException(new ResultNotStoredException("PostgreSQL refused the result, even without the target's texts"));
+                LogLostRow(logger, drafts[i].ServiceId);
+                pending?.Completion.TrySetException(new ResultNotStoredException("PostgreSQL refused the result, even without the target's texts"));
+                continue;
+            }
+
+            metrics.Written.Add(1);
+            if (pending is null)
+            {
                 continue;
             }
 
             var result = draft.Result;
-            metrics.Written.Add(1);
-            metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(batch[i].HandedOverAt).TotalSeconds);
-            batch[i].Completion.TrySetResult(new StatusRecord(
+            metrics.CommitLatency.Record(Stopwatch.GetElapsedTime(pending.HandedOverAt).TotalSeconds);
+            pending.Completion.TrySetResult(new StatusRecord(
                 ids[i], draft.ServiceId, draft.ClientId, result.Status, result.StatusCode, result.ResponseTimeMs,
                 result.ReportedStatus, result.Error, result.DetailsJson, draft.Trigger, draft.CheckedAt, draft.InMaintenance, result.TlsExpiresAt, result.ConditionResultsJson));
         }
     }
 
-    private void Finish(List<Pending>? waiting, Action<Pending> complete)
+    private void Finish(Pending?[]? waiting, Action<Pending> complete)
     {
         if (waiting is null)
         {
             return;
         }
 
-        Interlocked.Add(ref waitingOnJournal, -waiting.Count);
-        waiting.ForEach(complete);
+        foreach (var pending in waiting)
+        {
+            if (pending is not null)
+            {
+                Interlocked.Decrement(ref waitingOnJournal);
+                complete(pending);
+            }
+        }
     }
 
     private ResultNotStoredException Refuse(long serviceId, string reason)
@@ -528,6 +342,9 @@ public sealed partial class StatusWriter(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} results failed; keeping them in the journal {Folder} until PostgreSQL answers: {Reason}")]
     private static partial void LogJournaling(ILogger logger, int count, string folder, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A COPY of {Count} results has run for {Seconds} s; PostgreSQL is taken to be away and results go to the journal {Folder}")]
+    private static partial void LogStalled(ILogger logger, int count, double seconds, string folder);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the result journal {Folder} failed: {Reason}")]
     private static partial void LogJournalFailed(ILogger logger, string folder, string reason);
 
@@ -548,8 +365,6 @@ public sealed partial class StatusWriter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The result writer failed on a batch; it goes on with the next")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
-
-    private sealed record ReplayAttempt(JournalSegment Segment, IReadOnlyList<long>? Ids, StatusDraft?[]? Stored, Exception? Failure);
 
     private sealed record Pending(StatusDraft Draft, long HandedOverAt)
     {

@@ -228,35 +228,84 @@ public sealed class StatusWriterTests : IAsyncLifetime
     [Fact]
     public async Task While_postgres_does_not_answer_results_reach_the_journal_without_waiting_for_a_replay_attempt()
     {
-        // Attempts that hang for the writer's whole attempt timeout (5 s), not for the 2 s of the other tests.
-        var patient = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = proxy.Port, Timeout = 30 };
-        await using var silentSource = NpgsqlDataSource.Create(patient.ConnectionString);
+        await using var patient = PatientDataSource();
         using var metrics = new HistoryMetrics();
-        var writer = new StatusWriter(silentSource, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+        var writer = new StatusWriter(patient, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
         proxy.Silence();
         await writer.StartAsync(CancellationToken.None);
         var handedOver = new List<Task<StatusRecord>> { writer.WriteAsync(Draft(21)) };
         await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(20), "the first result to be journaled (within the writer's 5-s attempt)");
 
         // Act: results handed over one by one while the writer keeps trying to replay the journal.
-        var onDiskAfter = new List<TimeSpan>();
-        for (var i = 0; i < 6; i++)
-        {
-            var before = writer.JournalBytes;
-            var handedAt = System.Diagnostics.Stopwatch.StartNew();
-            handedOver.Add(writer.WriteAsync(Draft(21)));
-            await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > before), TimeSpan.FromSeconds(20), "the result to be journaled", TimeSpan.FromMilliseconds(10));
-            onDiskAfter.Add(handedAt.Elapsed);
-            await Task.Delay(400);
-        }
-
+        var onDiskAfter = await HandOverOneByOneAsync(writer, handedOver, 21, 6);
         proxy.Restore();
 
         // Assert: each was on disk within the journal's gathering (200 ms) and a flush, never behind a 5-s attempt;
         // every one is stored once when PostgreSQL answers again.
-        Assert.All(onDiskAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2), $"on disk after {elapsed.TotalMilliseconds:0} ms: {string.Join(", ", onDiskAfter.Select(e => e.TotalMilliseconds.ToString("0")))}"));
+        Assert.All(onDiskAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2), $"on disk after {string.Join(", ", onDiskAfter.Select(e => e.TotalMilliseconds.ToString("0")))} ms"));
         await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(7L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status WHERE service_id = 21"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_copy_that_hangs_sends_its_batch_and_what_follows_to_the_journal_and_each_is_stored_once()
+    {
+        await using var patient = PatientDataSource();
+        using var metrics = new HistoryMetrics();
+        var writer = new StatusWriter(patient, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(22));
+
+        // Act: the network to PostgreSQL freezes under the pooled connection; the next COPY hangs on it (Npgsql would
+        // wait out its 30-s CommandTimeout), and more results follow.
+        proxy.Freeze();
+        var handedAt = System.Diagnostics.Stopwatch.StartNew();
+        var handedOver = new List<Task<StatusRecord>> { writer.WriteAsync(Draft(22)) };
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(40), "the hanging batch to be journaled", TimeSpan.FromMilliseconds(10));
+        var hangingOnDiskAfter = handedAt.Elapsed;
+        var onDiskAfter = await HandOverOneByOneAsync(writer, handedOver, 22, 4);
+        proxy.Restore();
+
+        // Assert: the hanging batch was on disk after the writer's 5-s bound (not Npgsql's 30 s), the later ones at
+        // once; all are stored once.
+        Assert.True(hangingOnDiskAfter < TimeSpan.FromSeconds(9), $"the hanging batch was on disk after {hangingOnDiskAfter.TotalSeconds:0.0} s");
+        Assert.All(onDiskAfter, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2), $"on disk after {string.Join(", ", onDiskAfter.Select(e => e.TotalMilliseconds.ToString("0")))} ms"));
+        await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(6L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 22"));
+        Assert.Equal(6L, await database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM service_status WHERE service_id = 22"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_copy_that_outlasts_the_bound_and_then_commits_is_stored_once_and_its_journal_copy_dropped()
+    {
+        await using var patient = PatientDataSource();
+        using var metrics = new HistoryMetrics();
+        var writer = new StatusWriter(patient, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(23));
+
+        // Act: a lock holds the next COPY past the writer's 5-s bound (its batch goes to the journal), then is released.
+        await using var locker = new NpgsqlConnection(database.ConnectionString);
+        await locker.OpenAsync();
+        await using var holding = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE service_status IN EXCLUSIVE MODE", locker, holding))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var held = writer.WriteAsync(Draft(23));
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(20), "the held batch to be journaled");
+        await holding.CommitAsync();
+
+        // Assert: the COPY committed, so the journal's copy is dropped, not replayed; the row is there once.
+        var record = await held.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(23, record.ServiceId);
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes == 0), TimeSpan.FromSeconds(10), "the journal copy to be dropped");
+        Assert.Empty(Directory.EnumerateFiles(journalFolder, "*.results"));
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 23"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM status_journal_replays"));
         await writer.StopAsync(CancellationToken.None);
     }
 
@@ -421,6 +470,27 @@ public sealed class StatusWriterTests : IAsyncLifetime
 
     private StatusWriter Writer(HistoryMetrics metrics, HistoryOptions options) =>
         new(dataSource, Options.Create(options), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+
+    /// <summary>A data source through the relay with Npgsql's default timeouts (the others use 2 s and 5 s), so the writer's own bounds show.</summary>
+    private NpgsqlDataSource PatientDataSource() =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = proxy.Port }.ConnectionString);
+
+    /// <summary>Hands over results one at a time, 400 ms apart; each time, how long until it was in the journal.</summary>
+    private static async Task<List<TimeSpan>> HandOverOneByOneAsync(StatusWriter writer, List<Task<StatusRecord>> handedOver, long serviceId, int count)
+    {
+        var onDiskAfter = new List<TimeSpan>();
+        for (var i = 0; i < count; i++)
+        {
+            var before = writer.JournalBytes;
+            var handedAt = System.Diagnostics.Stopwatch.StartNew();
+            handedOver.Add(writer.WriteAsync(Draft(serviceId)));
+            await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > before), TimeSpan.FromSeconds(40), "the result to be journaled", TimeSpan.FromMilliseconds(10));
+            onDiskAfter.Add(handedAt.Elapsed);
+            await Task.Delay(400);
+        }
+
+        return onDiskAfter;
+    }
 
     private ResultJournal Journal()
     {

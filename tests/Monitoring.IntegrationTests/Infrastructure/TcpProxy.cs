@@ -5,8 +5,9 @@ namespace Monitoring.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of PostgreSQL that a test can cut (every connection dropped, new ones
-/// refused), silence (every connection dropped, new ones accepted and never answered: a host gone without a reset)
-/// and restore, to see what the product does while its database is away.
+/// refused), silence (every connection dropped, new ones accepted and never answered: a host gone without a reset),
+/// freeze (nothing relayed any more on any connection, old or new: a network partition) and restore, to see what the
+/// product does while its database is away.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private volatile bool cut;
     private volatile bool silent;
+    private volatile bool frozen;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -48,8 +50,29 @@ public sealed class TcpProxy : IAsyncDisposable
         Cut();
     }
 
+    /// <summary>
+    /// Relays nothing more on the open connections and leaves new ones without an answer, until <see cref="Restore"/>,
+    /// which then drops the frozen connections (as a server does with clients it has not heard from).
+    /// </summary>
+    public void Freeze()
+    {
+        frozen = true;
+        silent = true;
+        cut = true;
+    }
+
     public void Restore()
     {
+        if (frozen)
+        {
+            lock (open)
+            {
+                open.ForEach(client => client.Close());
+                open.Clear();
+            }
+        }
+
+        frozen = false;
         cut = false;
         silent = false;
         lock (unanswered)
@@ -113,8 +136,8 @@ public sealed class TcpProxy : IAsyncDisposable
                 open.Add(outgoing);
             }
 
-            var a = incoming.GetStream().CopyToAsync(outgoing.GetStream());
-            var b = outgoing.GetStream().CopyToAsync(incoming.GetStream());
+            var a = RelayOneWayAsync(incoming.GetStream(), outgoing.GetStream());
+            var b = RelayOneWayAsync(outgoing.GetStream(), incoming.GetStream());
             await Task.WhenAny(a, b);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -124,6 +147,21 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             incoming.Close();
             outgoing.Close();
+        }
+    }
+
+    private async Task RelayOneWayAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await from.ReadAsync(buffer)) > 0)
+        {
+            while (frozen)
+            {
+                await Task.Delay(50);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read));
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed class JournalFleetTests
     [Theory]
     [InlineData("refused")]
     [InlineData("unanswered")]
+    [InlineData("frozen")]
     public async Task A_silo_killed_during_a_database_outage_stores_every_result_once_when_it_starts_again(string outage)
     {
         await using var database = await TestDatabase.CreateAsync();
@@ -51,9 +52,13 @@ public sealed class JournalFleetTests
         {
             proxy.Cut();
         }
-        else
+        else if (outage == "unanswered")
         {
             proxy.Silence();
+        }
+        else
+        {
+            proxy.Freeze();
         }
 
         var cutAt = DateTimeOffset.UtcNow;
@@ -63,12 +68,13 @@ public sealed class JournalFleetTests
         proxy.Restore();
         var second = fleet.StartSilo(silo);
 
-        // Assert: every answer a target sent during the outage, up to a second before the kill, is stored, once. Each
+        // Assert: every answer a target sent during the outage, up to two seconds before the kill, is stored, once (the
+        // writer holds a result in memory for 200 ms and a flush to disk; the rest is room for a loaded machine). Each
         // answer carries its own number, which the stored result keeps: no guessing which row belongs to which request.
         foreach (var (key, service) in services)
         {
-            var during = target.Answers(key).Where(a => a.AnsweredAt > cutAt && a.AnsweredAt < killedAt - TimeSpan.FromSeconds(1)).ToList();
-            Assert.True(during.Count >= 5, $"{key}: only {during.Count} checks during the outage");
+            var during = target.Answers(key).Where(a => a.AnsweredAt > cutAt && a.AnsweredAt < killedAt - TimeSpan.FromSeconds(2)).ToList();
+            Assert.True(during.Count >= 4, $"{key}: only {during.Count} checks during the outage");
             try
             {
                 await Eventually.IsTrueAsync(async () => (await StoredNumbersAsync(database, service)).IsSupersetOf(during.Select(a => a.Number)),

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Monitoring.Grains.Interfaces.Models;
+using Monitoring.Sql;
+using Npgsql;
+
+namespace Monitoring.Grains.History;
+
+/// <summary>The writer's journal side: batches written to disk while PostgreSQL is away, and their replay.</summary>
+public sealed partial class StatusWriter
+{
+    /// <summary>
+    /// Writes <paramref name="batch"/> to the journal as one segment. Its manual checks and pings, and hand-overs past
+    /// the memory bound, complete at once as journaled; the rest wait for the replay. When the journal cannot take it,
+    /// the batch is refused when <paramref name="refuseWhenFull"/>, else left as it is. Returns the segment, or null.
+    /// </summary>
+    private async Task<JournalSegment?> JournalAsync(Pending[] batch, long[]? ids, bool refuseWhenFull)
+    {
+        JournalSegment? segment;
+        try
+        {
+            segment = await journal.AppendAsync(batch.Select(p => p.Draft).ToList(), ids, CancellationToken.None);
+        }
+        catch (IOException ex)
+        {
+            LogJournalFailed(logger, journal.Folder, ex.Message);
+            segment = null;
+        }
+
+        if (segment is null)
+        {
+            if (refuseWhenFull)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(Refuse(pending.Draft.ServiceId, "PostgreSQL is unreachable and the silo's result journal is full"));
+                }
+            }
+
+            return null;
+        }
+
+        if (journaled.Count == 0)
+        {
+            replayDelay = FirstReplayDelay;
+            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
+        }
+
+        // A caller of the API should not wait for the outage to end: the result is safe on disk.
+        var waiting = new Pending?[batch.Length];
+        var count = 0;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var pending = batch[i];
+            if (pending.Draft.Trigger is Services.CheckTrigger.Manual or Services.CheckTrigger.Ping || Volatile.Read(ref waitingOnJournal) + count >= options.Value.BufferCapacity)
+            {
+                pending.Completion.TrySetException(new ResultJournaledException("PostgreSQL is unreachable; the result is kept on the silo's disk and stored when it is back"));
+            }
+            else
+            {
+                waiting[i] = pending;
+                count++;
+            }
+        }
+
+        Interlocked.Add(ref waitingOnJournal, count);
+        journaled.Add((segment, waiting));
+        return segment;
+    }
+
+    /// <summary>One attempt to store <paramref name="segment"/>: its ids and rows, or what failed it. Never throws.</summary>
+    private async Task<ReplayAttempt> AttemptReplayAsync(JournalSegment segment, CancellationToken giveUp)
+    {
+        try
+        {
+            var (ids, stored) = await StoreSegmentAsync(segment, giveUp);
+            return new ReplayAttempt(segment, ids, stored, null);
+        }
+        catch (Exception ex)
+        {
+            return new ReplayAttempt(segment, null, null, ex);
+        }
+    }
+
+    /// <summary>Applies an attempt on the oldest segment (the one it was made on: only this removes segments).</summary>
+    private void ApplyReplay(ReplayAttempt attempt)
+    {
+        try
+        {
+            ApplyReplayCore(attempt);
+        }
+        catch (Exception ex)
+        {
+            // A file that cannot be deleted or moved: the segment stays first and is tried again (its id in
+            // status_journal_replays makes that a no-op once it was stored); the writer goes on.
+            LogLoopFailed(logger, ex);
+            nextReplayAt = Stopwatch.GetTimestamp() + (long)(LastReplayDelay.TotalSeconds * Stopwatch.Frequency);
+        }
+    }
+
+    private void ApplyReplayCore(ReplayAttempt attempt)
+    {
+        var (segment, waiting) = journaled[0];
+        Debug.Assert(ReferenceEquals(segment, attempt.Segment), "only the oldest segment is replayed");
+        if (attempt.Failure is { } refusal && !StoreErrors.IsUnavailable(refusal) && !StoreErrors.IsDuplicate(refusal))
+        {
+            // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
+            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(refusal), refusal.Message);
+            journal.SetAside(segment);
+            journaled.RemoveAt(0);
+            metrics.Lost.Add(segment.Drafts.Count);
+            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(refusal)})")));
+            return;
+        }
+
+        if (attempt.Failure is { } away)
+        {
+            dataSource.ClearPoolIfBroken(away);
+            replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
+            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
+            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, away.Message);
+            return;
+        }
+
+        journal.Remove(segment);
+        journaled.RemoveAt(0);
+        nextReplayAt = 0;
+        ReleaseWaiting(waiting);
+        Complete(waiting ?? new Pending?[segment.Drafts.Count], attempt.Ids!, attempt.Stored!, segment.Drafts);
+        if (journaled.Count == 0)
+        {
+            LogReplayed(logger, journal.Folder);
+        }
+    }
+
+    /// <summary>The hand-overs of a segment no longer count as waiting on the journal (they complete next).</summary>
+    private void ReleaseWaiting(Pending?[]? waiting)
+    {
+        if (waiting is not null)
+        {
+            Interlocked.Add(ref waitingOnJournal, -waiting.Count(p => p is not null));
+        }
+    }
+
+    /// <summary>
+    /// Stores a segment in one transaction together with its id in status_journal_replays. A segment already
+    /// recorded there was stored before (the file outlived the commit): its ids are read back instead. Ids
+    /// the segment brought from before the outage may already be stored (a COPY whose acknowledgement was lost).
+    /// </summary>
+    private async Task<(IReadOnlyList<long> Ids, StatusDraft?[] Stored)> StoreSegmentAsync(JournalSegment segment, CancellationToken giveUp)
+    {
+        await using var connection = await OpenAsync(giveUp);
+        await using (var done = new NpgsqlCommand("SELECT ids FROM status_journal_replays WHERE segment_id = $1", connection))
+        {
+            done.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
+            if (await done.ExecuteScalarAsync(giveUp) is long[] earlier)
+            {
+                return (earlier, segment.Drafts.ToArray());
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(giveUp);
+        var ids = segment.Ids?.ToArray() ?? await reservoir.TakeAsync(connection, segment.Drafts.Count, giveUp);
+        await using (var record = new NpgsqlCommand("INSERT INTO status_journal_replays (segment_id, ids) VALUES ($1, $2)", connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segment.Id });
+            record.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            await record.ExecuteNonQueryAsync(giveUp);
+        }
+
+        var stored = segment.Drafts.ToArray() as StatusDraft?[];
+        if (segment.Ids is null || !await AllStoredAsync(connection, transaction, ids, giveUp))
+        {
+            stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, segment.Drafts, ids, giveUp);
+        }
+
+        await transaction.CommitAsync(giveUp);
+        return (ids, stored);
+    }
+
+    /// <summary>Whether rows with these ids exist: a COPY whose acknowledgement was lost before the outage did commit.</summary>
+    private static async Task<bool> AllStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM service_status WHERE id = ANY($1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == ids.Length;
+    }
+
+
+    private sealed record ReplayAttempt(JournalSegment Segment, IReadOnlyList<long>? Ids, StatusDraft?[]? Stored, Exception? Failure);
+}
