@@ -10,8 +10,8 @@ public sealed partial class StatusWriter
 {
     private Commit StartCommit(Pending[] batch, CancellationToken giveUp)
     {
-        var commit = new Commit(batch);
-        commit.Task = CommitAsync(commit, giveUp);
+        var commit = new Commit(batch, giveUp);
+        commit.Task = CommitAsync(commit, commit.GiveUp);
         return commit;
     }
 
@@ -63,6 +63,10 @@ public sealed partial class StatusWriter
             dataSource.ClearPoolIfBroken(ex);
             return ex;
         }
+        finally
+        {
+            commit.DisposeTimer();
+        }
     }
 
     /// <summary>
@@ -108,7 +112,18 @@ public sealed partial class StatusWriter
                 var index = journaled.FindIndex(j => ReferenceEquals(j.Segment, segment));
                 ReleaseWaiting(journaled[index].Waiting);
                 journaled.RemoveAt(index);
-                journal.Remove(segment);
+                Complete(commit.Batch, commit.Ids!, commit.Stored!, commit.Drafts);
+                try
+                {
+                    journal.Remove(segment);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Harmless: at the next start its ids are found stored and the file is dropped then.
+                    LogJournalFailed(logger, journal.Folder, ex.Message);
+                }
+
+                return;
             }
 
             Complete(commit.Batch, commit.Ids!, commit.Stored!, commit.Drafts);
@@ -137,7 +152,7 @@ public sealed partial class StatusWriter
         {
             return await opening.WaitAsync(AttemptTimeout, giveUp);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !opening.IsCompleted)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             _ = opening.ContinueWith(
                 late => { if (late.IsCompletedSuccessfully) { late.Result.Dispose(); } else { _ = late.Exception; } },
@@ -147,9 +162,13 @@ public sealed partial class StatusWriter
     }
 
     /// <summary>One batch on its way to PostgreSQL. <see cref="Ids"/> and <see cref="Stored"/> are set by the COPY; the rest by the loop.</summary>
-    private sealed class Commit(Pending[] batch)
+    private sealed class Commit(Pending[] batch, CancellationToken giveUp)
     {
+        private readonly CancellationTokenSource timer = CreateTimer(giveUp);
         private int state;
+
+        /// <summary>The COPY's token: the writer's drain deadline, or <see cref="CopyGivenUpAfter"/> from its start.</summary>
+        public CancellationToken GiveUp => timer.Token;
 
         public Pending[] Batch { get; } = batch;
 
@@ -177,5 +196,14 @@ public sealed partial class StatusWriter
 
         /// <summary>Called by the loop: true when the COPY had not started and now never will.</summary>
         public bool TryGiveUp() => Interlocked.CompareExchange(ref state, 2, 0) == 0;
+
+        public void DisposeTimer() => timer.Dispose();
+
+        private static CancellationTokenSource CreateTimer(CancellationToken giveUp)
+        {
+            var source = CancellationTokenSource.CreateLinkedTokenSource(giveUp);
+            source.CancelAfter(CopyGivenUpAfter);
+            return source;
+        }
     }
 }

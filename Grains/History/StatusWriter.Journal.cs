@@ -20,7 +20,7 @@ public sealed partial class StatusWriter
         {
             segment = await journal.AppendAsync(batch.Select(p => p.Draft).ToList(), ids, CancellationToken.None);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogJournalFailed(logger, journal.Folder, ex.Message);
             segment = null;
@@ -167,8 +167,13 @@ public sealed partial class StatusWriter
             await record.ExecuteNonQueryAsync(giveUp);
         }
 
-        var stored = segment.Drafts.ToArray() as StatusDraft?[];
-        if (segment.Ids is null || !await AllStoredAsync(connection, transaction, ids, giveUp))
+        StatusDraft?[] stored;
+        if (segment.Ids is not null && await ExistingAsync(connection, transaction, ids, giveUp) is { Count: > 0 } existing)
+        {
+            // The COPY before the outage committed (all of it, or all but the rows PostgreSQL refused): nothing to add.
+            stored = segment.Drafts.Select((draft, i) => existing.Contains(ids[i]) ? draft : null).ToArray();
+        }
+        else
         {
             stored = await StatusCopy.CopyCarefullyAsync(connection, transaction, segment.Drafts, ids, giveUp);
         }
@@ -177,14 +182,23 @@ public sealed partial class StatusWriter
         return (ids, stored);
     }
 
-    /// <summary>Whether rows with these ids exist: a COPY whose acknowledgement was lost before the outage did commit.</summary>
-    private static async Task<bool> AllStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which of these ids are stored. A COPY is one transaction, so any of them stored means the COPY made before the
+    /// outage committed although its acknowledgement was lost.
+    /// </summary>
+    private static async Task<HashSet<long>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM service_status WHERE id = ANY($1)", connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT id FROM service_status WHERE id = ANY($1)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == ids.Length;
-    }
+        var existing = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            existing.Add(reader.GetInt64(0));
+        }
 
+        return existing;
+    }
 
     private sealed record ReplayAttempt(JournalSegment Segment, IReadOnlyList<long>? Ids, StatusDraft?[]? Stored, Exception? Failure);
 }

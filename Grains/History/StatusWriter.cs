@@ -35,6 +35,9 @@ public sealed partial class StatusWriter(
     // partition; Npgsql would wait out its CommandTimeout, 30 s by default): what it holds goes to the journal.
     private static readonly TimeSpan StallAfter = AttemptTimeout;
 
+    // A COPY is cancelled after this: its batch is on disk since StallAfter, and replays wait for it to end.
+    private static readonly TimeSpan CopyGivenUpAfter = TimeSpan.FromSeconds(15);
+
     // While journaling, a segment gathers results for this long, so an outage makes a few files a second.
     private static readonly TimeSpan JournalGathering = TimeSpan.FromMilliseconds(200);
 
@@ -122,33 +125,43 @@ public sealed partial class StatusWriter(
         while (true)
         {
             bool open;
-            if (committing is { Stalled: false })
+            try
             {
-                // Results gather in the queue while a COPY runs; only a COPY still running after StallAfter changes that.
-                var left = StallAfter - Stopwatch.GetElapsedTime(committing.StartedAt);
-                await Task.WhenAny(committing.Task, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, CancellationToken.None));
-                open = !queue.Reader.Completion.IsCompleted;
-                if (!committing.Task.IsCompleted && open)
+                if (committing is { Stalled: false })
                 {
-                    await JournalStalledAsync(committing);
+                    // Results gather in the queue while a COPY runs; only a COPY still running after StallAfter changes that.
+                    await WaitForCommitAsync(committing);
+                    open = !queue.Reader.Completion.IsCompleted;
+                    if (!committing.Task.IsCompleted)
+                    {
+                        await JournalStalledAsync(committing);
+                    }
+                }
+                else
+                {
+                    TimeSpan? limit = journaled.Count > 0 && replaying is null && committing is null ? UntilReplay() : null;
+                    open = await WaitForInputAsync(limit, (Task?)committing?.Task ?? replaying);
+                }
+
+                if (committing is not null && (committing.Task.IsCompleted || !open))
+                {
+                    var finished = committing;
+                    committing = null;
+                    await FinishCommitAsync(finished);
+                }
+
+                if (replaying is { IsCompleted: true })
+                {
+                    var attempt = await replaying;
+                    replaying = null;
+                    ApplyReplay(attempt);
                 }
             }
-            else
+            catch (Exception ex)
             {
-                TimeSpan? limit = journaled.Count > 0 && replaying is null && committing is null ? UntilReplay() : null;
-                open = await WaitForInputAsync(limit, (Task?)committing?.Task ?? replaying);
-            }
-
-            if (committing is not null && (committing.Task.IsCompleted || !open))
-            {
-                await FinishCommitAsync(committing);
-                committing = null;
-            }
-
-            if (replaying is { IsCompleted: true })
-            {
-                ApplyReplay(await replaying);
-                replaying = null;
+                // A bug here must not stop the silo's only writer (FinishCommitAsync and ApplyReplay handle the expected).
+                LogLoopFailed(logger, ex);
+                open = !queue.Reader.Completion.IsCompleted;
             }
 
             // Journaling: segments wait for their replay, or a COPY hangs (its batch and what follows go to disk).
@@ -158,7 +171,6 @@ public sealed partial class StatusWriter(
                 await GatherAsync(lastCopyAt);
             }
 
-            lastCopyAt = Stopwatch.GetTimestamp();
             Take(batch);
             if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open)
             {
@@ -176,6 +188,7 @@ public sealed partial class StatusWriter(
                     }
                     else
                     {
+                        lastCopyAt = Stopwatch.GetTimestamp();
                         committing = StartCommit(batch.ToArray(), drainDeadline.Token);
                     }
                 }
@@ -199,8 +212,9 @@ public sealed partial class StatusWriter(
 
             if (!open && replaying is not null)
             {
-                ApplyReplay(await replaying);
+                var attempt = await replaying;
                 replaying = null;
+                ApplyReplay(attempt);
             }
 
             if (!open && committing is null && queue.Reader.Count == 0
@@ -220,6 +234,21 @@ public sealed partial class StatusWriter(
         {
             LogLeftInJournal(logger, journaled.Sum(j => j.Segment.Drafts.Count), journal.Folder);
         }
+    }
+
+    /// <summary>Waits for <paramref name="commit"/> to end, at most until it has run for <see cref="StallAfter"/>.</summary>
+    private static async Task WaitForCommitAsync(Commit commit)
+    {
+        var left = StallAfter - Stopwatch.GetElapsedTime(commit.StartedAt);
+        if (left <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource();
+        var delay = Task.Delay(left, timer.Token);
+        await Task.WhenAny(commit.Task, delay);
+        await timer.CancelAsync();
     }
 
     /// <summary>Waits out the rest of <see cref="HistoryOptions.CommitInterval"/> since the last COPY started, unless a full batch waits already.</summary>

@@ -132,6 +132,39 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_journaled_hand_over_gets_its_own_row_when_manual_checks_share_its_segment()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(1));
+
+        // Act: while PostgreSQL is away, manual checks (completed at once as journaled) and scheduled ones (waiting
+        // for the replay) alternate in one batch; PostgreSQL comes back.
+        proxy.Cut();
+        var manual = new List<Task<StatusRecord>>();
+        var scheduled = new List<(long ServiceId, Task<StatusRecord> Record)>();
+        for (var i = 0; i < 10; i++)
+        {
+            manual.Add(writer.WriteAsync(Draft(30 + i) with { Trigger = Monitoring.Grains.Services.CheckTrigger.Manual }));
+            scheduled.Add((40 + i, writer.WriteAsync(Draft(40 + i))));
+        }
+
+        await Eventually.IsTrueAsync(() => Task.FromResult(manual.All(t => t.IsCompleted)), TimeSpan.FromSeconds(10), "the manual checks to be journaled");
+        proxy.Restore();
+
+        // Assert: every scheduled hand-over completes with the row of its own service.
+        Assert.All(manual, t => Assert.IsType<ResultJournaledException>(t.Exception?.InnerException));
+        foreach (var (serviceId, record) in scheduled)
+        {
+            Assert.Equal(serviceId, (await record.WaitAsync(TimeSpan.FromSeconds(60))).ServiceId);
+        }
+
+        Assert.Equal(20L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id BETWEEN 30 AND 49"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task What_the_buffer_cannot_hold_is_refused_and_counted_never_silently_dropped()
     {
         using var metrics = new HistoryMetrics();
@@ -248,12 +281,18 @@ public sealed class StatusWriterTests : IAsyncLifetime
         await writer.StopAsync(CancellationToken.None);
     }
 
-    [Fact]
-    public async Task A_copy_that_hangs_sends_its_batch_and_what_follows_to_the_journal_and_each_is_stored_once()
+    /// <summary>
+    /// With blocks of 4,096 ids the hanging statement is the COPY (its batch goes to the journal with its ids); with
+    /// blocks of one it is the id reservation before it (the batch goes without ids, and its COPY never starts).
+    /// </summary>
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(1)]
+    public async Task A_copy_that_hangs_sends_its_batch_and_what_follows_to_the_journal_and_each_is_stored_once(int idBlockSize)
     {
         await using var patient = PatientDataSource();
         using var metrics = new HistoryMetrics();
-        var writer = new StatusWriter(patient, Options.Create(new HistoryOptions()), metrics, Journal(), NullLogger<StatusWriter>.Instance);
+        var writer = new StatusWriter(patient, Options.Create(new HistoryOptions { IdBlockSize = idBlockSize }), metrics, Journal(), NullLogger<StatusWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await writer.WriteAsync(Draft(22));
 
@@ -306,6 +345,31 @@ public sealed class StatusWriterTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(journalFolder, "*.results"));
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 23"));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM status_journal_replays"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_segment_whose_earlier_copy_committed_all_but_a_refused_row_is_not_stored_again()
+    {
+        // Arrange: a segment as a lost acknowledgement leaves it: ids reserved before the outage, one of them stored by
+        // the COPY that did commit, the other never (PostgreSQL refused that row even without its texts).
+        var journal = new ResultJournal(journalFolder, 1 << 20);
+        await journal.AppendAsync([Draft(7), Draft(7)], [910001, 910002], CancellationToken.None);
+        journal.Dispose();
+        await database.ExecuteAsync("""
+            INSERT INTO service_status (id, service_id, client_id, status, response_time_ms, trigger, checked_at) VALUES
+                (910001, 7, 1, 'down', 12, 'schedule', now());
+            """);
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+
+        // Act
+        await writer.StartAsync(CancellationToken.None);
+
+        // Assert: replayed once (not retried forever on the stored id), nothing stored twice, the journal empty.
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes == 0), TimeSpan.FromSeconds(15), "the journal to be replayed");
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 7"));
+        Assert.Empty(Directory.EnumerateFiles(journalFolder, "*.results"));
         await writer.StopAsync(CancellationToken.None);
     }
 
