@@ -117,9 +117,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new HistoryMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new CheckMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new Services.ServiceGauges(sp.GetService<IMeterFactory>()));
+        // The result writer's own pool: it must never wait behind grain activations for one of the shared pool's
+        // connections (a million activating grains kept it waiting past its 5-s bound, which it takes for an outage).
+        services.AddKeyedSingleton(StatusWriter.DataSourceKey, (_, _) =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring-results" };
+            builder.ConnectionStringBuilder.MaxPoolSize = StatusWriter.PoolSize;
+            builder.ConnectionStringBuilder.MinPoolSize = 0;
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            return builder.Build();
+        });
         services.AddSingleton(sp =>
         {
-            var writer = ActivatorUtilities.CreateInstance<StatusWriter>(sp);
+            var writer = ActivatorUtilities.CreateInstance<StatusWriter>(sp, sp.GetRequiredKeyedService<NpgsqlDataSource>(StatusWriter.DataSourceKey));
             sp.GetRequiredService<HistoryMetrics>().ObserveWriter(() => writer.Backlog, () => writer.JournalBytes);
             return writer;
         });

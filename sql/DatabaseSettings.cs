@@ -6,7 +6,8 @@ namespace Monitoring.Sql;
 /// <summary>The database every process of the fleet shares, read from DATABASE_URL.</summary>
 /// <remarks>
 /// Each process opens at most <c>Database:MaxPoolSize</c> connections per pool (default
-/// <see cref="DefaultMaxPoolSize"/>; a silo has two pools, Orleans' and its own) unless DATABASE_URL names a
+/// <see cref="DefaultMaxPoolSize"/>; a silo has two pools, Orleans' and its own, and its result writer a small one
+/// besides) unless DATABASE_URL names a
 /// pool size: Npgsql's default of 100 per pool lets three silos activating grains at once (a rolling restart)
 /// exhaust PostgreSQL's connection slots (53300), failing the activations instead of queueing them.
 /// </remarks>

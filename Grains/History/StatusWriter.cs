@@ -24,6 +24,15 @@ public sealed partial class StatusWriter(
     ResultJournal journal,
     ILogger<StatusWriter> logger) : BackgroundService
 {
+    /// <summary>The DI key of the writer's own <see cref="NpgsqlDataSource"/> (a pool apart from the grains').</summary>
+    public const string DataSourceKey = "results";
+
+    /// <summary>
+    /// Connections of the writer's pool: it uses one at a time (a COPY or a replay), and connection attempts it gave up
+    /// on may hold a few more until Npgsql ends them.
+    /// </summary>
+    public const int PoolSize = 4;
+
     private static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan FirstReplayDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LastReplayDelay = TimeSpan.FromSeconds(5);

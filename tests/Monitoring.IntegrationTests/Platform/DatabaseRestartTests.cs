@@ -54,10 +54,9 @@ public sealed class DatabaseRestartTests
         {
             var during = target.Answers(key).Where(a => a.AnsweredAt > crashedAt && a.AnsweredAt < backAt).Select(a => a.Number).ToList();
             Assert.True(during.Count >= 5, $"{key}: only {during.Count} checks while the server was down");
-            await Eventually.IsTrueAsync(async () => (await StoredNumbersAsync(database, service)).IsSupersetOf(during),
+            await Eventually.IsTrueAsync(async () => (await NumberedAnswers.StoredAsync(database, service)).IsSupersetOf(during),
                 TimeSpan.FromSeconds(60), $"{key}: the {during.Count} results of the outage to be stored");
-            Assert.Equal(0L, await database.ScalarAsync<long>(
-                "SELECT count(*) - count(DISTINCT details->'request'->>'number') FROM service_status WHERE service_id = $1", service));
+            Assert.Equal(0L, await NumberedAnswers.StoredTwiceAsync(database, service));
         }
 
         // And the checks go on after it.
@@ -66,9 +65,4 @@ public sealed class DatabaseRestartTests
                 "SELECT count(DISTINCT service_id) FROM service_status WHERE checked_at > $1", after.AddSeconds(1)) == services.Count,
             TimeSpan.FromSeconds(15), "every service checked after the restart");
     }
-
-    /// <summary>The request numbers of the service's stored results (<see cref="TargetServer.Answers"/>).</summary>
-    private static async Task<HashSet<int>> StoredNumbersAsync(TestDatabase database, long service) =>
-        [.. await database.ScalarAsync<int[]>(
-            "SELECT coalesce(array_agg((details->'request'->>'number')::int), '{}') FROM service_status WHERE service_id = $1 AND details ? 'request'", service)];
 }

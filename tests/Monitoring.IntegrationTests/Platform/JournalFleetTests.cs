@@ -79,20 +79,19 @@ public sealed class JournalFleetTests
             Assert.True(during.Count >= 5, $"{key}: only {during.Count} checks during the outage");
             try
             {
-                await Eventually.IsTrueAsync(async () => (await StoredNumbersAsync(database, service)).IsSupersetOf(during.Select(a => a.Number)),
+                await Eventually.IsTrueAsync(async () => (await NumberedAnswers.StoredAsync(database, service)).IsSupersetOf(during.Select(a => a.Number)),
                     TimeSpan.FromSeconds(90), $"{key}: the {during.Count} results of the outage to be stored");
             }
             catch (TimeoutException timeout)
             {
-                var stored = await StoredNumbersAsync(database, service);
+                var stored = await NumberedAnswers.StoredAsync(database, service);
                 var missing = during.Where(a => !stored.Contains(a.Number)).Select(a => $"#{a.Number} answered {a.AnsweredAt:HH:mm:ss.fff}");
                 throw new TimeoutException(
                     $"{timeout.Message} Cut {cutAt:HH:mm:ss.fff}, killed {killedAt:HH:mm:ss.fff}; missing {string.Join(", ", missing)}\n" +
                     $"first silo:\n{first.Output}\nsecond silo:\n{second.Output}", timeout);
             }
 
-            Assert.Equal(0L, await database.ScalarAsync<long>(
-                "SELECT count(*) - count(DISTINCT details->'request'->>'number') FROM service_status WHERE service_id = $1", service));
+            Assert.Equal(0L, await NumberedAnswers.StoredTwiceAsync(database, service));
         }
 
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) - count(DISTINCT segment_id) FROM status_journal_replays"));
@@ -100,9 +99,4 @@ public sealed class JournalFleetTests
         await Eventually.IsTrueAsync(() => Task.FromResult(!Directory.EnumerateFiles(fleet.JournalFolder, "*.results", SearchOption.AllDirectories).Any()),
             TimeSpan.FromSeconds(30), "the journal to be emptied");
     }
-
-    /// <summary>The request numbers of the service's stored results (<see cref="TargetServer.Answers"/>).</summary>
-    private static async Task<HashSet<int>> StoredNumbersAsync(TestDatabase database, long service) =>
-        [.. await database.ScalarAsync<int[]>(
-            "SELECT coalesce(array_agg((details->'request'->>'number')::int), '{}') FROM service_status WHERE service_id = $1 AND details ? 'request'", service)];
 }
