@@ -7,9 +7,9 @@ namespace Monitoring.Sql;
 /// <remarks>
 /// Each process opens at most <c>Database:MaxPoolSize</c> connections per pool (default
 /// <see cref="DefaultMaxPoolSize"/>; a silo has two pools, Orleans' and its own, and its result writer a small one
-/// besides) unless DATABASE_URL names a
-/// pool size: Npgsql's default of 100 per pool lets three silos activating grains at once (a rolling restart)
-/// exhaust PostgreSQL's connection slots (53300), failing the activations instead of queueing them.
+/// besides) unless DATABASE_URL names a pool size: Npgsql's default of 100 per pool lets three silos activating
+/// grains at once (a rolling restart) exhaust PostgreSQL's connection slots (53300), failing the activations
+/// instead of queueing them.
 /// </remarks>
 public sealed record DatabaseSettings(string ConnectionString)
 {

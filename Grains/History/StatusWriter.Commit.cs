@@ -82,7 +82,6 @@ public sealed partial class StatusWriter
         var ids = givenUp ? null : commit.Ids;
         LogStalled(logger, commit.Batch.Length, StallAfter.TotalSeconds, journal.Folder);
         commit.Segment = await JournalAsync(commit.Batch, ids, refuseWhenFull: givenUp);
-        commit.Handled = givenUp || commit.Segment is not null;
     }
 
     /// <summary>Applies the end of a COPY (waiting for it when the silo stops).</summary>
@@ -186,7 +185,7 @@ public sealed partial class StatusWriter
         public bool Stalled { get; set; }
 
         /// <summary>Whether the journal took care of the batch (or refused it): the COPY's failure needs nothing more.</summary>
-        public bool Handled { get; set; }
+        public bool Handled => Volatile.Read(ref state) == 2 || Segment is not null;
 
         /// <summary>The batch's copy in the journal, made while its COPY ran.</summary>
         public JournalSegment? Segment { get; set; }
