@@ -111,7 +111,6 @@ public sealed partial class StatusWriter
                 var index = journaled.FindIndex(j => ReferenceEquals(j.Segment, segment));
                 ReleaseWaiting(journaled[index].Waiting);
                 journaled.RemoveAt(index);
-                Complete(commit.Batch, commit.Ids!, commit.Stored!, commit.Drafts);
                 try
                 {
                     journal.Remove(segment);
@@ -121,8 +120,6 @@ public sealed partial class StatusWriter
                     // Harmless: at the next start its ids are found stored and the file is dropped then.
                     LogJournalFailed(logger, journal.Folder, ex.Message);
                 }
-
-                return;
             }
 
             Complete(commit.Batch, commit.Ids!, commit.Stored!, commit.Drafts);
