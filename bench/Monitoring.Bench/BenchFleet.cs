@@ -162,13 +162,25 @@ public sealed class BenchFleet : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes) and stub.</summary>
-    public CpuSampler SampleCpu() => new(() => new Dictionary<string, IReadOnlyList<int>>
+    /// <summary>
+    /// Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes, and apart: its client
+    /// connections, its autovacuum workers and its other background processes; a process whose role cannot be read is in
+    /// the total only) and stub.
+    /// </summary>
+    public CpuSampler SampleCpu() => new(() =>
     {
-        ["silo"] = [Silo.Id],
-        ["gateway"] = [Gateway.Id],
-        ["postgres"] = ProcessStats.PostgresProcesses(pgData),
-        ["stub"] = [Stub.Id],
+        var postgres = ProcessStats.PostgresProcesses(pgData);
+        var roles = postgres.Select(pid => (Pid: pid, Role: ProcessStats.PostgresRole(pid))).Where(p => p.Role is not null).ToList();
+        return new Dictionary<string, IReadOnlyList<int>>
+        {
+            ["silo"] = [Silo.Id],
+            ["gateway"] = [Gateway.Id],
+            ["postgres"] = postgres,
+            ["postgres_backends"] = roles.Where(p => p.Role == "backends").Select(p => p.Pid).ToList(),
+            ["postgres_autovacuum"] = roles.Where(p => p.Role == "autovacuum").Select(p => p.Pid).ToList(),
+            ["postgres_other"] = roles.Where(p => p.Role == "other").Select(p => p.Pid).ToList(),
+            ["stub"] = [Stub.Id],
+        };
     });
 
     public async ValueTask DisposeAsync()

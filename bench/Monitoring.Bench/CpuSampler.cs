@@ -8,7 +8,7 @@ namespace Monitoring.Bench;
 public sealed class CpuSampler : IAsyncDisposable
 {
     private readonly Func<Dictionary<string, IReadOnlyList<int>>> groups;
-    private readonly Dictionary<int, double> lastSeen = [];
+    private readonly Dictionary<(string Group, int Pid, long StartedAt), double> lastSeen = [];
     private readonly Dictionary<string, double> used = [];
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
@@ -59,19 +59,20 @@ public sealed class CpuSampler : IAsyncDisposable
             used.TryAdd(group, 0);
             foreach (var pid in pids)
             {
-                double now;
+                (long StartedAt, double CpuMs) now;
                 try
                 {
-                    now = ProcessStats.CpuMs(pid);
+                    now = ProcessStats.Cpu(pid);
                 }
                 catch (IOException)
                 {
                     continue;
                 }
 
-                var before = lastSeen.TryGetValue(pid, out var seen) ? seen : countNew ? 0 : now;
-                used[group] += now - before;
-                lastSeen[pid] = now;
+                var key = (group, pid, now.StartedAt);
+                var before = lastSeen.TryGetValue(key, out var seen) ? seen : countNew ? 0 : now.CpuMs;
+                used[group] += now.CpuMs - before;
+                lastSeen[key] = now.CpuMs;
             }
         }
     }

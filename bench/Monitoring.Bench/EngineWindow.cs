@@ -23,13 +23,13 @@ public static class EngineWindow
         BenchFleet fleet, NpgsqlDataSource database, FeedRecorder? feed, IReadOnlyList<long> services, Func<long, string> cronOf, Func<string, SpreadLimits> spreadOf,
         TimeSpan duration, string cronLabel)
     {
-        var gcBefore = await SiloGc.ReadAsync(fleet);
+        var countersBefore = await SiloCounters.ReadAsync(fleet);
         var cpuSampler = fleet.SampleCpu();
         var t0 = DateTimeOffset.UtcNow;
         await Task.Delay(duration);
         var t1 = DateTimeOffset.UtcNow;
         var cpuUsed = await cpuSampler.StopAsync();
-        var gcAfter = await SiloGc.ReadAsync(fleet);
+        var countersAfter = await SiloCounters.ReadAsync(fleet);
         var rssKb = ProcessStats.RssKb(fleet.Silo.Id);
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -117,7 +117,8 @@ public static class EngineWindow
             ["cpu_cores_used"] = cpuUsed.ToDictionary(p => p.Key, p => Math.Round(p.Value / 1000 / seconds, 2)),
             ["silo_resident_kb"] = rssKb,
             ["silo_resident_kb_per_service"] = Stats.Round((double)rssKb / services.Count),
-            ["silo_gc"] = SiloGc.Summary(gcBefore, gcAfter, achieved, seconds),
+            ["silo_gc"] = SiloCounters.Gc(countersBefore, countersAfter, achieved, seconds),
+            ["result_writer"] = SiloCounters.Writer(countersBefore, countersAfter, seconds),
         };
     }
 
