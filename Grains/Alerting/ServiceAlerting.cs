@@ -136,7 +136,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             return;
         }
 
-        var history = await WithRetriesAsync(() => store.LoadHistoryAsync(serviceId, config.FailureThreshold));
+        var history = await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId, config.FailureThreshold));
         open = history.Open;
         state = IncidentTrackerState.Empty with
         {
@@ -157,7 +157,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         switch (step.Change)
         {
             case IncidentChange.Opened:
-                var (row, created) = await WithRetriesAsync(() => store.OpenAsync(Target(config), step.Incident!, countedUntil));
+                var (row, created) = await WithRetriesAsync("opening an incident", () => store.OpenAsync(Target(config), step.Incident!, countedUntil));
                 open = row;
                 state = step.State with { Open = row.ToOpen() };
                 if (created)
@@ -168,11 +168,11 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
                 return;
             case IncidentChange.Updated when open is { } current:
-                var updated = await WithRetriesAsync(() => store.UpdateAsync(current.Id, step.Incident!, countedUntil));
+                var updated = await WithRetriesAsync("updating the open incident", () => store.UpdateAsync(current.Id, step.Incident!, countedUntil));
                 Adopt(step, updated);
                 return;
             case IncidentChange.Resolved when open is { } resolving:
-                var resolved = await WithRetriesAsync(() => store.ResolveAsync(Target(config), resolving.Id, step.ResolvedAt!.Value, step.ResolvedReason!, countedUntil));
+                var resolved = await WithRetriesAsync("resolving the open incident", () => store.ResolveAsync(Target(config), resolving.Id, step.ResolvedAt!.Value, step.ResolvedReason!, countedUntil));
                 open = null;
                 state = step.State;
                 if (resolved is not null)
@@ -208,7 +208,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         if (ReminderDue(check, config))
         {
             var current = open!;
-            open = await WithRetriesAsync(() => store.RemindAsync(Target(config), current.Id)) ?? current;
+            open = await WithRetriesAsync("queueing a reminder", () => store.RemindAsync(Target(config), current.Id)) ?? current;
         }
     }
 
@@ -217,7 +217,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         open is { Suppressed: false, AcknowledgedAt: null, LastNotifiedAt: { } notified } && !check.InMaintenance
         && config.RenotifyMinutes is { } minutes && time.GetUtcNow() >= notified.AddMinutes(minutes);
 
-    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> write)
+    private async Task<T> WithRetriesAsync<T>(string step, Func<Task<T>> write)
     {
         var delay = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
@@ -228,7 +228,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             }
             catch (Exception ex) when (attempt < MaxWriteAttempts)
             {
-                LogWriteRetried(logger, serviceId, attempt, ex.Message);
+                LogStepRetried(logger, step, serviceId, attempt, ex.Message);
                 await Task.Delay(delay, time);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
@@ -248,9 +248,9 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentId} of service {ServiceId} of client {ClientId} resolved ({Reason})")]
     private static partial void LogResolved(ILogger logger, long incidentId, long serviceId, long clientId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Incident write of service {ServiceId} failed (attempt {Attempt}), trying again: {Reason}")]
-    private static partial void LogWriteRetried(ILogger logger, long serviceId, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerting of service {ServiceId} failed {Step} (attempt {Attempt}), trying again: {Reason}")]
+    private static partial void LogStepRetried(ILogger logger, string step, long serviceId, int attempt, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be written; they are rebuilt from stored results with the next one: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be read or written; they are rebuilt from stored results with the next one: {Reason}")]
     private static partial void LogStepFailed(ILogger logger, long serviceId, string reason);
 }

@@ -35,4 +35,5 @@ public sealed record ServiceMonitorDependencies(
     CheckAdmission Admission,
     CheckConcurrencyLimiter Limiter,
     SpreadPolicy Spread,
-    CheckClock Clock);
+    CheckClock Clock,
+    SnapshotGate Snapshots);

@@ -111,10 +111,13 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         return (firstDay, days, hours24, hours168, days30, days90);
     }
 
-    /// <summary>Writes a snapshot when the last one is older than the interval (staggered by service) and anything changed.</summary>
+    /// <summary>
+    /// Writes a snapshot when the last one is older than the interval (staggered by service) and anything changed, unless
+    /// the silo is writing <see cref="SnapshotGate.DefaultSlots"/> already: then it stays due for the next timer.
+    /// </summary>
     public Task SnapshotIfDueAsync(DateTimeOffset? oldestInFlight) =>
         changes != changesSnapshotted && services.Time.GetUtcNow() - lastSnapshotAt >= SnapshotInterval + TimeSpan.FromSeconds(serviceId % 300)
-            ? SnapshotAsync(oldestInFlight)
+            ? services.Snapshots.TryWriteAsync(() => SnapshotAsync(oldestInFlight))
             : Task.CompletedTask;
 
     /// <summary>

@@ -1,0 +1,73 @@
+using Monitoring.Grains.Services;
+
+namespace Monitoring.UnitTests.Services;
+
+/// <summary>
+/// The bound on periodic uptime snapshots written at once: a due snapshot that finds every slot taken is not
+/// written (and not waited for), and a slot comes back when a write ends, whether it succeeded or failed.
+/// </summary>
+public sealed class SnapshotGateTests
+{
+    [Fact]
+    public async Task A_write_that_finds_every_slot_taken_is_not_run_and_does_not_wait()
+    {
+        var gate = new SnapshotGate(slots: 2);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+        var second = gate.TryWriteAsync(() => hold.Task);
+
+        var ran = false;
+        var third = gate.TryWriteAsync(() => { ran = true; return Task.CompletedTask; });
+
+        Assert.True(third.IsCompleted);
+        Assert.False(await third);
+        Assert.False(ran);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        hold.SetResult();
+        Assert.True(await first);
+        Assert.True(await second);
+    }
+
+    [Fact]
+    public async Task A_slot_is_free_again_once_a_write_ended()
+    {
+        var gate = new SnapshotGate(slots: 1);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+        Assert.False(await gate.TryWriteAsync(() => Task.CompletedTask));
+
+        hold.SetResult();
+        await first;
+
+        var ran = 0;
+        Assert.True(await gate.TryWriteAsync(() => { ran++; return Task.CompletedTask; }));
+        Assert.True(await gate.TryWriteAsync(() => { ran++; return Task.CompletedTask; }));
+        Assert.Equal(2, ran);
+    }
+
+    [Fact]
+    public async Task A_failed_write_frees_its_slot_and_its_exception_reaches_the_caller()
+    {
+        var gate = new SnapshotGate(slots: 1);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => gate.TryWriteAsync(() => Task.FromException(new TimeoutException("pool exhausted"))));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => gate.TryWriteAsync(() => throw new InvalidOperationException("thrown before a task")));
+
+        Assert.True(await gate.TryWriteAsync(() => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task The_default_bound_is_a_fifth_of_the_storage_pool()
+    {
+        var gate = new SnapshotGate();
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = Enumerable.Range(0, SnapshotGate.DefaultSlots).Select(_ => gate.TryWriteAsync(() => hold.Task)).ToList();
+
+        Assert.Equal(4, SnapshotGate.DefaultSlots);
+        Assert.False(await gate.TryWriteAsync(() => Task.CompletedTask));
+        hold.SetResult();
+        Assert.All(await Task.WhenAll(writes), Assert.True);
+    }
+}
