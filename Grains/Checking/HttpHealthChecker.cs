@@ -27,7 +27,6 @@ public sealed class HttpHealthChecker
     private readonly IOptions<CheckOptions> options;
     private readonly TimeProvider time;
     private readonly CertificateCache certificates;
-    private readonly CheckDeadlines deadlines;
 
     // One invoker per handler for the silo's life: the handlers are never rotated (their lifetime is infinite), and an
     // HttpClient per check allocated a client and linked one more cancellation source for every check, for nothing.
@@ -39,24 +38,19 @@ public sealed class HttpHealthChecker
         this.options = options;
         this.time = time;
         this.certificates = certificates;
-        deadlines = new CheckDeadlines(time);
         verifying = new(() => new HttpMessageInvoker(handlers.CreateHandler(ClientName), disposeHandler: false));
         insecure = new(() => new HttpMessageInvoker(handlers.CreateHandler(InsecureClientName), disposeHandler: false));
     }
 
     public async Task<HttpObservation> CheckAsync(HealthCheckRequest request, CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(request.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var started = time.GetTimestamp();
-        var timeout = deadlines.After(request.Timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout, cancellationToken);
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
-        var timeoutMs = (int)request.Timeout.TotalMilliseconds;
 
         // The failure happened when the timeout expired; timers may fire a hair early by the stopwatch.
-        HttpObservation TimedOut() => HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), timeoutMs));
-
-        // The shared deadline fires up to a tick after the timeout: an answer in that tick came too late all the same.
-        HttpObservation InTime(HttpObservation observation) => observation.ResponseTimeMs > timeoutMs ? TimedOut() : observation;
+        HttpObservation TimedOut() => HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
 
         var client = (request.TlsVerify ? verifying : insecure).Value;
         var url = request.Endpoint;
@@ -88,15 +82,15 @@ public sealed class HttpHealthChecker
             try
             {
                 var content = await ReadPrefixAsync(response.Content, options.Value.MaxBodyBytes, linked.Token);
-                return InTime(new HttpObservation(status, Elapsed(), BodyText.ToUtf8(content, response.Content.Headers.ContentType?.CharSet),
-                    Headers: headers, CertificateNotAfter: notAfter));
+                return new HttpObservation(status, Elapsed(), BodyText.ToUtf8(content, response.Content.Headers.ContentType?.CharSet),
+                    Headers: headers, CertificateNotAfter: notAfter);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The answer came, its body did not decode (a lying Content-Encoding, a cut chunked stream):
                 // keep the status code and say why the body is missing.
-                return InTime(new HttpObservation(status, Elapsed(), ReadOnlyMemory<byte>.Empty, BodyError: $"body could not be read: {TransportFailures.Innermost(ex).Message}",
-                    Headers: headers, CertificateNotAfter: notAfter));
+                return new HttpObservation(status, Elapsed(), ReadOnlyMemory<byte>.Empty, BodyError: $"body could not be read: {TransportFailures.Innermost(ex).Message}",
+                    Headers: headers, CertificateNotAfter: notAfter);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

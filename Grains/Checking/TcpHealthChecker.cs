@@ -12,19 +12,12 @@ namespace Monitoring.Grains.Checking;
 /// </summary>
 public sealed class TcpHealthChecker(GuardedConnector connector, TimeProvider time)
 {
-    private readonly CheckDeadlines deadlines = new(time);
-
     public async Task<HttpObservation> CheckAsync(TcpCheckRequest request, CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(request.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var started = time.GetTimestamp();
-        var timeout = deadlines.After(request.Timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout, cancellationToken);
         int Elapsed() => (int)Math.Min(int.MaxValue, time.GetElapsedTime(started).TotalMilliseconds);
-        var timeoutMs = (int)request.Timeout.TotalMilliseconds;
-
-        // The shared deadline fires up to a tick after the timeout: a connection made in that tick came too late all the same.
-        HttpObservation InTime(HttpObservation observation) =>
-            observation.ResponseTimeMs > timeoutMs ? HttpObservation.Failed(TransportFailure.Timeout, observation.ResponseTimeMs) : observation;
 
         var handshaking = false;
 
@@ -35,7 +28,7 @@ public sealed class TcpHealthChecker(GuardedConnector connector, TimeProvider ti
             using var socket = await connector.ConnectSocketAsync(request.Host, request.Port, linked.Token);
             if (!request.Tls)
             {
-                return InTime(HttpObservation.Connected(Elapsed()));
+                return HttpObservation.Connected(Elapsed());
             }
 
             handshaking = true;
@@ -50,11 +43,11 @@ public sealed class TcpHealthChecker(GuardedConnector connector, TimeProvider ti
                 },
             }, linked.Token);
             var elapsed = Elapsed();
-            return InTime(HttpObservation.Connected(elapsed, tls.RemoteCertificate is { } certificate ? CertificateCache.NotAfterOf(certificate) : null));
+            return HttpObservation.Connected(elapsed, tls.RemoteCertificate is { } certificate ? CertificateCache.NotAfterOf(certificate) : null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), timeoutMs));
+            return HttpObservation.Failed(TransportFailure.Timeout, Math.Max(Elapsed(), (int)request.Timeout.TotalMilliseconds));
         }
         catch (DeniedAddressException ex)
         {
