@@ -26,24 +26,16 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(EncryptionKeys.Read(configuration));
         services.AddSingleton<CredentialProtector>();
 
-        services.AddSingleton(_ =>
+        services.AddSingleton(_ => BuildDataSource(database, "monitoring", pool =>
         {
-            var builder = new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring" };
             // The grains repeat a small set of statements (loads, finds, uptime edges): let Npgsql prepare
             // them server-side once they recur, unless DATABASE_URL chose otherwise.
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            if (pool.MaxAutoPrepare == 0)
             {
-                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+                pool.MaxAutoPrepare = 64;
+                pool.AutoPrepareMinUsages = 2;
             }
-
-            // No session state is left on a pooled connection (the pruner's advisory lock is released in its finally;
-            // lock_timeout is set per transaction): skip the reset round trip every return to the pool costs
-            // (six statements before the next command; a grain's activation takes three connections).
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-
-            return builder.Build();
-        });
+        }));
         services.AddSingleton<ServiceStore>();
         services.AddSingleton<ClientStore>();
         services.AddSingleton<UptimeHistoryStore>();
@@ -119,14 +111,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new Services.ServiceGauges(sp.GetService<IMeterFactory>()));
         // The result writer's own pool: it must never wait behind grain activations for one of the shared pool's
         // connections (a million activating grains kept it waiting past its 5-s bound, which it takes for an outage).
-        services.AddKeyedSingleton(StatusWriter.DataSourceKey, (_, _) =>
+        services.AddKeyedSingleton(StatusWriter.DataSourceKey, (_, _) => BuildDataSource(database, "monitoring-results", pool =>
         {
-            var builder = new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = "monitoring-results" };
-            builder.ConnectionStringBuilder.MaxPoolSize = StatusWriter.PoolSize;
-            builder.ConnectionStringBuilder.MinPoolSize = 0;
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-            return builder.Build();
-        });
+            pool.MaxPoolSize = StatusWriter.PoolSize;
+            pool.MinPoolSize = 0;
+        }));
         services.AddSingleton(sp =>
         {
             var writer = ActivatorUtilities.CreateInstance<StatusWriter>(sp, sp.GetRequiredKeyedService<NpgsqlDataSource>(StatusWriter.DataSourceKey));
@@ -201,5 +190,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new Delivery.DeliveryMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<Delivery.DeliveryDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Delivery.DeliveryDispatcher>());
+    }
+
+    /// <summary>
+    /// A pool of the silo's own (beside Orleans'): named for Npgsql's metrics, <paramref name="configure"/> applied to its
+    /// settings after DATABASE_URL's.
+    /// </summary>
+    private static NpgsqlDataSource BuildDataSource(DatabaseSettings database, string name, Action<NpgsqlConnectionStringBuilder> configure)
+    {
+        var builder = new NpgsqlDataSourceBuilder(database.ConnectionString) { Name = name };
+
+        // No session state is left on a pooled connection (the pruner's advisory lock is released in its finally;
+        // lock_timeout is set per transaction): skip the reset round trip every return to the pool costs
+        // (six statements before the next command; a grain's activation takes three connections).
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        configure(builder.ConnectionStringBuilder);
+        return builder.Build();
     }
 }

@@ -16,7 +16,7 @@ namespace Monitoring.Grains.Alerting;
 /// </summary>
 internal sealed partial class ServiceAlerting(long serviceId, IncidentStore store, FeedPublisher feed, TimeProvider time, ILogger logger)
 {
-    private const int MaxWriteAttempts = 8;
+    private const int MaxStepAttempts = 8;
 
     private IncidentTrackerState? state;
     private IncidentRow? open;
@@ -217,16 +217,16 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         open is { Suppressed: false, AcknowledgedAt: null, LastNotifiedAt: { } notified } && !check.InMaintenance
         && config.RenotifyMinutes is { } minutes && time.GetUtcNow() >= notified.AddMinutes(minutes);
 
-    private async Task<T> WithRetriesAsync<T>(string step, Func<Task<T>> write)
+    private async Task<T> WithRetriesAsync<T>(string step, Func<Task<T>> run)
     {
         var delay = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await write();
+                return await run();
             }
-            catch (Exception ex) when (attempt < MaxWriteAttempts)
+            catch (Exception ex) when (attempt < MaxStepAttempts)
             {
                 LogStepRetried(logger, step, serviceId, attempt, ex.Message);
                 await Task.Delay(delay, time);
