@@ -125,7 +125,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StatusWriter>());
         services.AddSingleton<HistoryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<HistoryPruner>());
-        services.AddSingleton(_ => new Services.SnapshotGate());
+        services.AddSingleton(sp => new Services.SnapshotGate(sp.GetService<IMeterFactory>()));
         services.AddSingleton<Services.ServiceMonitorDependencies>();
         services.AddSingleton<FeedPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedPublisher>());

@@ -133,7 +133,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             }
             else if (config is not null)
             {
-                await uptime.SnapshotAsync(checks.OldestStartedAt);
+                await uptime.SnapshotBeforeDeactivationAsync(checks.OldestStartedAt, cancellationToken);
             }
         }
         finally

@@ -116,15 +116,25 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     /// the silo is writing <see cref="SnapshotGate.DefaultSlots"/> already: then it stays due for the next timer.
     /// </summary>
     public Task SnapshotIfDueAsync(DateTimeOffset? oldestInFlight) =>
-        changes != changesSnapshotted && services.Time.GetUtcNow() - lastSnapshotAt >= SnapshotInterval + TimeSpan.FromSeconds(serviceId % 300)
+        Unsaved && services.Time.GetUtcNow() - lastSnapshotAt >= SnapshotInterval + TimeSpan.FromSeconds(serviceId % 300)
             ? services.Snapshots.TryWriteAsync(() => SnapshotAsync(oldestInFlight))
             : Task.CompletedTask;
+
+    /// <summary>
+    /// The deactivation's snapshot: written when anything changed since the last one, once the silo has a slot for it
+    /// (<see cref="SnapshotGate"/>); left out when none comes before <paramref name="cancellationToken"/> (the deactivation's
+    /// time is up), so a silo stopping with a million grains does not take Orleans' storage pool from its membership.
+    /// </summary>
+    public Task SnapshotBeforeDeactivationAsync(DateTimeOffset? oldestInFlight, CancellationToken cancellationToken) =>
+        Unsaved ? services.Snapshots.WriteAsync(() => SnapshotAsync(oldestInFlight), cancellationToken) : Task.CompletedTask;
+
+    private bool Unsaved => window is not null && changes != changesSnapshotted;
 
     /// <summary>
     /// Writes the window as of the start of the oldest check in flight (or now), so everything checked from
     /// then on can be read back from service_status without being counted twice.
     /// </summary>
-    public async Task SnapshotAsync(DateTimeOffset? oldestInFlight)
+    private async Task SnapshotAsync(DateTimeOffset? oldestInFlight)
     {
         if (window is null || changes == changesSnapshotted)
         {
@@ -146,12 +156,14 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
             await state.WriteStateAsync();
             changesSnapshotted = snapshotOf;
             lastSnapshotAt = now;
+            services.Snapshots.Record(written: true);
         }
         catch (Exception ex) when (ex is Orleans.Storage.InconsistentStateException or OrleansException or TimeoutException or Npgsql.NpgsqlException)
         {
             // Tried again a whole interval later, not at the next timer: while PostgreSQL is away, every service's timer
             // waiting on a write (and firing late for it) would read as a saturated silo.
             lastSnapshotAt = now;
+            services.Snapshots.Record(written: false);
             LogSnapshotFailed(logger, serviceId, ex.Message);
         }
         finally

@@ -3,8 +3,9 @@ using Monitoring.Grains.Services;
 namespace Monitoring.UnitTests.Services;
 
 /// <summary>
-/// The bound on periodic uptime snapshots written at once: a due snapshot that finds every slot taken is not
-/// written (and not waited for), and a slot comes back when a write ends, whether it succeeded or failed.
+/// The bound on uptime snapshots written at once: a periodic snapshot that finds every slot taken is not written (and
+/// not waited for); a deactivation's waits for a slot until its token is cancelled; a slot comes back when a write
+/// ends, whether it succeeded or failed; skipped snapshots are counted.
 /// </summary>
 public sealed class SnapshotGateTests
 {
@@ -69,5 +70,74 @@ public sealed class SnapshotGateTests
         Assert.False(await gate.TryWriteAsync(() => Task.CompletedTask));
         hold.SetResult();
         Assert.All(await Task.WhenAll(writes), Assert.True);
+    }
+
+    [Fact]
+    public async Task A_waiting_write_runs_once_a_slot_is_freed()
+    {
+        var gate = new SnapshotGate(slots: 1);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+
+        var ran = false;
+        var waiting = gate.WriteAsync(() => { ran = true; return Task.CompletedTask; }, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(ran);
+
+        hold.SetResult();
+        Assert.True(await first);
+        Assert.True(await waiting);
+        Assert.True(ran);
+        Assert.Equal(0, gate.Skipped);
+    }
+
+    [Fact]
+    public async Task A_waiting_write_whose_time_runs_out_is_skipped_and_counted()
+    {
+        var gate = new SnapshotGate(slots: 1);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+        using var deadline = new CancellationTokenSource();
+
+        var ran = false;
+        var waiting = gate.WriteAsync(() => { ran = true; return Task.CompletedTask; }, deadline.Token);
+        deadline.Cancel();
+
+        Assert.False(await waiting);
+        Assert.False(ran);
+        Assert.Equal(1, gate.Skipped);
+        hold.SetResult();
+        Assert.True(await first);
+        Assert.True(await gate.TryWriteAsync(() => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task A_free_slot_is_taken_even_when_the_time_is_up_already()
+    {
+        var gate = new SnapshotGate(slots: 1);
+        using var deadline = new CancellationTokenSource();
+        deadline.Cancel();
+
+        var ran = false;
+        Assert.True(await gate.WriteAsync(() => { ran = true; return Task.CompletedTask; }, deadline.Token));
+        Assert.True(ran);
+        Assert.Equal(0, gate.Skipped);
+    }
+
+    [Fact]
+    public async Task Every_write_turned_away_is_counted_as_skipped()
+    {
+        var gate = new SnapshotGate(slots: 1);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+
+        Assert.False(await gate.TryWriteAsync(() => Task.CompletedTask));
+        Assert.False(await gate.TryWriteAsync(() => Task.CompletedTask));
+        Assert.Equal(2, gate.Skipped);
+
+        hold.SetResult();
+        await first;
+        Assert.Equal(2, gate.Skipped);
     }
 }
