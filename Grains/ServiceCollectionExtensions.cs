@@ -99,7 +99,7 @@ public static class ServiceCollectionExtensions
         {
             var writer = sp.GetRequiredService<StatusWriter>();
             return new CheckAdmission(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ScheduleOptions>>(),
-                sp.GetRequiredService<ILogger<CheckAdmission>>(), () => writer.Congested);
+                sp.GetRequiredService<ILogger<CheckAdmission>>(), () => writer.Congested, () => writer.Behind);
         });
         services.AddSingleton<SpreadPolicy>();
         services.AddSingleton<CheckClock>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Monitoring.Grains.Data;
 using Monitoring.Grains.Interfaces.Models;
@@ -6,7 +7,11 @@ using Npgsql;
 namespace Monitoring.Grains.Alerting;
 
 /// <summary>What a service's grain needs to rebuild its tracker: the open incident, and the results it has not counted yet (oldest first).</summary>
-public sealed record IncidentHistory(IncidentRow? Open, DateTimeOffset? CountedUntil, IReadOnlyList<TrackedCheck> Uncounted);
+public sealed record IncidentHistory(IncidentRow? Open, DateTimeOffset? CountedUntil, IReadOnlyList<TrackedCheck> Uncounted)
+{
+    /// <summary>The history of a service just created (its id is new: nothing was ever stored for it).</summary>
+    public static IncidentHistory None { get; } = new(null, null, []);
+}
 
 /// <summary>
 /// The SQL of incidents, used only by the service's grain. Every change that notifies writes its deliveries
@@ -38,30 +43,54 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
     static IncidentStore() => DapperSetup.Ensure();
 
     /// <summary>
-    /// The open incident and the results after the last one counted (after the latest resolve when none is open),
-    /// at most <see cref="MaxReplayed"/>; without an open incident only the newest <paramref name="failureThreshold"/>
-    /// matter (the trailing bad streak), so no more are read.
+    /// The statements that read a service's <see cref="IncidentHistory"/> (parameters <c>@serviceId</c> and
+    /// <c>@replayed</c>; two result sets, read by <see cref="ReadHistoryAsync"/>): the open incident, and the results after
+    /// the last one counted (after the latest resolve when none is open), at most <see cref="MaxReplayed"/>; without an
+    /// open incident only the newest <c>failure_threshold</c> of the service's row matter (the trailing bad streak), so no
+    /// more are read. The grain's activation reads them in its own round trip (<see cref="ServiceStore.LoadAsync"/>).
     /// </summary>
-    public async Task<IncidentHistory> LoadHistoryAsync(long serviceId, int failureThreshold)
+    public const string HistorySql = $"""
+        SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open';
+        WITH since AS (
+            SELECT coalesce(
+                (SELECT last_checked_at FROM incidents WHERE service_id = @serviceId AND status = 'open'),
+                (SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId)) AS counted_until,
+                EXISTS (SELECT 1 FROM incidents WHERE service_id = @serviceId AND status = 'open') AS is_open,
+                coalesce((SELECT least(greatest(failure_threshold, 1), @replayed) FROM client_services WHERE id = @serviceId), 1) AS streak)
+        SELECT since.counted_until, r.checked_at, r.status, r.error, r.in_maintenance
+        FROM since LEFT JOIN LATERAL (
+            SELECT checked_at, status, error, in_maintenance FROM service_status
+            WHERE service_id = @serviceId AND (since.counted_until IS NULL OR checked_at > since.counted_until) AND NOT in_maintenance
+            ORDER BY checked_at DESC
+            LIMIT CASE WHEN since.is_open THEN @replayed ELSE since.streak END) r ON true
+        """;
+
+    /// <summary>Reads <see cref="HistorySql"/> in one round trip of its own: this runs with the first result of an activation that has no history read with it.</summary>
+    public async Task<IncidentHistory> LoadHistoryAsync(long serviceId)
     {
-        // One round trip: this runs with the first result of every activation.
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var read = await connection.QueryMultipleAsync($"""
-            SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open';
-            WITH since AS (
-                SELECT coalesce(
-                    (SELECT last_checked_at FROM incidents WHERE service_id = @serviceId AND status = 'open'),
-                    (SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId)) AS counted_until,
-                    EXISTS (SELECT 1 FROM incidents WHERE service_id = @serviceId AND status = 'open') AS is_open)
-            SELECT since.counted_until, r.checked_at, r.status, r.error, r.in_maintenance
-            FROM since LEFT JOIN LATERAL (
-                SELECT checked_at, status, error, in_maintenance FROM service_status
-                WHERE service_id = @serviceId AND (since.counted_until IS NULL OR checked_at > since.counted_until) AND NOT in_maintenance
-                ORDER BY checked_at DESC
-                LIMIT CASE WHEN since.is_open THEN @replayed ELSE @failureThreshold END) r ON true;
-            """, new { serviceId, replayed = MaxReplayed, failureThreshold = Math.Clamp(failureThreshold, 1, MaxReplayed) });
-        var open = await read.ReadSingleOrDefaultAsync<IncidentRow>();
-        var rows = (await read.ReadAsync<ResultRow>()).ToList();
+        await using var reader = await connection.ExecuteReaderAsync(HistorySql, new { serviceId, replayed = MaxReplayed });
+        return await ReadHistoryAsync(reader);
+    }
+
+    /// <summary>Reads the two result sets of <see cref="HistorySql"/>, the reader standing at the first of them.</summary>
+    public static async Task<IncidentHistory> ReadHistoryAsync(DbDataReader reader)
+    {
+        IncidentRow? open = null;
+        var parseOpen = reader.GetRowParser<IncidentRow>();
+        while (await reader.ReadAsync())
+        {
+            open = parseOpen(reader);
+        }
+
+        await reader.NextResultAsync();
+        var parseResult = reader.GetRowParser<ResultRow>();
+        var rows = new List<ResultRow>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(parseResult(reader));
+        }
+
         var uncounted = rows.Where(r => r.CheckedAt is not null).Reverse()
             .Select(r => new TrackedCheck(r.CheckedAt!.Value, HealthStatusNames.FromWire(r.Status!), r.Error, r.InMaintenance ?? false)).ToList();
         return new IncidentHistory(open, rows.FirstOrDefault()?.CountedUntil, uncounted);

@@ -10,7 +10,8 @@ namespace Monitoring.Grains.Alerting;
 /// A service's incidents, kept by its grain: each committed result goes through <see cref="IncidentTracker"/> in
 /// <c>checked_at</c> order and every change is written (with its deliveries) before the next result is taken.
 /// The tracker is rebuilt lazily, with the first result after an activation, from the open incident row and the
-/// results stored after the last one it counted; so a failover, a restart or a result whose decision was never
+/// results stored after the last one it counted (read with the service's row at activation, or read then when a journal
+/// replay may have stored results since); so a failover, a restart or a result whose decision was never
 /// written is decided from what PostgreSQL holds, and a result counted once is never counted again.
 /// Created in a grain turn: its work runs on the grain, one step at a time.
 /// </summary>
@@ -21,6 +22,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     private IncidentTrackerState? state;
     private IncidentRow? open;
     private Task tail = Task.CompletedTask;
+    private Preloaded? preloaded;
 
     /// <summary>Counts a committed result of the service as <paramref name="config"/> describes it.</summary>
     public void Observe(StatusRecord record, ServiceConfig config)
@@ -41,6 +43,14 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         Enqueue(() => CountAsync(check, config));
     }
 
+    /// <summary>
+    /// Keeps the history the activation read with the service's row, to rebuild the tracker from at the first result
+    /// instead of reading it again, as long as <paramref name="stillCurrent"/> says nothing reached service_status
+    /// unseen since (a journal replay) and the failure threshold is still <paramref name="failureThreshold"/>.
+    /// </summary>
+    public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent) =>
+        preloaded = new Preloaded(history, failureThreshold, stillCurrent);
+
     /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
     public void Disable(ServiceConfig config) => Enqueue(async () =>
     {
@@ -57,6 +67,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     {
         state = null;
         open = null;
+        preloaded = null;
         return Task.CompletedTask;
     });
 
@@ -136,7 +147,10 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             return;
         }
 
-        var history = await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId, config.FailureThreshold));
+        var history = preloaded is { } read && read.FailureThreshold == config.FailureThreshold && read.StillCurrent()
+            ? read.History
+            : await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId));
+        preloaded = null;
         open = history.Open;
         state = IncidentTrackerState.Empty with
         {
@@ -253,4 +267,6 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be read or written; they are rebuilt from stored results with the next one: {Reason}")]
     private static partial void LogStepFailed(ILogger logger, long serviceId, string reason);
+
+    private sealed record Preloaded(IncidentHistory History, int FailureThreshold, Func<bool> StillCurrent);
 }

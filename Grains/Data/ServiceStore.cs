@@ -1,4 +1,5 @@
 using Dapper;
+using Monitoring.Grains.Alerting;
 using Monitoring.Grains.Interfaces.Models;
 using Monitoring.Grains.Services;
 using Npgsql;
@@ -17,6 +18,11 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The service's row, latest result and last scheduled check, with its incident history
+    /// (<see cref="IncidentStore.HistorySql"/>) in the same round trip: an activation needs both, and a million
+    /// activations through a pool of 20 connections made the second round trip wait (issue 16). Null when the row is gone.
+    /// </summary>
     public async Task<StoredService?> LoadAsync(long id)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -27,8 +33,9 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
             LEFT JOIN LATERAL (
                 SELECT st.checked_at FROM service_status st
                 WHERE st.service_id = s.id AND st.trigger = 'schedule' ORDER BY st.checked_at DESC LIMIT 1) scheduled ON true
-            WHERE s.id = @id
-            """, new { id });
+            WHERE s.id = @serviceId;
+            {IncidentStore.HistorySql}
+            """, new { serviceId = id, replayed = IncidentStore.MaxReplayed });
         if (!await reader.ReadAsync())
         {
             return null;
@@ -36,7 +43,9 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
 
         var (config, runtime) = ServiceRows.Parser(reader)(reader);
         var lastScheduled = reader.GetRowParser<ScheduledRow>()(reader).LastScheduledCheckAt;
-        return new StoredService(config, runtime, lastScheduled);
+        await reader.NextResultAsync();
+        var history = await IncidentStore.ReadHistoryAsync(reader);
+        return new StoredService(config, runtime, lastScheduled, history);
     }
 
     /// <summary>Inserts the row; an unknown client is a 400 (the foreign key says so), not an exception.</summary>

@@ -123,6 +123,7 @@ public sealed partial class StatusWriter
 
         journal.Remove(segment);
         journaled.RemoveAt(0);
+        Interlocked.Increment(ref replaysStored);
         nextReplayAt = 0;
         ReleaseWaiting(waiting);
         Complete(waiting ?? new Pending?[segment.Drafts.Count], attempt.Ids!, attempt.Stored!, segment.Drafts);

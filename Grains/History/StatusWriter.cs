@@ -57,6 +57,7 @@ public sealed partial class StatusWriter(
     });
 
     private readonly int congestedAt = Math.Max(1, options.Value.BufferCapacity - (options.Value.BufferCapacity / 10));
+    private readonly int behindAt = Math.Max(1, Math.Min(2 * options.Value.MaxBatchSize, options.Value.BufferCapacity - (options.Value.BufferCapacity / 10)));
 
     private readonly StatusIdReservoir reservoir = new(options.Value.IdBlockSize);
 
@@ -67,6 +68,8 @@ public sealed partial class StatusWriter(
     private long nextReplayAt;
     private long refused;
     private int waitingOnJournal;
+    private long lastCommittedAt;
+    private long replaysStored;
     private volatile bool stopped;
     private volatile bool prompt;
 
@@ -84,11 +87,33 @@ public sealed partial class StatusWriter(
     public bool Congested => queue.Reader.Count >= congestedAt;
 
     /// <summary>
+    /// Whether results come faster than this writer stores them: more than two full COPYs (2 ×
+    /// <see cref="HistoryOptions.MaxBatchSize"/>) wait in memory although a COPY committed within the last second. A
+    /// PostgreSQL that is away or stalled does not make the writer behind (nothing commits; the results go to the
+    /// journal); a silo or a PostgreSQL short of capacity does, and the admission then paces scheduled checks as it does
+    /// for late timers. Measured (issue 16): a saturated silo whose writer fell behind stayed behind, its waiting results
+    /// making every collection dearer, with commit latencies of 10 s and more.
+    /// </summary>
+    public bool Behind => queue.Reader.Count >= behindAt && Stopwatch.GetElapsedTime(Volatile.Read(ref lastCommittedAt)) < TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// From now on every COPY starts as soon as the last one ended (<see cref="HistoryOptions.CommitInterval"/> no
     /// longer waited out): for a silo handing its services over, whose grains each wait for their results to be stored
     /// before they move.
     /// </summary>
     public void CommitPromptly() => prompt = true;
+
+    /// <summary>
+    /// A mark to tell later whether results may have reached service_status without their grains in between (a journal
+    /// replay): taken before a read of a service's results, see <see cref="NothingReplayedSince"/>.
+    /// </summary>
+    public ReplayMark MarkReplays() => new(journal.Bytes == 0 ? Volatile.Read(ref replaysStored) : -1);
+
+    /// <summary>
+    /// Whether no journal segment was stored since <paramref name="mark"/> and the journal was empty when it was taken:
+    /// then service_status gained only results handed over since, which their grains saw.
+    /// </summary>
+    public bool NothingReplayedSince(ReplayMark mark) => mark.Replays >= 0 && Volatile.Read(ref replaysStored) == mark.Replays;
 
     /// <summary>Bytes of results in the local journal, waiting for PostgreSQL.</summary>
     public long JournalBytes => journal.Bytes;
@@ -313,6 +338,7 @@ public sealed partial class StatusWriter(
     /// </summary>
     private void Complete(IReadOnlyList<Pending?> batch, IReadOnlyList<long> ids, IReadOnlyList<StatusDraft?> stored, IReadOnlyList<StatusDraft> drafts)
     {
+        Volatile.Write(ref lastCommittedAt, Stopwatch.GetTimestamp());
         metrics.BatchSize.Record(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {

@@ -10,9 +10,10 @@ namespace Monitoring.Grains.Scheduling;
 /// skipped and counted) instead of every check and the API falling behind together.
 /// </summary>
 /// <remarks>
-/// The signal is the lateness of the services' timers, which run on the same scheduler as everything else: when more
-/// than a quarter of a second's timer fires are later than <see cref="ScheduleOptions.PaceWhenLateBy"/> three seconds
-/// running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
+/// The signal is the lateness of the services' timers, which run on the same scheduler as everything else, and the
+/// result writer's backlog: when more than a quarter of a second's timer fires are later than
+/// <see cref="ScheduleOptions.PaceWhenLateBy"/>, or the second ends with the writer behind (results coming faster than
+/// it stores them), three seconds running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
 /// such seconds); while timers are on time it grows by a tenth per second, and the limit is lifted once it stayed over
 /// 1.25 times what the services asked for (admitted and skipped) five seconds running, or the silo had too few fires
 /// to judge by for five seconds. Shorter stalls (a garbage
@@ -54,14 +55,20 @@ public sealed partial class CheckAdmission
     private long refilledAt;
 
     private readonly Func<bool> storeCongested;
+    private readonly Func<bool> storeBehind;
 
     /// <param name="storeCongested">
     /// Whether the silo's result writer is about to refuse results (<c>StatusWriter.Congested</c>): while it is, no
     /// scheduled check is admitted, since its result would be thrown away. Null: never.
     /// </param>
-    public CheckAdmission(TimeProvider time, IOptions<ScheduleOptions> options, ILogger<CheckAdmission>? logger = null, Func<bool>? storeCongested = null)
+    /// <param name="storeBehind">
+    /// Whether the result writer stores results more slowly than they come (<c>StatusWriter.Behind</c>): a second that
+    /// ends with it behind counts as a late second, so checks are paced down to what the silo can also store. Null: never.
+    /// </param>
+    public CheckAdmission(TimeProvider time, IOptions<ScheduleOptions> options, ILogger<CheckAdmission>? logger = null, Func<bool>? storeCongested = null, Func<bool>? storeBehind = null)
     {
         this.storeCongested = storeCongested ?? (static () => false);
+        this.storeBehind = storeBehind ?? (static () => false);
         this.time = time;
         this.options = options.Value;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
@@ -189,7 +196,8 @@ public sealed partial class CheckAdmission
             return;
         }
 
-        if (late * 4 > fired)
+        var writerBehind = storeBehind();
+        if (late * 4 > fired || writerBehind)
         {
             slackPeriods = 0;
             if (++latePeriods < LatePeriodsToPace)
@@ -204,7 +212,14 @@ public sealed partial class CheckAdmission
             {
                 tokens = 0;
                 refilledAt = time.GetTimestamp();
-                LogPacing(logger, next, late, fired);
+                if (writerBehind)
+                {
+                    LogPacingForWriter(logger, next);
+                }
+                else
+                {
+                    LogPacing(logger, next, late, fired);
+                }
             }
 
             rate = next;
@@ -239,6 +254,9 @@ public sealed partial class CheckAdmission
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This silo is saturated ({Late} of {Fired} service timers in the last second fired late): scheduled checks are paced at {Rate:F0}/s, the rest of their occurrences skipped")]
     private static partial void LogPacing(ILogger logger, double rate, int late, int fired);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This silo is saturated (its result writer stores results more slowly than they come): scheduled checks are paced at {Rate:F0}/s, the rest of their occurrences skipped")]
+    private static partial void LogPacingForWriter(ILogger logger, double rate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Skipped} scheduled occurrences skipped in the last second: checks paced at {Rate:F0}/s")]
     private static partial void LogSkipped(ILogger logger, int skipped, double rate);

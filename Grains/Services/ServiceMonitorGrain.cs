@@ -76,6 +76,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Taken before the read: a journal replay stored after it may hold results the history read did not see.
+        var replays = services.Writer.MarkReplays();
         var stored = await services.Store.LoadAsync(Id);
         if (stored is null)
         {
@@ -85,6 +87,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         config = stored.Config;
+        alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays));
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
@@ -176,6 +179,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             services.Local.Add(Id);
             lastStartedOccurrence = services.Time.GetUtcNow();
             uptime.StartEmpty();
+            alerting.Preload(IncidentHistory.None, config.FailureThreshold, static () => true);
             await ApplyScheduleAsync(previous: null, resuming: false);
             StartHosting();
         }

@@ -211,6 +211,70 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writer_that_commits_with_more_than_two_full_copies_waiting_is_behind_until_it_catches_up()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions { MaxBatchSize = 5 });
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(6)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(writer.Behind);
+
+        // Just committed, and 30 results (six full COPYs) come at once.
+        var handedOver = Enumerable.Range(0, 30).Select(_ => writer.WriteAsync(Draft(6))).ToList();
+        Assert.True(writer.Behind);
+
+        await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(writer.Behind);
+        Assert.Equal(31, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 6"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_writer_whose_postgres_is_away_is_not_behind_however_many_results_wait()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions { MaxBatchSize = 5 });
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(7)).WaitAsync(TimeSpan.FromSeconds(30));
+        proxy.Cut();
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+
+        // Nothing commits: what waits is PostgreSQL's absence (the journal's business), not a writer short of capacity.
+        var handedOver = Enumerable.Range(0, 30).Select(_ => writer.WriteAsync(Draft(7))).ToList();
+        Assert.True(writer.Backlog >= 10);
+        Assert.False(writer.Behind);
+
+        proxy.Restore();
+        await Task.WhenAll(handedOver).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(31, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 7"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_replay_mark_holds_until_a_journal_segment_is_stored_and_never_while_the_journal_holds_results()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        var before = writer.MarkReplays();
+        await writer.WriteAsync(Draft(8)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(writer.NothingReplayedSince(before), "a commit is no replay");
+
+        proxy.Cut();
+        var journaled = writer.WriteAsync(Draft(8));
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(30), "the result journaled");
+        Assert.False(writer.NothingReplayedSince(writer.MarkReplays()), "a mark taken while the journal holds results");
+        Assert.True(writer.NothingReplayedSince(before), "nothing replayed yet");
+
+        proxy.Restore();
+        await journaled.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(writer.NothingReplayedSince(before), "a segment was replayed");
+        Assert.True(writer.NothingReplayedSince(writer.MarkReplays()), "a mark taken once the journal is empty again");
+        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id = 8"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Results_waiting_for_a_journal_replay_do_not_make_the_writer_congested()
     {
         using var metrics = new HistoryMetrics();

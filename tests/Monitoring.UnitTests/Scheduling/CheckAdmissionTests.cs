@@ -6,7 +6,8 @@ namespace Monitoring.UnitTests.Scheduling;
 
 /// <summary>
 /// The silo-wide pacing of scheduled checks: each simulated second offers its checks evenly spread, each one a timer fire
-/// (late by 300 ms for the given share of them, the first ones of the second) followed by an admission.
+/// (late by 300 ms for the given share of them, the first ones of the second) followed by an admission; the result
+/// writer's backlog is a flag the test sets.
 /// </summary>
 public sealed class CheckAdmissionTests
 {
@@ -152,11 +153,56 @@ public sealed class CheckAdmissionTests
         Assert.True(admission.TryAdmit());
     }
 
-    private static (CheckAdmission Admission, FakeTimeProvider Clock) Create(bool pace = true, int minPerSecond = 50)
+    [Fact]
+    public void Three_seconds_ending_with_the_result_writer_behind_pace_checks_although_timers_are_on_time()
+    {
+        var (admission, clock) = Create(storeBehind: () => true);
+
+        var behind = Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0);
+        var paced = Seconds(admission, clock, 1, perSecond: 1000, lateShare: 0);
+
+        Assert.Equal([1000, 1000, 1000], behind);
+        Assert.InRange(paced[0], 790, 800);
+        Assert.Equal(800, admission.Rate!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void A_result_writer_behind_for_two_seconds_paces_nothing_and_one_that_caught_up_lets_the_rate_grow()
+    {
+        var behind = true;
+        var (admission, clock) = Create(storeBehind: () => behind);
+
+        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
+        behind = false;
+        var admitted = Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0);
+        Assert.All(admitted, a => Assert.Equal(1000, a));
+        Assert.Null(admission.Rate);
+
+        behind = true;
+        Seconds(admission, clock, 4, perSecond: 1000, lateShare: 0);
+        Assert.Equal(800, admission.Rate!.Value, precision: 6);
+        // Each second is decided as the next one begins: two seconds after the writer caught up, 800 × 1.1².
+        behind = false;
+        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
+        Assert.Equal(968, admission.Rate!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void A_result_writer_behind_in_a_second_with_too_few_fires_decides_nothing()
+    {
+        var (admission, clock) = Create(storeBehind: () => true);
+
+        var admitted = Seconds(admission, clock, 5, perSecond: CheckAdmission.MinFires - 1, lateShare: 0);
+
+        Assert.All(admitted, a => Assert.Equal(CheckAdmission.MinFires - 1, a));
+        Assert.Null(admission.Rate);
+    }
+
+    private static (CheckAdmission Admission, FakeTimeProvider Clock) Create(bool pace = true, int minPerSecond = 50, Func<bool>? storeBehind = null)
     {
         var clock = new FakeTimeProvider(Times.At("2026-11-30T09:00:00Z"));
         var options = Options.Create(new ScheduleOptions { PaceChecks = pace, MinChecksPerSecond = minPerSecond });
-        return (new CheckAdmission(clock, options), clock);
+        return (new CheckAdmission(clock, options, storeBehind: storeBehind), clock);
     }
 
     /// <summary>Runs <paramref name="count"/> seconds and gives the checks admitted in each.</summary>

@@ -1,0 +1,65 @@
+using Monitoring.Grains.Alerting;
+using Monitoring.Grains.Data;
+using Monitoring.IntegrationTests.Infrastructure;
+
+namespace Monitoring.IntegrationTests.Alerting;
+
+/// <summary>
+/// The incident history a grain rebuilds its tracker from is the same whether its activation read it with the service's
+/// row (<see cref="ServiceStore.LoadAsync"/>) or its first result read it alone (<see cref="IncidentStore.LoadHistoryAsync"/>):
+/// the open incident, and the results after the last one counted, oldest first, results in maintenance left out.
+/// </summary>
+public sealed class IncidentHistoryReadTests : FreshDatabaseTests
+{
+    public static TheoryData<string, string, string[], string?> Histories => new()
+    {
+        // case, incident (none, open at second 20, resolved at second 20), results (second:status, m = in maintenance), expected uncounted
+        { "never checked", "none", [], "" },
+        { "no incident: the newest failure_threshold (3) results", "none", ["10:up", "11:down", "12:up", "13:down", "14:down"], "12:up 13:down 14:down" },
+        { "no incident: results in maintenance do not count", "none", ["10:down", "11:down", "12:down:m", "13:up:m"], "10:down 11:down" },
+        { "resolved: only results after the resolve", "resolved", ["19:down", "20:up", "21:down"], "21:down" },
+        { "open: every result after the last one counted", "open", ["19:down", "20:down", "21:down", "22:up", "23:down", "24:up"], "21:down 22:up 23:down 24:up" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Histories))]
+    public async Task The_activation_reads_the_history_the_first_result_would_read(string why, string incident, string[] results, string? expected)
+    {
+        // Arrange
+        // Whole milliseconds: the incident columns keep milliseconds, rounded.
+        var origin = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
+        var client = await Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('history') RETURNING id");
+        var service = await Database.ScalarAsync<long>(
+            "INSERT INTO client_services (client_id, name, endpoint_url, enabled, failure_threshold) VALUES ($1, 'svc', 'http://127.0.0.1:9/', false, 3) RETURNING id", client);
+        foreach (var result in results)
+        {
+            var parts = result.Split(':');
+            await Database.ExecuteAsync($"""
+                INSERT INTO service_status (id, service_id, client_id, status, status_code, response_time_ms, trigger, checked_at, in_maintenance)
+                VALUES (nextval('service_status_id_seq'), {service}, {client}, '{parts[1]}', 200, 3, 'schedule', '{origin.AddSeconds(int.Parse(parts[0])):O}', {(parts.Length > 2 ? "true" : "false")})
+                """);
+        }
+
+        var at = origin.AddSeconds(20).ToString("O");
+        if (incident != "none")
+        {
+            await Database.ExecuteAsync($"""
+                INSERT INTO incidents (service_id, client_id, status, severity, started_at, confirmed_at, resolved_at, resolved_reason, bad_checks, last_checked_at)
+                VALUES ({service}, {client}, '{incident}', 'down', '{at}', '{at}', {(incident == "resolved" ? $"'{at}'" : "NULL")}, {(incident == "resolved" ? "'recovered'" : "NULL")}, 2, '{at}')
+                """);
+        }
+
+        // Act
+        var withRow = (await new ServiceStore(Database.DataSource).LoadAsync(service))!.History;
+        var alone = await new IncidentStore(Database.DataSource, new DeliverySignal()).LoadHistoryAsync(service);
+
+        // Assert
+        foreach (var history in new[] { withRow, alone })
+        {
+            var uncounted = string.Join(' ', history.Uncounted.Select(c => $"{(c.CheckedAt - origin).TotalSeconds:F0}:{c.Status.ToString().ToLowerInvariant()}"));
+            Assert.True(expected == uncounted, $"{why}: expected [{expected}], read [{uncounted}]");
+            Assert.Equal(incident == "open", history.Open is not null);
+            Assert.Equal(incident == "none" ? null : origin.AddSeconds(20).ToUnixTimeMilliseconds(), history.CountedUntil?.ToUnixTimeMilliseconds());
+        }
+    }
+}
