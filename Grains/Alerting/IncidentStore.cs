@@ -47,7 +47,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
     /// <c>@replayed</c>; two result sets, read by <see cref="ReadHistoryAsync"/>): the open incident, and the results after
     /// the last one counted (after the latest resolve when none is open), at most <see cref="MaxReplayed"/>; without an
     /// open incident only the newest <c>failure_threshold</c> of the service's row matter (the trailing bad streak), so no
-    /// more are read. The grain's activation reads them in its own round trip (<see cref="ServiceStore.LoadAsync"/>).
+    /// more are read. The grain's activation reads them in the round trip that reads the service's row (<see cref="ServiceStore.LoadAsync"/>).
     /// </summary>
     public const string HistorySql = $"""
         SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open';
@@ -65,7 +65,7 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
             LIMIT CASE WHEN since.is_open THEN @replayed ELSE since.streak END) r ON true
         """;
 
-    /// <summary>Reads <see cref="HistorySql"/> in one round trip of its own: this runs with the first result of an activation that has no history read with it.</summary>
+    /// <summary>Reads <see cref="HistorySql"/> in a round trip of its own: at a first result when what the activation read cannot stand in (see <c>ServiceAlerting</c>).</summary>
     public async Task<IncidentHistory> LoadHistoryAsync(long serviceId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -10,14 +10,24 @@ namespace Monitoring.Grains.Alerting;
 /// A service's incidents, kept by its grain: each committed result goes through <see cref="IncidentTracker"/> in
 /// <c>checked_at</c> order and every change is written (with its deliveries) before the next result is taken.
 /// The tracker is rebuilt lazily, with the first result after an activation, from the open incident row and the
-/// results stored after the last one it counted (read with the service's row at activation, or read then when a journal
-/// replay may have stored results since); so a failover, a restart or a result whose decision was never
-/// written is decided from what PostgreSQL holds, and a result counted once is never counted again.
+/// results stored after the last one it counted (read with the service's row at activation when the first result comes
+/// within 30 s of it and this silo replayed no journal since, read then otherwise); so a failover, a restart or a result
+/// whose decision was never written is decided from what PostgreSQL holds when the tracker is rebuilt, and a result
+/// counted once is never counted again. Results stored by others after that (a journal replayed later, a check a
+/// deactivation abandoned) are older than what the tracker counted by then and are not counted.
 /// Created in a grain turn: its work runs on the grain, one step at a time.
 /// </summary>
 internal sealed partial class ServiceAlerting(long serviceId, IncidentStore store, FeedPublisher feed, TimeProvider time, ILogger logger)
 {
     private const int MaxStepAttempts = 8;
+
+    /// <summary>
+    /// How long the history read at activation stands in for a read at the first result. Results stored meanwhile by
+    /// anything but this grain (a check abandoned by a deactivation, committed later; another silo's journal replay; a
+    /// heartbeat deadline decided by a duplicate activation) are not in it, as the lazy read misses those stored after
+    /// the first result: the bound keeps that window of the same order (the catch-up check of a swept grain runs at once).
+    /// </summary>
+    private static readonly TimeSpan PreloadFreshFor = TimeSpan.FromSeconds(30);
 
     private IncidentTrackerState? state;
     private IncidentRow? open;
@@ -45,11 +55,12 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
     /// <summary>
     /// Keeps the history the activation read with the service's row, to rebuild the tracker from at the first result
-    /// instead of reading it again, as long as <paramref name="stillCurrent"/> says nothing reached service_status
-    /// unseen since (a journal replay) and the failure threshold is still <paramref name="failureThreshold"/>.
+    /// instead of reading it again, as long as that comes within <see cref="PreloadFreshFor"/>,
+    /// <paramref name="stillCurrent"/> says this silo's writer replayed no journal since, and the failure threshold is
+    /// still <paramref name="failureThreshold"/>.
     /// </summary>
     public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent) =>
-        preloaded = new Preloaded(history, failureThreshold, stillCurrent);
+        preloaded = new Preloaded(history, failureThreshold, stillCurrent, time.GetUtcNow());
 
     /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
     public void Disable(ServiceConfig config) => Enqueue(async () =>
@@ -83,6 +94,8 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             var row = await store.AcknowledgeAsync(serviceId, incidentId, acknowledged);
             if (row is not null)
             {
+                // A history read before this holds the incident as it was: the rebuild reads it again.
+                preloaded = null;
                 if (open?.Id == row.Id)
                 {
                     open = row;
@@ -147,10 +160,12 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
             return;
         }
 
-        var history = preloaded is { } read && read.FailureThreshold == config.FailureThreshold && read.StillCurrent()
+        var read = preloaded;
+        preloaded = null;
+        var history = read is not null && read.FailureThreshold == config.FailureThreshold
+            && time.GetUtcNow() - read.ReadAt <= PreloadFreshFor && read.StillCurrent()
             ? read.History
             : await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId));
-        preloaded = null;
         open = history.Open;
         state = IncidentTrackerState.Empty with
         {
@@ -268,5 +283,5 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be read or written; they are rebuilt from stored results with the next one: {Reason}")]
     private static partial void LogStepFailed(ILogger logger, long serviceId, string reason);
 
-    private sealed record Preloaded(IncidentHistory History, int FailureThreshold, Func<bool> StillCurrent);
+    private sealed record Preloaded(IncidentHistory History, int FailureThreshold, Func<bool> StillCurrent, DateTimeOffset ReadAt);
 }

@@ -122,6 +122,7 @@ public sealed partial class StatusWriter
                 }
             }
 
+            Volatile.Write(ref lastCommittedAt, Stopwatch.GetTimestamp());
             Complete(commit.Batch, commit.Ids!, commit.Stored!, commit.Drafts);
             return;
         }

@@ -47,6 +47,10 @@ public sealed partial class StatusWriter(
     // A COPY is cancelled after this: its batch is on disk since StallAfter, and replays wait for it to end.
     private static readonly TimeSpan CopyGivenUpAfter = TimeSpan.FromSeconds(15);
 
+    // A writer is behind only while it commits: within this of its last COPY (longer than a COPY of a slow PostgreSQL
+    // takes, shorter than the stall of one that went away, whose results go to the journal, so nothing is paced for it).
+    private static readonly TimeSpan BehindWhileCommittedWithin = TimeSpan.FromSeconds(2);
+
     // While journaling, a segment gathers results for this long, so an outage makes a few files a second.
     private static readonly TimeSpan JournalGathering = TimeSpan.FromMilliseconds(200);
 
@@ -87,14 +91,14 @@ public sealed partial class StatusWriter(
     public bool Congested => queue.Reader.Count >= congestedAt;
 
     /// <summary>
-    /// Whether results come faster than this writer stores them: more than two full COPYs (2 ×
-    /// <see cref="HistoryOptions.MaxBatchSize"/>) wait in memory although a COPY committed within the last second. A
+    /// Whether results come faster than this writer stores them: at least two full COPYs (2 ×
+    /// <see cref="HistoryOptions.MaxBatchSize"/>) wait in memory although a COPY committed within the last 2 s. A
     /// PostgreSQL that is away or stalled does not make the writer behind (nothing commits; the results go to the
     /// journal); a silo or a PostgreSQL short of capacity does, and the admission then paces scheduled checks as it does
     /// for late timers. Measured (issue 16): a saturated silo whose writer fell behind stayed behind, its waiting results
     /// making every collection dearer, with commit latencies of 10 s and more.
     /// </summary>
-    public bool Behind => queue.Reader.Count >= behindAt && Stopwatch.GetElapsedTime(Volatile.Read(ref lastCommittedAt)) < TimeSpan.FromSeconds(1);
+    public bool Behind => queue.Reader.Count >= behindAt && Stopwatch.GetElapsedTime(Volatile.Read(ref lastCommittedAt)) < BehindWhileCommittedWithin;
 
     /// <summary>
     /// From now on every COPY starts as soon as the last one ended (<see cref="HistoryOptions.CommitInterval"/> no
@@ -110,8 +114,8 @@ public sealed partial class StatusWriter(
     public ReplayMark MarkReplays() => new(journal.Bytes == 0 ? Volatile.Read(ref replaysStored) : -1);
 
     /// <summary>
-    /// Whether no journal segment was stored since <paramref name="mark"/> and the journal was empty when it was taken:
-    /// then service_status gained only results handed over since, which their grains saw.
+    /// Whether this writer replayed no journal segment into PostgreSQL since <paramref name="mark"/> and its journal was
+    /// empty when it was taken (other silos' writers, and results of abandoned checks, are not covered).
     /// </summary>
     public bool NothingReplayedSince(ReplayMark mark) => mark.Replays >= 0 && Volatile.Read(ref replaysStored) == mark.Replays;
 
@@ -338,7 +342,6 @@ public sealed partial class StatusWriter(
     /// </summary>
     private void Complete(IReadOnlyList<Pending?> batch, IReadOnlyList<long> ids, IReadOnlyList<StatusDraft?> stored, IReadOnlyList<StatusDraft> drafts)
     {
-        Volatile.Write(ref lastCommittedAt, Stopwatch.GetTimestamp());
         metrics.BatchSize.Record(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {

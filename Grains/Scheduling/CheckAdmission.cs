@@ -14,7 +14,7 @@ namespace Monitoring.Grains.Scheduling;
 /// result writer's backlog: when more than a quarter of a second's timer fires are later than
 /// <see cref="ScheduleOptions.PaceWhenLateBy"/>, or the second ends with the writer behind (results coming faster than
 /// it stores them), three seconds running, the silo is saturated, and the admitted rate drops to 0.8 of what was admitted (and again after three more
-/// such seconds); while timers are on time it grows by a tenth per second, and the limit is lifted once it stayed over
+/// such seconds); while timers are on time and the writer is not behind it grows by a tenth per second, and the limit is lifted once it stayed over
 /// 1.25 times what the services asked for (admitted and skipped) five seconds running, or the silo had too few fires
 /// to judge by for five seconds. Shorter stalls (a garbage
 /// collection, a burst of creates) pace nothing; a silo that stays saturated stays paced near what it finishes, since
@@ -46,6 +46,7 @@ public sealed partial class CheckAdmission
     private int lateFires;
     private int admitted;
     private int skipped;
+    private int refusedForStore;
     private int latePeriods;
     private int slackPeriods;
 
@@ -115,6 +116,7 @@ public sealed partial class CheckAdmission
         RollIfDue();
         if (storeCongested())
         {
+            Interlocked.Increment(ref refusedForStore);
             return false;
         }
 
@@ -169,7 +171,8 @@ public sealed partial class CheckAdmission
             }
 
             var admittedNow = Interlocked.Exchange(ref admitted, 0);
-            Decide(Interlocked.Exchange(ref fires, 0), Interlocked.Exchange(ref lateFires, 0), admittedNow / seconds, (admittedNow + skipped) / seconds);
+            var refusedNow = Interlocked.Exchange(ref refusedForStore, 0);
+            Decide(Interlocked.Exchange(ref fires, 0), Interlocked.Exchange(ref lateFires, 0), admittedNow / seconds, (admittedNow + skipped) / seconds, refusedNow > 0);
             skipped = 0;
             paced = rate is not null;
             periodStartedAt = now;
@@ -178,7 +181,7 @@ public sealed partial class CheckAdmission
     }
 
     // Called under the gate.
-    private void Decide(int fired, int late, double admittedPerSecond, double askedPerSecond)
+    private void Decide(int fired, int late, double admittedPerSecond, double askedPerSecond, bool storeRefused)
     {
         if (!options.PaceChecks)
         {
@@ -196,7 +199,9 @@ public sealed partial class CheckAdmission
             return;
         }
 
-        var writerBehind = storeBehind();
+        // A second in which a congested writer refused checks says nothing about the pace (what was admitted is not what
+        // the silo could run): the congestion gate covers it.
+        var writerBehind = !storeRefused && storeBehind();
         if (late * 4 > fired || writerBehind)
         {
             slackPeriods = 0;

@@ -12,8 +12,8 @@ namespace Monitoring.Grains.Services;
 /// every slot taken is not written now: it stays due and is tried at the service's next timer. A deactivation's
 /// snapshot waits for a slot as long as its deactivation may last; one that gets none is left out (the next
 /// activation adds what was stored since the last snapshot, or rebuilds from the hourly sums).
-/// Counts every snapshot by outcome (meter "Monitoring.Uptime"):
-/// <c>monitoring_uptime_snapshots_total{outcome="written"|"failed"|"skipped"}</c>.
+/// Counts snapshot writes by outcome, and attempts turned away (a periodic snapshot skipped at several timers counts at
+/// each), on meter "Monitoring.Uptime": <c>monitoring_uptime_snapshots_total{outcome="written"|"failed"|"skipped"}</c>.
 /// </summary>
 public sealed class SnapshotGate : IDisposable
 {
@@ -83,7 +83,7 @@ public sealed class SnapshotGate : IDisposable
 
     public void Dispose()
     {
-        free.Dispose();
+        // The semaphore is left to the collector: a write still running at the container's disposal releases its slot.
         if (ownsMeter)
         {
             meter.Dispose();

@@ -11,26 +11,29 @@ namespace Monitoring.IntegrationTests.Alerting;
 /// </summary>
 public sealed class IncidentHistoryReadTests : FreshDatabaseTests
 {
-    public static TheoryData<string, string, string[], string?> Histories => new()
+    public static TheoryData<string, int, string, string[], string?> Histories => new()
     {
-        // case, incident (none, open at second 20, resolved at second 20), results (second:status, m = in maintenance), expected uncounted
-        { "never checked", "none", [], "" },
-        { "no incident: the newest failure_threshold (3) results", "none", ["10:up", "11:down", "12:up", "13:down", "14:down"], "12:up 13:down 14:down" },
-        { "no incident: results in maintenance do not count", "none", ["10:down", "11:down", "12:down:m", "13:up:m"], "10:down 11:down" },
-        { "resolved: only results after the resolve", "resolved", ["19:down", "20:up", "21:down"], "21:down" },
-        { "open: every result after the last one counted", "open", ["19:down", "20:down", "21:down", "22:up", "23:down", "24:up"], "21:down 22:up 23:down 24:up" },
+        // case, failure_threshold, incident (none, open at second 20, resolved at second 20), results (second:status,
+        // m = in maintenance), expected uncounted
+        { "never checked", 3, "none", [], "" },
+        { "no incident: the newest failure_threshold (3) results", 3, "none", ["10:up", "11:down", "12:up", "13:down", "14:down"], "12:up 13:down 14:down" },
+        { "no incident: the newest failure_threshold (2) results", 2, "none", ["10:up", "11:down", "12:up", "13:down", "14:down"], "13:down 14:down" },
+        { "no incident: the newest failure_threshold (5) results", 5, "none", ["09:up", "10:up", "11:down", "12:up", "13:down", "14:down"], "10:up 11:down 12:up 13:down 14:down" },
+        { "no incident: results in maintenance do not count", 3, "none", ["10:down", "11:down", "12:down:m", "13:up:m"], "10:down 11:down" },
+        { "resolved: only results after the resolve", 3, "resolved", ["19:down", "20:up", "21:down"], "21:down" },
+        { "open: every result after the last one counted, whatever the threshold", 2, "open", ["19:down", "20:down", "21:down", "22:up", "23:down", "24:up"], "21:down 22:up 23:down 24:up" },
     };
 
     [Theory]
     [MemberData(nameof(Histories))]
-    public async Task The_activation_reads_the_history_the_first_result_would_read(string why, string incident, string[] results, string? expected)
+    public async Task The_activation_reads_the_history_the_first_result_would_read(string why, int threshold, string incident, string[] results, string? expected)
     {
         // Arrange
         // Whole milliseconds: the incident columns keep milliseconds, rounded.
         var origin = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
         var client = await Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('history') RETURNING id");
         var service = await Database.ScalarAsync<long>(
-            "INSERT INTO client_services (client_id, name, endpoint_url, enabled, failure_threshold) VALUES ($1, 'svc', 'http://127.0.0.1:9/', false, 3) RETURNING id", client);
+            "INSERT INTO client_services (client_id, name, endpoint_url, enabled, failure_threshold) VALUES ($1, 'svc', 'http://127.0.0.1:9/', false, $2) RETURNING id", client, threshold);
         foreach (var result in results)
         {
             var parts = result.Split(':');

@@ -172,7 +172,8 @@ public sealed class CheckAdmissionTests
         var behind = true;
         var (admission, clock) = Create(storeBehind: () => behind);
 
-        Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
+        // Each second is decided as the next one begins: three seconds run, the first two decided behind.
+        Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0);
         behind = false;
         var admitted = Seconds(admission, clock, 3, perSecond: 1000, lateShare: 0);
         Assert.All(admitted, a => Assert.Equal(1000, a));
@@ -185,6 +186,21 @@ public sealed class CheckAdmissionTests
         behind = false;
         Seconds(admission, clock, 2, perSecond: 1000, lateShare: 0);
         Assert.Equal(968, admission.Rate!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void A_congested_writer_that_is_also_behind_does_not_take_the_refused_seconds_for_a_pace()
+    {
+        var congested = true;
+        var clock = new FakeTimeProvider(Times.At("2026-11-30T09:00:00Z"));
+        var admission = new CheckAdmission(clock, Options.Create(new ScheduleOptions()), storeCongested: () => congested, storeBehind: () => true);
+
+        var refused = Seconds(admission, clock, 5, perSecond: 1000, lateShare: 0);
+        congested = false;
+        Seconds(admission, clock, 1, perSecond: 1000, lateShare: 0);
+
+        Assert.All(refused, a => Assert.Equal(0, a));
+        Assert.Null(admission.Rate);
     }
 
     [Fact]

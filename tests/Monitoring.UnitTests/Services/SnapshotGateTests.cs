@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Monitoring.Grains.Services;
 
 namespace Monitoring.UnitTests.Services;
@@ -139,5 +140,52 @@ public sealed class SnapshotGateTests
         hold.SetResult();
         await first;
         Assert.Equal(2, gate.Skipped);
+    }
+
+    [Fact]
+    public async Task Snapshots_are_counted_by_outcome()
+    {
+        using var meters = new OwnMeters();
+        using var gate = new SnapshotGate(meters, slots: 1);
+        var counts = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "monitoring.uptime.snapshots")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var outcome = (string)tags.ToArray().Single(t => t.Key == "outcome").Value!;
+            counts[outcome] = counts.GetValueOrDefault(outcome) + value;
+        });
+        listener.Start();
+
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = gate.TryWriteAsync(() => hold.Task);
+        await gate.TryWriteAsync(() => Task.CompletedTask);
+        gate.Record(written: true);
+        gate.Record(written: false);
+        hold.SetResult();
+        await first;
+
+        Assert.Equal(new Dictionary<string, long> { ["skipped"] = 1, ["written"] = 1, ["failed"] = 1 }, counts);
+    }
+
+    /// <summary>Meters of this test alone, so that gates made by other tests at the same time are not counted.</summary>
+    private sealed class OwnMeters : IMeterFactory
+    {
+        private readonly List<Meter> made = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            made.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => made.ForEach(m => m.Dispose());
     }
 }
