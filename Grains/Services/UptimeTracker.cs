@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Monitoring.Grains.Checking;
 using Monitoring.Grains.Data;
@@ -128,6 +129,7 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     public Task SnapshotBeforeDeactivationAsync(DateTimeOffset? oldestInFlight, CancellationToken cancellationToken) =>
         Unsaved ? services.Snapshots.WriteAsync(() => SnapshotAsync(oldestInFlight), cancellationToken) : Task.CompletedTask;
 
+    [MemberNotNullWhen(true, nameof(window))]
     private bool Unsaved => window is not null && changes != changesSnapshotted;
 
     /// <summary>
@@ -136,7 +138,7 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     /// </summary>
     private async Task SnapshotAsync(DateTimeOffset? oldestInFlight)
     {
-        if (window is null || changes == changesSnapshotted)
+        if (!Unsaved)
         {
             return;
         }
