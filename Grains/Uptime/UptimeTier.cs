@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Monitoring.Grains.Interfaces.Models;
 
 namespace Monitoring.Grains.Uptime;
@@ -9,25 +10,34 @@ namespace Monitoring.Grains.Uptime;
 /// to keep memory small; a bucket whose counter would overflow is marked saturated and answers "unknown",
 /// so the caller reads it from SQL instead of reporting a wrong number.
 /// </summary>
-internal sealed class UptimeTier<TCount, TSum>
+/// <remarks>
+/// A struct over one byte array (the head, the counts, the sums, then the saturation bits, each 8-byte aligned): a
+/// window is two of these in every active service, and objects per service are what a silo's collector walks at a
+/// million (five arrays and an object per tier before; one array now). Everything that changes is in the array, so a
+/// copy of the struct is the same tier.
+/// </remarks>
+internal readonly struct UptimeTier<TCount, TSum>
     where TCount : unmanaged, IBinaryInteger<TCount>
     where TSum : unmanaged, IBinaryInteger<TSum>
 {
-    private readonly TCount[] total;
-    private readonly TCount[] up;
-    private readonly TCount[] degraded;
-    private readonly TSum[] responseTime;
-    private readonly ulong[] saturated;
+    private const int Total = 0;
+    private const int Up = 1;
+    private const int Degraded = 2;
+
+    private const int CountsAt = sizeof(long);
+
+    private readonly byte[] buffer;
+    private readonly int sumsAt;
+    private readonly int bitsAt;
 
     public UptimeTier(int capacity, TimeSpan width)
     {
         Capacity = capacity;
         WidthMs = (long)width.TotalMilliseconds;
-        total = new TCount[capacity];
-        up = new TCount[capacity];
-        degraded = new TCount[capacity];
-        responseTime = new TSum[capacity];
-        saturated = new ulong[(capacity + 63) / 64];
+        sumsAt = AlignTo8(CountsAt + (3 * capacity * TCount.Zero.GetByteCount()));
+        bitsAt = AlignTo8(sumsAt + (capacity * TSum.Zero.GetByteCount()));
+        buffer = new byte[bitsAt + (((capacity + 63) / 64) * sizeof(ulong))];
+        SetHead(long.MinValue);
     }
 
     public int Capacity { get; }
@@ -35,7 +45,14 @@ internal sealed class UptimeTier<TCount, TSum>
     public long WidthMs { get; }
 
     /// <summary>The newest bucket number holding data, or long.MinValue while empty.</summary>
-    public long Head { get; private set; } = long.MinValue;
+    public long Head => MemoryMarshal.Read<long>(buffer);
+
+    // Counts of a slot sit together: [3 × slot + Total], [3 × slot + Up], [3 × slot + Degraded].
+    private Span<TCount> Counts => MemoryMarshal.Cast<byte, TCount>(buffer.AsSpan(CountsAt, sumsAt - CountsAt));
+
+    private Span<TSum> Sums => MemoryMarshal.Cast<byte, TSum>(buffer.AsSpan(sumsAt, bitsAt - sumsAt));
+
+    private Span<ulong> Saturated => MemoryMarshal.Cast<byte, ulong>(buffer.AsSpan(bitsAt));
 
     public long IndexOf(DateTimeOffset time) => Math.DivRem(time.ToUnixTimeMilliseconds(), WidthMs, out var rem) - (rem < 0 ? 1 : 0);
 
@@ -49,7 +66,7 @@ internal sealed class UptimeTier<TCount, TSum>
     {
         if (Head == long.MinValue)
         {
-            Head = index;
+            SetHead(index);
         }
         else if (index > Head)
         {
@@ -58,7 +75,7 @@ internal sealed class UptimeTier<TCount, TSum>
                 Reset(Slot(clear));
             }
 
-            Head = index;
+            SetHead(index);
         }
         else if (index <= Head - Capacity)
         {
@@ -71,19 +88,23 @@ internal sealed class UptimeTier<TCount, TSum>
             return;
         }
 
+        var counts = Counts.Slice(3 * slot, 3);
+        var sums = Sums;
         try
         {
-            checked
-            {
-                total[slot] = Add(total[slot], delta.Total, sign);
-                up[slot] = Add(up[slot], delta.Up, sign);
-                degraded[slot] = Add(degraded[slot], delta.Degraded, sign);
-                responseTime[slot] = AddSum(responseTime[slot], delta.ResponseTimeSumMs, sign);
-            }
+            // All four first, then stored: an overflow in any leaves the bucket as it was (and marked).
+            var total = Add(counts[Total], delta.Total, sign);
+            var up = Add(counts[Up], delta.Up, sign);
+            var degraded = Add(counts[Degraded], delta.Degraded, sign);
+            var sum = AddSum(sums[slot], delta.ResponseTimeSumMs, sign);
+            counts[Total] = total;
+            counts[Up] = up;
+            counts[Degraded] = degraded;
+            sums[slot] = sum;
         }
         catch (OverflowException)
         {
-            saturated[slot / 64] |= 1UL << (slot % 64);
+            Saturated[slot / 64] |= 1UL << (slot % 64);
         }
     }
 
@@ -102,43 +123,56 @@ internal sealed class UptimeTier<TCount, TSum>
         }
 
         var slot = Slot(index);
-        counts = new UptimeCounts(long.CreateChecked(total[slot]), long.CreateChecked(up[slot]), long.CreateChecked(degraded[slot]), long.CreateChecked(responseTime[slot]));
+        var slotCounts = Counts.Slice(3 * slot, 3);
+        counts = new UptimeCounts(long.CreateChecked(slotCounts[Total]), long.CreateChecked(slotCounts[Up]), long.CreateChecked(slotCounts[Degraded]), long.CreateChecked(Sums[slot]));
         return true;
     }
 
+    /// <summary>Head, then per slot total, up, degraded (TCount each) and the response-time sum (TSum), little-endian, then the saturation bits.</summary>
     public void WriteTo(BinaryWriter writer)
     {
         writer.Write(Head);
+        var counts = Counts;
+        var sums = Sums;
         for (var slot = 0; slot < Capacity; slot++)
         {
-            Write(writer, total[slot]);
-            Write(writer, up[slot]);
-            Write(writer, degraded[slot]);
-            Write(writer, responseTime[slot]);
+            Write(writer, counts[(3 * slot) + Total]);
+            Write(writer, counts[(3 * slot) + Up]);
+            Write(writer, counts[(3 * slot) + Degraded]);
+            Write(writer, sums[slot]);
         }
 
-        foreach (var bits in saturated)
+        foreach (var bits in Saturated)
         {
             writer.Write(bits);
         }
     }
 
+    /// <summary>Reads what <see cref="WriteTo"/> wrote into this (empty) tier.</summary>
+    /// <exception cref="EndOfStreamException">The bytes end early.</exception>
     public void ReadFrom(BinaryReader reader)
     {
-        Head = reader.ReadInt64();
+        SetHead(reader.ReadInt64());
+        var counts = Counts;
+        var sums = Sums;
         for (var slot = 0; slot < Capacity; slot++)
         {
-            total[slot] = Read<TCount>(reader);
-            up[slot] = Read<TCount>(reader);
-            degraded[slot] = Read<TCount>(reader);
-            responseTime[slot] = Read<TSum>(reader);
+            counts[(3 * slot) + Total] = Read<TCount>(reader);
+            counts[(3 * slot) + Up] = Read<TCount>(reader);
+            counts[(3 * slot) + Degraded] = Read<TCount>(reader);
+            sums[slot] = Read<TSum>(reader);
         }
 
+        var saturated = Saturated;
         for (var i = 0; i < saturated.Length; i++)
         {
             saturated[i] = reader.ReadUInt64();
         }
     }
+
+    private void SetHead(long head) => MemoryMarshal.Write(buffer, in head);
+
+    private static int AlignTo8(int bytes) => (bytes + 7) & ~7;
 
     private static void Write<T>(BinaryWriter writer, T value)
         where T : unmanaged, IBinaryInteger<T>
@@ -168,14 +202,12 @@ internal sealed class UptimeTier<TCount, TSum>
 
     private int Slot(long index) => (int)(((index % Capacity) + Capacity) % Capacity);
 
-    private bool IsSaturated(int slot) => (saturated[slot / 64] & (1UL << (slot % 64))) != 0;
+    private bool IsSaturated(int slot) => (Saturated[slot / 64] & (1UL << (slot % 64))) != 0;
 
     private void Reset(int slot)
     {
-        total[slot] = TCount.Zero;
-        up[slot] = TCount.Zero;
-        degraded[slot] = TCount.Zero;
-        responseTime[slot] = TSum.Zero;
-        saturated[slot / 64] &= ~(1UL << (slot % 64));
+        Counts.Slice(3 * slot, 3).Clear();
+        Sums[slot] = TSum.Zero;
+        Saturated[slot / 64] &= ~(1UL << (slot % 64));
     }
 }

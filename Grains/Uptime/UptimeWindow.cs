@@ -4,7 +4,7 @@ using Monitoring.Grains.Interfaces.Models;
 namespace Monitoring.Grains.Uptime;
 
 /// <summary>
-/// A service's rolling uptime in bounded memory (about 3.6 KB): hour buckets for the last week and UTC-day
+/// A service's rolling uptime in bounded memory (about 3.3 KB in three objects): hour buckets for the last week and UTC-day
 /// buckets for the last 92 days. Holds exactly the committed results it was given, so sums over whole
 /// buckets equal SQL over service_status; partial buckets at the start of a period come from SQL.
 /// </summary>
