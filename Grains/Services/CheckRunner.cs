@@ -12,12 +12,13 @@ namespace Monitoring.Grains.Services;
 /// <summary>
 /// Runs a service's checks outside the grain's turn (the grain answers calls while its target hangs) and
 /// keeps track of the ones in flight. A check counts as done when its row is committed; only then is the
-/// grain told (<c>onCommitted</c>). Created from a grain turn, so its continuations run on the grain.
+/// grain told (<see cref="ICheckRunnerOwner.OnCommitted"/>). Created from a grain turn, so its continuations run on the grain.
 /// </summary>
-/// <remarks><c>onJournaled</c> is told when a scheduled result went to the journal instead (it is stored later, not through <c>onCommitted</c>).</remarks>
-internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependencies services, ILogger logger, Action<StatusRecord> onCommitted, Action onJournaled)
+/// <remarks><see cref="ICheckRunnerOwner.OnJournaled"/> is told when a scheduled result went to the journal instead (it is stored later, not through OnCommitted).</remarks>
+internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependencies services, ILogger logger, ICheckRunnerOwner owner)
 {
-    // Created with the first check: most grains spend their life between checks, and memory per service counts.
+    // Made for a check and dropped after it (Finished): most grains spend their life between checks, and memory per
+    // service counts.
     private List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)>? inFlight;
     private CancellationTokenSource? lifetime;
 
@@ -46,8 +47,24 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         var entry = (startedAt, task);
         var running = inFlight ??= [];
         running.Add(entry);
-        _ = task.ContinueWith(_ => running.Remove(entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
+        _ = task.ContinueWith(_ => Finished(running, entry), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Current);
         return task;
+    }
+
+    private void Finished(List<(DateTimeOffset StartedAt, Task<StatusRecord?> Task)> running, (DateTimeOffset, Task<StatusRecord?>) entry)
+    {
+        running.Remove(entry);
+        if (running.Count == 0 && ReferenceEquals(running, inFlight))
+        {
+            // Nothing of a check stays behind it: the list and the token source (with the registration nodes a
+            // cancellation token source keeps for reuse) cost about 350 bytes in each of a million grains. A source
+            // being cancelled stays until CancelAsync is done with it, so a check started meanwhile is cancelled too.
+            inFlight = null;
+            if (lifetime is { IsCancellationRequested: false })
+            {
+                lifetime = null;
+            }
+        }
     }
 
     /// <summary>Waits for the checks in flight (their results are committed first), at most until <paramref name="cancellationToken"/>.</summary>
@@ -161,7 +178,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
         catch (ResultJournaledException) when (trigger == CheckTrigger.Schedule)
         {
             // Safe on this silo's disk; stored (and counted by SQL) when the journal is replayed.
-            onJournaled();
+            owner.OnJournaled();
             return null;
         }
         catch (ResultNotStoredException ex) when (trigger == CheckTrigger.Schedule)
@@ -170,7 +187,7 @@ internal sealed partial class CheckRunner(long serviceId, ServiceMonitorDependen
             return null;
         }
 
-        onCommitted(record);
+        owner.OnCommitted(record);
         return record;
     }
 

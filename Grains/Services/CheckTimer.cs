@@ -11,7 +11,7 @@ namespace Monitoring.Grains.Services;
 /// set at most <see cref="MaxStep"/> ahead (a yearly cron's next run is further; the tick before the planned time only
 /// re-arms, see <see cref="ScheduleCursor.Fire"/>). Deactivation waits for a tick in progress (<see cref="StopAsync"/>).
 /// </summary>
-internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, Func<Task> onTick, Action<TimeSpan> keepAlive, TimeProvider time, ILogger logger) : IClockOwner
+internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, ICheckTimerOwner owner, TimeProvider time, ILogger logger) : IClockOwner
 {
     /// <summary>The longest a timer is set ahead; far occurrences are reached in steps of this.</summary>
     public static readonly TimeSpan MaxStep = TimeSpan.FromDays(1);
@@ -24,6 +24,7 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
     }
 
     private ClockTicket? ticket;
+    private volatile bool activationInDoubt;
     private long armedAt;
     private TimeSpan dueIn;
     private Task running = Task.CompletedTask;
@@ -43,7 +44,7 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         Armed = check;
         dueIn = StepTowards(check.FireAt, time);
         armedAt = time.GetTimestamp();
-        keepAlive(dueIn + clock.KeepAliveMargin);
+        owner.KeepAlive(dueIn + clock.KeepAliveMargin);
         ticket?.Cancel();
         ticket = new ClockTicket(this);
         clock.Schedule(ticket, armedAt + (long)(dueIn.TotalSeconds * time.TimestampFrequency));
@@ -61,9 +62,25 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         ticket = null;
         if (releaseKeepAlive && wasArmed)
         {
-            keepAlive(TimeSpan.Zero);
+            owner.KeepAlive(TimeSpan.Zero);
         }
     }
+
+    /// <summary>
+    /// Says that this activation may never become valid: Orleans cancelled its activation (it stops waiting for
+    /// OnActivateAsync, which may still arm this timer afterwards), or OnActivateAsync failed after arming. Either
+    /// way OnDeactivateAsync, which disarms, is never called. From then on each tick first asks whether the activation
+    /// is gone. Only then: reading <see cref="IGrainContext.Deactivated"/> makes Orleans keep a deactivation record
+    /// (five objects, about 330 bytes) for the rest of the activation's life, in each of a million grains. Any thread.
+    /// </summary>
+    /// <remarks>
+    /// Not covered (the guard that read Deactivated on every tick did cover it): a deactivation stuck before
+    /// OnDeactivateAsync for longer than Orleans' MaxRequestProcessingTime (2 h by default) is abandoned by Orleans, and
+    /// this timer would go on ticking in the abandoned activation. That needs a call to the grain running for two hours;
+    /// the grain's calls wait only on PostgreSQL commands (30-s command timeout) and the result writer (bounded), and
+    /// checks run outside its turns.
+    /// </remarks>
+    public void DoubtActivation() => activationInDoubt = true;
 
     /// <summary>Disarms and waits for a tick that already started (deactivation: its snapshot must not race the last one).</summary>
     public async Task StopAsync()
@@ -93,9 +110,9 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
 
     private void Tick(ClockTicket due)
     {
-        // Re-armed or disarmed between the clock's call and this turn, or an activation that is gone (one whose
-        // activation timed out never reaches OnDeactivateAsync, which disarms): nothing to do.
-        if (due != ticket || Armed is null || grain.Deactivated.IsCompleted)
+        // Re-armed or disarmed between the clock's call and this turn, or an activation that is gone (see
+        // DoubtActivation): nothing to do.
+        if (due != ticket || Armed is null || (activationInDoubt && grain.Deactivated.IsCompleted))
         {
             return;
         }
@@ -107,7 +124,7 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
     {
         try
         {
-            await onTick();
+            await owner.OnTickAsync();
         }
         catch (Exception ex) when (ticket != due && Armed is not null)
         {

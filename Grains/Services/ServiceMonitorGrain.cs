@@ -25,7 +25,7 @@ namespace Monitoring.Grains.Services;
 /// </remarks>
 [GrainType("servicemonitor")]
 [ActivationCountBasedPlacement]
-public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, IRemindable, IGrainMigrationParticipant
+public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, IRemindable, IGrainMigrationParticipant, ICheckRunnerOwner, ICheckTimerOwner
 {
     private readonly ServiceMonitorDependencies services;
     private readonly ILogger<ServiceMonitorGrain> logger;
@@ -59,22 +59,46 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         this.logger = logger;
         var id = this.GetPrimaryKeyLong();
         uptime = new UptimeTracker(id, state, services, logger);
-        checks = new CheckRunner(id, services, logger, OnCommitted, () =>
-        {
-            // A journaled result is stored later, unseen here: incidents and the maintenance count ask the table again.
-            alerting!.Forget();
-            uptime.NoteMaintenance(null);
-            ForgetHistory();
-        });
+        checks = new CheckRunner(id, services, logger, this);
         alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
 
         // On the silo's one clock; the tick runs beside calls (it only starts a check and re-arms).
-        timer = new CheckTimer(services.Clock, GrainContext, OnTimerAsync, this.DelayDeactivation, services.Time, logger);
+        timer = new CheckTimer(services.Clock, GrainContext, this, services.Time, logger);
     }
+
+    void ICheckRunnerOwner.OnCommitted(StatusRecord record) => OnCommitted(record);
+
+    void ICheckRunnerOwner.OnJournaled()
+    {
+        // A journaled result is stored later, unseen here: incidents and the maintenance count ask the table again.
+        alerting.Forget();
+        uptime.NoteMaintenance(null);
+        ForgetHistory();
+    }
+
+    Task ICheckTimerOwner.OnTickAsync() => OnTimerAsync();
+
+    void ICheckTimerOwner.KeepAlive(TimeSpan period) => this.DelayDeactivation(period);
 
     private long Id => this.GetPrimaryKeyLong();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Not disposed here: the token may be cancelled after this method ends, before Orleans sees that it ended (and
+        // then it deactivates without OnDeactivateAsync). Orleans disposes the token's source when activating is over.
+        cancellationToken.UnsafeRegister(static timer => ((CheckTimer)timer!).DoubtActivation(), timer);
+        try
+        {
+            await ActivateAsync(cancellationToken);
+        }
+        catch
+        {
+            timer.DoubtActivation();
+            throw;
+        }
+    }
+
+    private async Task ActivateAsync(CancellationToken cancellationToken)
     {
         // Taken before the read: a journal replay stored after it may hold results the history read did not see.
         var replays = services.Writer.MarkReplays();
@@ -102,6 +126,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         await uptime.LoadAsync(everChecked: runtime.LastCheckedAt is not null);
+
+        // Orleans gave up on this activation while it read: arm nothing, count nothing (the catch doubts the timer).
+        cancellationToken.ThrowIfCancellationRequested();
         await ApplyScheduleAsync(previous: null, resuming: true);
         if (!config.Enabled)
         {
@@ -109,7 +136,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             alerting.Disable(config);
         }
 
-        // Last: an activation that failed above never reaches OnDeactivateAsync, which removes the id.
+        // Last: an activation that failed above (or that Orleans gave up on) never reaches OnDeactivateAsync, which
+        // removes the id.
+        cancellationToken.ThrowIfCancellationRequested();
         services.Local.Add(Id);
         StartHosting();
     }
