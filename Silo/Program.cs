@@ -1,3 +1,4 @@
+using System.Runtime;
 using Monitoring.Hosting;
 using Monitoring.Silo;
 
@@ -14,6 +15,10 @@ return await HostExit.RunAsync("monitoring-silo", () => command switch
 static async Task<int> RunAsync(string[] args)
 {
     await using var host = await SiloApp.BuildAsync(args);
+
+    // The process's collector, not a test host's: set here rather than in SiloApp.
+    GCSettings.LatencyMode = GcLatencySetting.Read(host.Configuration);
+    host.Logger.LogInformation("Garbage collector: {Kind}, latency mode {Mode}", GCSettings.IsServerGC ? "server" : "workstation", GCSettings.LatencyMode);
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     try
     {
