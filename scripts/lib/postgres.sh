@@ -32,7 +32,9 @@ pg_as_owner() {
   fi
 }
 
-pg_port_free() { ! (ss -ltnH 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$1\$"); }
+# Any TCP socket on the port counts, not only listeners: a client's connection can hold it as its local port (the
+# kernel's ephemeral range, 32768-60999, covers the ports used here), and PostgreSQL then cannot bind it.
+pg_port_free() { ! (ss -tanH 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$1\$"); }
 
 # Prints the first free TCP port at or after $1.
 pg_free_port() {
