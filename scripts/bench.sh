@@ -53,6 +53,16 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+# A scenario name is checked before anything is started (PostgreSQL, the build, the fleet).
+case "${1:-}" in
+  engine|memory|fleet|api|uptime|statuspage|faults|alerts) ;;
+  *)
+    [ -n "${1:-}" ] && [ "$1" != "--help" ] && [ "$1" != "-h" ] && echo "unknown scenario '$1'" >&2
+    sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
 # shellcheck source=lib/env.sh
