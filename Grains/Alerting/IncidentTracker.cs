@@ -32,7 +32,11 @@ public sealed record OpenIncident(
 /// What the tracker remembers between results: the current streak (bad checks in a row before an incident
 /// opens, good checks in a row while one is open), the open incident if any, and the last result counted.
 /// </summary>
-public sealed record IncidentTrackerState(
+/// <remarks>
+/// A value, not an object: every result changes <see cref="LastCheckedAt"/>, and a state object replaced per result
+/// lived in its grain until the next one (minutes) and died in the old generation.
+/// </remarks>
+public readonly record struct IncidentTrackerState(
     OpenIncident? Open,
     int BadInRow,
     int GoodInRow,

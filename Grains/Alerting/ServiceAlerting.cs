@@ -66,7 +66,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     public void Disable(ServiceConfig config) => Enqueue(async () =>
     {
         await EnsureRebuiltAsync(config);
-        var step = IncidentTracker.Disable(state!, time.GetUtcNow().ToMilliseconds());
+        var step = IncidentTracker.Disable(state!.Value, time.GetUtcNow().ToMilliseconds());
         await ApplyAsync(step, config);
     });
 
@@ -149,7 +149,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     private async Task CountAsync(TrackedCheck check, ServiceConfig config)
     {
         await EnsureRebuiltAsync(config);
-        await ApplyAsync(IncidentTracker.Apply(state!, RulesOf(config), check), config);
+        await ApplyAsync(IncidentTracker.Apply(state!.Value, RulesOf(config), check), config);
         await RemindIfDueAsync(check, config);
     }
 
@@ -176,7 +176,7 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
         var rules = RulesOf(config);
         foreach (var check in history.Uncounted)
         {
-            await ApplyAsync(IncidentTracker.Apply(state, rules, check), config);
+            await ApplyAsync(IncidentTracker.Apply(state.Value, rules, check), config);
         }
     }
 

@@ -10,15 +10,16 @@ namespace Monitoring.Grains.Scheduling;
 /// the runtime's timer queue, which walks all of its long-term timers about three times a second: 16.5 % of a silo's
 /// CPU at 50,000 services (perf, `fleet --services 50000`), growing with the fleet. Here the due times sit in one heap
 /// (O(log n) to arm, nothing to do between occurrences) behind one <see cref="ITimer"/> set for the earliest of them.
-/// Due tickets are handed to their owners outside the lock, in due order. Tickets are never taken out of the heap:
-/// an owner that re-arms or disarms <see cref="ClockTicket.Cancel"/>s its old one, which then holds nothing (so a
-/// dropped grain is not kept in memory until its old due time) and is skipped when it comes due.
+/// Due tickets are handed to their owners outside the lock, in due order. Entries are never taken out of the heap: an
+/// owner re-arms its one ticket (<see cref="ClockTicket.Rearm"/>: the entries of earlier armings are skipped when they
+/// come due), and one that disarms <see cref="ClockTicket.Cancel"/>s it, which then holds nothing (so a dropped grain
+/// is not kept in memory until its old due time).
 /// </summary>
 public sealed partial class CheckClock : IDisposable
 {
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly PriorityQueue<ClockTicket, long> due = new();
+    private readonly PriorityQueue<(ClockTicket Ticket, int Arming), long> due = new();
     private readonly Lock gate = new();
     private readonly ITimer timer;
     private long timerSetFor = long.MaxValue;
@@ -64,7 +65,8 @@ public sealed partial class CheckClock : IDisposable
 
     /// <summary>
     /// Calls the owner of <paramref name="ticket"/> at <paramref name="dueAt"/> (a timestamp of the clock's
-    /// <see cref="TimeProvider.GetTimestamp"/>), or at once when it passed, unless the ticket is cancelled by then.
+    /// <see cref="TimeProvider.GetTimestamp"/>), or at once when it passed, unless by then the ticket is cancelled or
+    /// re-armed (its current <see cref="ClockTicket.Arming"/> is the one scheduled).
     /// </summary>
     public void Schedule(ClockTicket ticket, long dueAt)
     {
@@ -75,7 +77,7 @@ public sealed partial class CheckClock : IDisposable
                 return;
             }
 
-            due.Enqueue(ticket, dueAt);
+            due.Enqueue((ticket, ticket.Arming), dueAt);
             if (dueAt < timerSetFor)
             {
                 SetTimer(dueAt);
@@ -96,15 +98,18 @@ public sealed partial class CheckClock : IDisposable
 
     private void Fire()
     {
-        List<ClockTicket>? ready = null;
+        List<(ClockTicket Ticket, int Arming)>? ready = null;
         lock (gate)
         {
             timerSetFor = long.MaxValue;
             var now = time.GetTimestamp();
-            while (due.TryPeek(out var ticket, out var at) && at <= now)
+            while (due.TryPeek(out var entry, out var at) && at <= now)
             {
                 due.Dequeue();
-                (ready ??= []).Add(ticket);
+                if (entry.Arming == entry.Ticket.Arming)
+                {
+                    (ready ??= []).Add(entry);
+                }
             }
 
             if (!disposed && due.TryPeek(out _, out var next))
@@ -113,11 +118,11 @@ public sealed partial class CheckClock : IDisposable
             }
         }
 
-        foreach (var ticket in ready ?? [])
+        foreach (var (ticket, arming) in ready ?? [])
         {
             try
             {
-                ticket.Owner?.OnDue(ticket);
+                ticket.Owner?.OnDue(ticket, arming);
             }
             catch (Exception ex)
             {
@@ -139,21 +144,35 @@ public sealed partial class CheckClock : IDisposable
     private static partial void LogOwnerFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>One arming of an <see cref="IClockOwner"/> on a <see cref="CheckClock"/>.</summary>
+/// <summary>
+/// An <see cref="IClockOwner"/>'s place on a <see cref="CheckClock"/>, kept from one arming to the next: a ticket per
+/// arming lived until its due time (minutes) and died in the old generation, at a million services thousands of times a
+/// second.
+/// </summary>
 public sealed class ClockTicket(IClockOwner owner)
 {
     private volatile IClockOwner? owner = owner;
+    private int arming;
 
     /// <summary>Who is called when the ticket comes due; null once cancelled.</summary>
     public IClockOwner? Owner => owner;
 
-    /// <summary>The owner re-armed or disarmed: this ticket calls nobody, and no longer holds the owner.</summary>
+    /// <summary>The current arming: only the entry scheduled with it calls the owner.</summary>
+    public int Arming => Volatile.Read(ref arming);
+
+    /// <summary>A new arming (schedule it next): what was scheduled before calls nobody. From the owner's one thread at a time.</summary>
+    public int Rearm() => Interlocked.Increment(ref arming);
+
+    /// <summary>The owner disarmed: this ticket calls nobody, and no longer holds the owner (take a new one to arm again).</summary>
     public void Cancel() => owner = null;
 }
 
 /// <summary>What a <see cref="CheckClock"/> calls when a ticket comes due (on the clock's thread: hand the work off at once).</summary>
 public interface IClockOwner
 {
-    /// <summary><paramref name="ticket"/> (one this owner scheduled and has not cancelled) is due.</summary>
-    void OnDue(ClockTicket ticket);
+    /// <summary>
+    /// <paramref name="ticket"/> (one this owner scheduled and has not cancelled) is due for <paramref name="arming"/>,
+    /// which was its current arming a moment ago (compare again on the owner's own thread).
+    /// </summary>
+    void OnDue(ClockTicket ticket, int arming);
 }

@@ -45,8 +45,8 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         dueIn = StepTowards(check.FireAt, time);
         armedAt = time.GetTimestamp();
         owner.KeepAlive(dueIn + clock.KeepAliveMargin);
-        ticket?.Cancel();
-        ticket = new ClockTicket(this);
+        ticket ??= new ClockTicket(this);
+        ticket.Rearm();
         clock.Schedule(ticket, armedAt + (long)(dueIn.TotalSeconds * time.TimestampFrequency));
     }
 
@@ -96,37 +96,40 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
         }
     }
 
-    void IClockOwner.OnDue(ClockTicket due)
+    void IClockOwner.OnDue(ClockTicket due, int arming)
     {
         if (due == Volatile.Read(ref ticket))
         {
             grain.Scheduler.QueueAction(static state =>
             {
-                var (timer, dueTicket) = ((CheckTimer, ClockTicket))state!;
-                timer.Tick(dueTicket);
-            }, (this, due));
+                var (timer, dueTicket, dueArming) = ((CheckTimer, ClockTicket, int))state!;
+                timer.Tick(dueTicket, dueArming);
+            }, (this, due, arming));
         }
     }
 
-    private void Tick(ClockTicket due)
+    // Whether the timer is still set for the arming that came due (not re-armed or disarmed since).
+    private bool SetFor(ClockTicket due, int arming) => Armed is not null && due == ticket && due.Arming == arming;
+
+    private void Tick(ClockTicket due, int arming)
     {
         // Re-armed or disarmed between the clock's call and this turn, or an activation that is gone (see
         // DoubtActivation): nothing to do.
-        if (due != ticket || Armed is null || (activationInDoubt && grain.Deactivated.IsCompleted))
+        if (!SetFor(due, arming) || (activationInDoubt && grain.Deactivated.IsCompleted))
         {
             return;
         }
 
-        running = RunAsync(due);
+        running = RunAsync(due, arming);
     }
 
-    private async Task RunAsync(ClockTicket due)
+    private async Task RunAsync(ClockTicket due, int arming)
     {
         try
         {
             await owner.OnTickAsync();
         }
-        catch (Exception ex) when (ticket != due && Armed is not null)
+        catch (Exception ex) when (Armed is not null && !SetFor(due, arming))
         {
             // It failed after arming the next check (an uptime snapshot, say): the schedule goes on.
             LogTickFailed(logger, ex);

@@ -50,7 +50,10 @@ public sealed class ServiceGauges : IDisposable
     /// <summary>How many services are registered here now.</summary>
     public int Count => services.Count;
 
-    /// <summary>Puts the service in with its current labels and latest result, or takes it out when it is disabled.</summary>
+    /// <summary>
+    /// Puts the service in with its current labels and latest result, or takes it out when it is disabled. A new result
+    /// under the same labels changes the registered series in place. From the service's grain only.
+    /// </summary>
     public void Publish(ServiceConfig config, ServiceRuntime runtime)
     {
         if (!config.Enabled)
@@ -59,7 +62,14 @@ public sealed class ServiceGauges : IDisposable
             return;
         }
 
-        services[config.Id] = ServiceSeries.Of(config, runtime, services.GetValueOrDefault(config.Id));
+        var current = services.GetValueOrDefault(config.Id);
+        if (current is not null && current.Labels(config, runtime))
+        {
+            current.SetLatest(runtime);
+            return;
+        }
+
+        services[config.Id] = ServiceSeries.Of(config, runtime, current);
     }
 
     /// <summary>Takes the service out (its grain deactivated, or it was removed).</summary>
@@ -93,7 +103,7 @@ public sealed class ServiceGauges : IDisposable
     {
         foreach (var (_, series) in services)
         {
-            if (series.Status is { } status)
+            if (series.Latest.Status is { } status)
             {
                 var labels = Labels(series);
                 yield return new Measurement<int>(status == HealthStatus.Down ? 0 : 1, in labels);
@@ -105,7 +115,7 @@ public sealed class ServiceGauges : IDisposable
     {
         foreach (var (_, series) in services)
         {
-            if (series.Status is { } status)
+            if (series.Latest.Status is { } status)
             {
                 var labels = new TagList
                 {
@@ -124,7 +134,7 @@ public sealed class ServiceGauges : IDisposable
     {
         foreach (var (_, series) in services)
         {
-            if (series.ResponseTimeMs is { } milliseconds)
+            if (series.Latest.ResponseTimeMs is { } milliseconds)
             {
                 var labels = Labels(series);
                 yield return new Measurement<double>(milliseconds / 1000.0, in labels);

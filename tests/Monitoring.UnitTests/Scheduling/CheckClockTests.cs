@@ -7,7 +7,7 @@ public sealed class CheckClockTests
 {
     private sealed class Owner(string name, List<(string Name, long Version, TimeSpan At)> calls, FakeTimeProvider time, DateTimeOffset start) : IClockOwner
     {
-        public void OnDue(ClockTicket ticket) => calls.Add((name, 1, time.GetUtcNow() - start));
+        public void OnDue(ClockTicket ticket, int arming) => calls.Add((name, arming, time.GetUtcNow() - start));
     }
 
     private static long At(FakeTimeProvider time, TimeSpan from) => time.GetTimestamp() + (long)(from.TotalSeconds * time.TimestampFrequency);
@@ -46,7 +46,7 @@ public sealed class CheckClockTests
 
         time.Advance(TimeSpan.FromMilliseconds(10));
 
-        Assert.Equal(("soon", 1L, TimeSpan.FromMilliseconds(10)), Assert.Single(calls));
+        Assert.Equal(("soon", 0L, TimeSpan.FromMilliseconds(10)), Assert.Single(calls));
         Assert.Equal(1, clock.Pending);
     }
 
@@ -67,6 +67,30 @@ public sealed class CheckClockTests
 
         Assert.Null(first.Owner);
         Assert.Equal([("second arming", TimeSpan.FromSeconds(4))], calls.Select(c => (c.Name, c.At)));
+        Assert.Equal(0, clock.Pending);
+    }
+
+    [Fact]
+    public void A_re_armed_ticket_calls_its_owner_once_for_its_latest_arming_only()
+    {
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        var calls = new List<(string Name, long Version, TimeSpan At)>();
+        using var clock = new CheckClock(time);
+        var ticket = new ClockTicket(new Owner("service", calls, time, start));
+        ticket.Rearm();
+        clock.Schedule(ticket, At(time, TimeSpan.FromSeconds(2)));
+        ticket.Rearm();
+        clock.Schedule(ticket, At(time, TimeSpan.FromSeconds(5)));
+        ticket.Rearm();
+        clock.Schedule(ticket, At(time, TimeSpan.FromSeconds(3)));
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Empty(calls);
+        time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal([("service", 3L, TimeSpan.FromSeconds(3))], calls);
         Assert.Equal(0, clock.Pending);
     }
 
@@ -131,7 +155,7 @@ public sealed class CheckClockTests
 
     private sealed class Throwing : IClockOwner
     {
-        public void OnDue(ClockTicket ticket) => throw new InvalidOperationException("an owner's failure");
+        public void OnDue(ClockTicket ticket, int arming) => throw new InvalidOperationException("an owner's failure");
     }
 
     // Schedules itself a second time from its first call, as a service re-arms from its tick.
@@ -139,12 +163,13 @@ public sealed class CheckClockTests
     {
         private long version;
 
-        public void OnDue(ClockTicket ticket)
+        public void OnDue(ClockTicket ticket, int arming)
         {
             calls.Add(("again", ++version, time.GetUtcNow() - start));
             if (version == 1)
             {
-                clock.Schedule(new ClockTicket(this), time.GetTimestamp() + time.TimestampFrequency);
+                ticket.Rearm();
+                clock.Schedule(ticket, time.GetTimestamp() + time.TimestampFrequency);
             }
         }
     }

@@ -15,78 +15,6 @@ namespace Monitoring.UnitTests.Services;
 /// </summary>
 public sealed class CheckTimerDoubtTests
 {
-    /// <summary>The three things the timer uses of its grain's context; queued work runs at once. Anything else is not called.</summary>
-    private sealed class Context : IGrainContext, IWorkItemScheduler
-    {
-        public int DeactivatedReads { get; private set; }
-
-        public TaskCompletionSource DeactivatedSource { get; } = new();
-
-        public Task Deactivated
-        {
-            get
-            {
-                DeactivatedReads++;
-                return DeactivatedSource.Task;
-            }
-        }
-
-        public IWorkItemScheduler Scheduler => this;
-
-        public void QueueAction(Action<object> action, object state) => action(state);
-
-        public void QueueAction(Action action) => action();
-
-        public void QueueTask(Task task) => throw new NotSupportedException();
-
-        public void Deactivate(DeactivationReason deactivationReason, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public GrainReference GrainReference => throw new NotSupportedException();
-
-        public GrainId GrainId => throw new NotSupportedException();
-
-        public object? GrainInstance => throw new NotSupportedException();
-
-        public ActivationId ActivationId => throw new NotSupportedException();
-
-        public GrainAddress Address => throw new NotSupportedException();
-
-        public IServiceProvider ActivationServices => throw new NotSupportedException();
-
-        public IGrainLifecycle ObservableLifecycle => throw new NotSupportedException();
-
-        public void Activate(Dictionary<string, object>? requestContext, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public bool Equals(IGrainContext? other) => ReferenceEquals(this, other);
-
-        public object? GetComponent(Type componentType) => throw new NotSupportedException();
-
-        public object? GetTarget() => throw new NotSupportedException();
-
-        public void Migrate(Dictionary<string, object>? requestContext, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public void ReceiveMessage(object message) => throw new NotSupportedException();
-
-        public void Rehydrate(IRehydrationContext context) => throw new NotSupportedException();
-
-        public void SetComponent<TComponent>(TComponent? value) where TComponent : class => throw new NotSupportedException();
-    }
-
-    private sealed class Owner : ICheckTimerOwner
-    {
-        public int Ticks { get; private set; }
-
-        public Task OnTickAsync()
-        {
-            Ticks++;
-            return Task.CompletedTask;
-        }
-
-        public void KeepAlive(TimeSpan period)
-        {
-        }
-    }
-
     public enum Activation { Valid, InDoubtButValid, InDoubtAndGone }
 
     [Theory]
@@ -97,8 +25,8 @@ public sealed class CheckTimerDoubtTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T10:00:00Z"));
         using var clock = new CheckClock(time);
-        var context = new Context();
-        var owner = new Owner();
+        var context = new TimerGrainContext();
+        var owner = new TimerOwner();
         var timer = new CheckTimer(clock, context, owner, time, NullLogger.Instance);
         timer.Arm(new ScheduledCheck(time.GetUtcNow().AddSeconds(10), time.GetUtcNow().AddSeconds(10)));
         if (activation != Activation.Valid)

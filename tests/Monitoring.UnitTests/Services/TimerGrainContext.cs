@@ -1,0 +1,80 @@
+using Monitoring.Grains.Services;
+using Orleans.Runtime;
+
+namespace Monitoring.UnitTests.Services;
+
+/// <summary>
+/// A stand-in for the three members of Orleans' grain context a <see cref="CheckTimer"/> uses (queued work runs at
+/// once, <see cref="Deactivated"/> counts its reads); anything else throws.
+/// </summary>
+internal sealed class TimerGrainContext : IGrainContext, IWorkItemScheduler
+{
+    public int DeactivatedReads { get; private set; }
+
+    public TaskCompletionSource DeactivatedSource { get; } = new();
+
+    public Task Deactivated
+    {
+        get
+        {
+            DeactivatedReads++;
+            return DeactivatedSource.Task;
+        }
+    }
+
+    public IWorkItemScheduler Scheduler => this;
+
+    public void QueueAction(Action<object> action, object state) => action(state);
+
+    public void QueueAction(Action action) => action();
+
+    public void QueueTask(Task task) => throw new NotSupportedException();
+
+    public void Deactivate(DeactivationReason deactivationReason, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public GrainReference GrainReference => throw new NotSupportedException();
+
+    public GrainId GrainId => throw new NotSupportedException();
+
+    public object? GrainInstance => throw new NotSupportedException();
+
+    public ActivationId ActivationId => throw new NotSupportedException();
+
+    public GrainAddress Address => throw new NotSupportedException();
+
+    public IServiceProvider ActivationServices => throw new NotSupportedException();
+
+    public IGrainLifecycle ObservableLifecycle => throw new NotSupportedException();
+
+    public void Activate(Dictionary<string, object>? requestContext, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public bool Equals(IGrainContext? other) => ReferenceEquals(this, other);
+
+    public object? GetComponent(Type componentType) => throw new NotSupportedException();
+
+    public object? GetTarget() => throw new NotSupportedException();
+
+    public void Migrate(Dictionary<string, object>? requestContext, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public void ReceiveMessage(object message) => throw new NotSupportedException();
+
+    public void Rehydrate(IRehydrationContext context) => throw new NotSupportedException();
+
+    public void SetComponent<TComponent>(TComponent? value) where TComponent : class => throw new NotSupportedException();
+}
+
+/// <summary>Counts the timer's ticks.</summary>
+internal sealed class TimerOwner : ICheckTimerOwner
+{
+    public int Ticks { get; private set; }
+
+    public Task OnTickAsync()
+    {
+        Ticks++;
+        return Task.CompletedTask;
+    }
+
+    public void KeepAlive(TimeSpan period)
+    {
+    }
+}
