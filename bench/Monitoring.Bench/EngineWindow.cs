@@ -18,10 +18,12 @@ public static class EngineWindow
     /// <summary>
     /// The same for services on different crons (<paramref name="cronOf"/> gives each one's), each cron spread as the silo
     /// spreads it (<paramref name="spreadOf"/>, from the fleet's count on it); without a <paramref name="feed"/>, no event latency.
+    /// With <paramref name="createdAtOf"/>, an occurrence at or before a service's creation is not expected of it (a service
+    /// runs the occurrences after it was created, even when an earlier one's spread puts its planned time later).
     /// </summary>
     public static async Task<Dictionary<string, object>> MeasureAsync(
         BenchFleet fleet, NpgsqlDataSource database, FeedRecorder? feed, IReadOnlyList<long> services, Func<long, string> cronOf, Func<string, SpreadLimits> spreadOf,
-        TimeSpan duration, string cronLabel)
+        TimeSpan duration, string cronLabel, Func<long, DateTimeOffset>? createdAtOf = null)
     {
         var countersBefore = await SiloCounters.ReadAsync(fleet);
         var cpuSampler = fleet.SampleCpu();
@@ -48,6 +50,7 @@ public static class EngineWindow
         var byService = rows.ToLookup(r => r.ServiceId);
         foreach (var (serviceId, schedule) in schedules)
         {
+            var createdAt = createdAtOf?.Invoke(serviceId) ?? DateTimeOffset.MinValue;
             var fires = new List<DateTimeOffset>();
             var occurrences = new List<DateTimeOffset>();
             for (var next = schedule.NextFiringAfter(t0.AddSeconds(-5)); next is { } check && check.FireAt < t1.AddSeconds(5); next = schedule.NextAfter(check.Occurrence))
@@ -86,7 +89,7 @@ public static class EngineWindow
 
             for (var i = 0; i < fires.Count; i++)
             {
-                if (fires[i] >= t0 && fires[i] < t1)
+                if (fires[i] >= t0 && fires[i] < t1 && occurrences[i] > createdAt)
                 {
                     offered++;
                     missed += counts[i] == 0 ? 1 : 0;

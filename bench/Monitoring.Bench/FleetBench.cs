@@ -86,12 +86,14 @@ public static class FleetBench
 
         await Task.Delay(WarmUp);
         var crons = new Dictionary<long, string>(services);
-        await using (var command = context.Database.CreateCommand("SELECT id, cron_schedule FROM client_services"))
+        var created = new Dictionary<long, DateTimeOffset>(services);
+        await using (var command = context.Database.CreateCommand("SELECT id, cron_schedule, created_at FROM client_services"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
                 crons[reader.GetInt64(0)] = reader.GetString(1);
+                created[reader.GetInt64(0)] = reader.GetFieldValue<DateTimeOffset>(2);
             }
         }
 
@@ -99,7 +101,7 @@ public static class FleetBench
         var options = SiloOptions(maxSpread);
         var perCron = crons.Values.GroupBy(c => c.Trim(' ')).ToDictionary(g => g.Key, g => g.Count());
         var spreads = perCron.ToDictionary(c => c.Key, c => SpreadPolicy.For(options, c.Value));
-        var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], cron => spreads[cron.Trim(' ')], TimeSpan.FromSeconds(seconds), $"mix {mixName}");
+        var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], cron => spreads[cron.Trim(' ')], TimeSpan.FromSeconds(seconds), $"mix {mixName}", id => created[id]);
         var skippedAfter = await SkippedAsync(fleet);
         var rssKb = (long)window["silo_resident_kb"];
 
