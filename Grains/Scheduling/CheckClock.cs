@@ -51,7 +51,7 @@ public sealed partial class CheckClock : IDisposable
     /// </summary>
     public TimeSpan KeepAliveMargin { get; }
 
-    /// <summary>Tickets waiting in the heap (cancelled ones included, until they come due).</summary>
+    /// <summary>Entries waiting in the heap (those of cancelled tickets and of earlier armings included, until they come due).</summary>
     public int Pending
     {
         get

@@ -113,10 +113,17 @@ internal sealed partial class CheckTimer(CheckClock clock, IGrainContext grain, 
 
     private void Tick(ClockTicket due, int arming)
     {
-        // Re-armed or disarmed between the clock's call and this turn, or an activation that is gone (see
-        // DoubtActivation): nothing to do.
-        if (!SetFor(due, arming) || (activationInDoubt && grain.Deactivated.IsCompleted))
+        // Re-armed or disarmed between the clock's call and this turn: nothing to do.
+        if (!SetFor(due, arming))
         {
+            return;
+        }
+
+        if (activationInDoubt && grain.Deactivated.IsCompleted)
+        {
+            // An activation that is gone (see DoubtActivation): its ticket lets go of it, or the clock's entries of
+            // earlier armings would keep it in memory until they come due.
+            Disarm(releaseKeepAlive: false);
             return;
         }
 

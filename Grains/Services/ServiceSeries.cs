@@ -74,7 +74,10 @@ public sealed class ServiceSeries
     public bool Labels(ServiceConfig config, ServiceRuntime runtime) =>
         Name == config.Name && Type == SharedType(config.Type) && TlsExpiresAt == ExpiryOf(config, runtime);
 
-    /// <summary>Sets the latest result from <paramref name="runtime"/> (one writer: the service's grain).</summary>
+    /// <summary>
+    /// Sets the latest result from <paramref name="runtime"/> (one writer: the service's grain); a negative response time
+    /// (none is stored) would read as 0.
+    /// </summary>
     public void SetLatest(ServiceRuntime runtime)
     {
         var word = runtime.LastStatus is { } status ? (long)((int)status + 1) << 33 : 0;

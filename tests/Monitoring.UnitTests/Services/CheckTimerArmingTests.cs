@@ -63,6 +63,39 @@ public sealed class CheckTimerArmingTests
         }
     }
 
+    public enum Between { ArmedAgain, DisarmedAndArmedAgain }
+
+    // The clock's call came (its tick queued on the grain) while the grain was busy, and the turn before the tick
+    // changed the timer: the queued tick is of an arming that is no longer set, whatever its number.
+    [Theory]
+    [InlineData(Between.ArmedAgain)]
+    [InlineData(Between.DisarmedAndArmedAgain)]
+    public void A_tick_queued_before_the_timer_was_set_again_does_nothing_and_the_new_arming_ticks_once(Between between)
+    {
+        var time = new FakeTimeProvider(Start);
+        using var clock = new CheckClock(time);
+        var context = new TimerGrainContext { Hold = true };
+        var owner = new TimerOwner();
+        var timer = new CheckTimer(clock, context, owner, time, NullLogger.Instance);
+        timer.Arm(At(5));
+        time.Advance(TimeSpan.FromSeconds(5));
+        if (between == Between.DisarmedAndArmedAgain)
+        {
+            timer.Disarm();
+        }
+
+        timer.Arm(At(8));
+        context.RunHeld();
+        Assert.Equal(0, owner.Ticks);
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        context.RunHeld();
+        Assert.Equal(1, owner.Ticks);
+        time.Advance(TimeSpan.FromSeconds(30));
+        context.RunHeld();
+        Assert.Equal(1, owner.Ticks);
+    }
+
     [Fact]
     public void A_disarmed_timer_does_not_tick()
     {

@@ -5,7 +5,7 @@ namespace Monitoring.UnitTests.Services;
 
 /// <summary>
 /// A stand-in for the three members of Orleans' grain context a <see cref="CheckTimer"/> uses (queued work runs at
-/// once, <see cref="Deactivated"/> counts its reads); anything else throws.
+/// once, or when told with <see cref="Hold"/>; <see cref="Deactivated"/> counts its reads); anything else throws.
 /// </summary>
 internal sealed class TimerGrainContext : IGrainContext, IWorkItemScheduler
 {
@@ -24,7 +24,33 @@ internal sealed class TimerGrainContext : IGrainContext, IWorkItemScheduler
 
     public IWorkItemScheduler Scheduler => this;
 
-    public void QueueAction(Action<object> action, object state) => action(state);
+    /// <summary>Whether queued work waits for <see cref="RunHeld"/> (a grain busy with another turn) instead of running at once.</summary>
+    public bool Hold { get; set; }
+
+    private readonly List<(Action<object> Action, object State)> held = [];
+
+    /// <summary>Runs the work held so far, in the order it was queued.</summary>
+    public void RunHeld()
+    {
+        var queued = held.ToList();
+        held.Clear();
+        foreach (var (action, state) in queued)
+        {
+            action(state);
+        }
+    }
+
+    public void QueueAction(Action<object> action, object state)
+    {
+        if (Hold)
+        {
+            held.Add((action, state));
+        }
+        else
+        {
+            action(state);
+        }
+    }
 
     public void QueueAction(Action action) => action();
 
