@@ -63,7 +63,7 @@ public sealed class ServiceGauges : IDisposable
         }
 
         var current = services.GetValueOrDefault(config.Id);
-        if (current is not null && current.Labels(config, runtime))
+        if (current is not null && current.HasLabelsOf(config, runtime))
         {
             current.SetLatest(runtime);
             return;

@@ -71,7 +71,7 @@ public sealed class ServiceSeries
     }
 
     /// <summary>Whether this instance's labels and expiry are those of <paramref name="config"/> and <paramref name="runtime"/>.</summary>
-    public bool Labels(ServiceConfig config, ServiceRuntime runtime) =>
+    public bool HasLabelsOf(ServiceConfig config, ServiceRuntime runtime) =>
         Name == config.Name && Type == SharedType(config.Type) && TlsExpiresAt == ExpiryOf(config, runtime);
 
     /// <summary>

@@ -9,6 +9,8 @@ namespace Monitoring.UnitTests.Services;
 /// </summary>
 internal sealed class TimerGrainContext : IGrainContext, IWorkItemScheduler
 {
+    private readonly List<(Action<object> Action, object State)> held = [];
+
     public int DeactivatedReads { get; private set; }
 
     public TaskCompletionSource DeactivatedSource { get; } = new();
@@ -26,8 +28,6 @@ internal sealed class TimerGrainContext : IGrainContext, IWorkItemScheduler
 
     /// <summary>Whether queued work waits for <see cref="RunHeld"/> (a grain busy with another turn) instead of running at once.</summary>
     public bool Hold { get; set; }
-
-    private readonly List<(Action<object> Action, object State)> held = [];
 
     /// <summary>Runs the work held so far, in the order it was queued.</summary>
     public void RunHeld()
