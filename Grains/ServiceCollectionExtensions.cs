@@ -134,6 +134,7 @@ public static class ServiceCollectionExtensions
         // own over before it stops, and confirms it is still a member before acting on a timer that fired late.
         services.AddHostedService<Fleet.ScheduleKeeper>();
         services.AddSingleton<Fleet.LocalServices>();
+        services.AddSingleton<Fleet.ActivationPrefetch>();
         services.AddSingleton<Fleet.SiloStartup>();
         services.AddSingleton<Fleet.MembershipConfirmation>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();

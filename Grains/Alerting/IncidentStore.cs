@@ -43,57 +43,84 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
     static IncidentStore() => DapperSetup.Ensure();
 
     /// <summary>
-    /// The statements that read a service's <see cref="IncidentHistory"/> (parameters <c>@serviceId</c> and
-    /// <c>@replayed</c>; two result sets, read by <see cref="ReadHistoryAsync"/>): the open incident, and the results after
-    /// the last one counted (after the latest resolve when none is open), at most <see cref="MaxReplayed"/>; without an
-    /// open incident only the newest <c>failure_threshold</c> of the service's row matter (the trailing bad streak), so no
-    /// more are read. The grain's activation reads them in the round trip that reads the service's row (<see cref="ServiceStore.LoadAsync"/>).
+    /// The statements that read the <see cref="IncidentHistory"/> of each service of <c>@serviceIds</c> (a bigint array;
+    /// <c>@replayed</c> as well; two result sets, read by <see cref="ReadHistoriesAsync"/>): the open incidents, and per
+    /// service the results after the last one counted (after the latest resolve when none is open), at most
+    /// <see cref="MaxReplayed"/>; without an open incident only the newest <c>failure_threshold</c> of the service's row
+    /// matter (the trailing bad streak), so no more are read. An activation reads them in the round trip that reads the
+    /// service's row (<see cref="ServiceStore.LoadManyAsync"/>), a sweep for a thousand services at once.
     /// </summary>
     public const string HistorySql = $"""
-        SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = @serviceId AND status = 'open';
-        WITH since AS (
+        SELECT {IncidentRow.Columns} FROM incidents WHERE service_id = ANY(@serviceIds) AND status = 'open';
+        SELECT ids.id AS service_id, since.counted_until, r.checked_at, r.status, r.error, r.in_maintenance
+        FROM unnest(@serviceIds::bigint[]) AS ids (id)
+        CROSS JOIN LATERAL (
             SELECT coalesce(
-                (SELECT last_checked_at FROM incidents WHERE service_id = @serviceId AND status = 'open'),
-                (SELECT max(resolved_at) FROM incidents WHERE service_id = @serviceId)) AS counted_until,
-                EXISTS (SELECT 1 FROM incidents WHERE service_id = @serviceId AND status = 'open') AS is_open,
-                coalesce((SELECT least(greatest(failure_threshold, 1), @replayed) FROM client_services WHERE id = @serviceId), 1) AS streak)
-        SELECT since.counted_until, r.checked_at, r.status, r.error, r.in_maintenance
-        FROM since LEFT JOIN LATERAL (
+                (SELECT last_checked_at FROM incidents WHERE service_id = ids.id AND status = 'open'),
+                (SELECT max(resolved_at) FROM incidents WHERE service_id = ids.id)) AS counted_until,
+                EXISTS (SELECT 1 FROM incidents WHERE service_id = ids.id AND status = 'open') AS is_open,
+                coalesce((SELECT least(greatest(failure_threshold, 1), @replayed) FROM client_services WHERE id = ids.id), 1) AS streak) since
+        LEFT JOIN LATERAL (
             SELECT checked_at, status, error, in_maintenance FROM service_status
-            WHERE service_id = @serviceId AND (since.counted_until IS NULL OR checked_at > since.counted_until) AND NOT in_maintenance
+            WHERE service_id = ids.id AND (since.counted_until IS NULL OR checked_at > since.counted_until) AND NOT in_maintenance
             ORDER BY checked_at DESC
             LIMIT CASE WHEN since.is_open THEN @replayed ELSE since.streak END) r ON true
+        ORDER BY ids.id, r.checked_at DESC
         """;
 
     /// <summary>Reads <see cref="HistorySql"/> in a round trip of its own: at a first result when what the activation read cannot stand in (see <c>ServiceAlerting</c>).</summary>
     public async Task<IncidentHistory> LoadHistoryAsync(long serviceId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var reader = await connection.ExecuteReaderAsync(HistorySql, new { serviceId, replayed = MaxReplayed });
-        return await ReadHistoryAsync(reader);
+        await using var reader = await connection.ExecuteReaderAsync(HistorySql, new { serviceIds = new[] { serviceId }, replayed = MaxReplayed });
+        return (await ReadHistoriesAsync(reader))[serviceId];
     }
 
-    /// <summary>Reads the two result sets of <see cref="HistorySql"/>, the reader standing at the first of them.</summary>
-    public static async Task<IncidentHistory> ReadHistoryAsync(DbDataReader reader)
+    /// <summary>
+    /// Reads the two result sets of <see cref="HistorySql"/>, the reader standing at the first of them: the history of
+    /// every service asked for (one whose row is gone reads as never checked), by service id.
+    /// </summary>
+    public static async Task<Dictionary<long, IncidentHistory>> ReadHistoriesAsync(DbDataReader reader)
     {
-        IncidentRow? open = null;
+        var open = new Dictionary<long, IncidentRow>();
         var parseOpen = reader.GetRowParser<IncidentRow>();
         while (await reader.ReadAsync())
         {
-            open = parseOpen(reader);
+            var row = parseOpen(reader);
+            open[row.ServiceId] = row;
         }
 
         await reader.NextResultAsync();
         var parseResult = reader.GetRowParser<ResultRow>();
+        var histories = new Dictionary<long, IncidentHistory>();
         var rows = new List<ResultRow>();
         while (await reader.ReadAsync())
         {
-            rows.Add(parseResult(reader));
+            var row = parseResult(reader);
+            if (rows.Count > 0 && rows[0].ServiceId != row.ServiceId)
+            {
+                Add(rows);
+            }
+
+            rows.Add(row);
         }
 
-        var uncounted = rows.Where(r => r.CheckedAt is not null).Reverse()
-            .Select(r => new TrackedCheck(r.CheckedAt!.Value, HealthStatusNames.FromWire(r.Status!), r.Error, r.InMaintenance ?? false)).ToList();
-        return new IncidentHistory(open, rows.FirstOrDefault()?.CountedUntil, uncounted);
+        if (rows.Count > 0)
+        {
+            Add(rows);
+        }
+
+        return histories;
+
+        // Rows of one service, newest first.
+        void Add(List<ResultRow> ofService)
+        {
+            var serviceId = ofService[0].ServiceId;
+            var uncounted = ofService.Where(r => r.CheckedAt is not null).Reverse()
+                .Select(r => new TrackedCheck(r.CheckedAt!.Value, HealthStatusNames.FromWire(r.Status!), r.Error, r.InMaintenance ?? false)).ToList();
+            histories[serviceId] = new IncidentHistory(open.GetValueOrDefault(serviceId), ofService[0].CountedUntil, uncounted);
+            ofService.Clear();
+        }
     }
 
     /// <summary>
@@ -228,6 +255,8 @@ public sealed class IncidentStore(NpgsqlDataSource dataSource, DeliverySignal si
 
     private sealed class ResultRow
     {
+        public long ServiceId { get; init; }
+
         public DateTimeOffset? CountedUntil { get; init; }
 
         public DateTimeOffset? CheckedAt { get; init; }

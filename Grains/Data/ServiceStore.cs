@@ -19,11 +19,18 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The service's row, latest result and last scheduled check, with its incident history
-    /// (<see cref="IncidentStore.HistorySql"/>) in the same round trip: an activation needs both, and a million
-    /// activations through a pool of 20 connections made the second round trip wait (issue 16). Null when the row is gone.
+    /// The service's row, latest result and last scheduled check, with its incident history; null when the row is gone.
+    /// One round trip (<see cref="LoadManyAsync"/> of one id).
     /// </summary>
-    public async Task<StoredService?> LoadAsync(long id)
+    public async Task<StoredService?> LoadAsync(long id) => (await LoadManyAsync([id])).GetValueOrDefault(id);
+
+    /// <summary>
+    /// What the grains of <paramref name="ids"/> load at activation, in one round trip: each service's row, latest result
+    /// and last scheduled check, with its incident history (<see cref="IncidentStore.HistorySql"/>); ids whose row is gone
+    /// are left out. One activation needs both, and a million activations through a pool of 20 connections made a second
+    /// round trip wait (issue 16); a sweep reads them for a thousand services at a time (<see cref="Fleet.ActivationPrefetch"/>).
+    /// </summary>
+    public async Task<Dictionary<long, StoredService>> LoadManyAsync(IReadOnlyCollection<long> ids)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var reader = await connection.ExecuteReaderAsync($"""
@@ -33,19 +40,27 @@ public sealed class ServiceStore(NpgsqlDataSource dataSource)
             LEFT JOIN LATERAL (
                 SELECT st.checked_at FROM service_status st
                 WHERE st.service_id = s.id AND st.trigger = 'schedule' ORDER BY st.checked_at DESC LIMIT 1) scheduled ON true
-            WHERE s.id = @serviceId;
+            WHERE s.id = ANY(@serviceIds);
             {IncidentStore.HistorySql}
-            """, new { serviceId = id, replayed = IncidentStore.MaxReplayed });
-        if (!await reader.ReadAsync())
+            """, new { serviceIds = ids as long[] ?? ids.ToArray(), replayed = IncidentStore.MaxReplayed });
+        var rows = new List<(ServiceConfig Config, ServiceRuntime Runtime, DateTimeOffset? LastScheduled)>(ids.Count);
+        var parse = ServiceRows.Parser(reader);
+        var parseScheduled = reader.GetRowParser<ScheduledRow>();
+        while (await reader.ReadAsync())
         {
-            return null;
+            var (config, runtime) = parse(reader);
+            rows.Add((config, runtime, parseScheduled(reader).LastScheduledCheckAt));
         }
 
-        var (config, runtime) = ServiceRows.Parser(reader)(reader);
-        var lastScheduled = reader.GetRowParser<ScheduledRow>()(reader).LastScheduledCheckAt;
         await reader.NextResultAsync();
-        var history = await IncidentStore.ReadHistoryAsync(reader);
-        return new StoredService(config, runtime, lastScheduled, history);
+        var histories = await IncidentStore.ReadHistoriesAsync(reader);
+        var loaded = new Dictionary<long, StoredService>(rows.Count);
+        foreach (var (config, runtime, lastScheduled) in rows)
+        {
+            loaded[config.Id] = new StoredService(config, runtime, lastScheduled, histories[config.Id]);
+        }
+
+        return loaded;
     }
 
     /// <summary>Inserts the row; an unknown client is a 400 (the foreign key says so), not an exception.</summary>

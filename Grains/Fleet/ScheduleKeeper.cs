@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Monitoring.Grains.Scheduling;
 using Monitoring.Grains.Interfaces;
 using Npgsql;
+using Orleans.Runtime.Placement;
 
 namespace Monitoring.Grains.Fleet;
 
@@ -23,12 +24,18 @@ public sealed partial class ScheduleKeeper(
     IGrainFactory grains,
     NpgsqlDataSource dataSource,
     LocalServices localServices,
+    ActivationPrefetch prefetch,
+    Data.ServiceStore store,
+    History.StatusWriter writer,
     SpreadPolicy spread,
     IOptions<ScheduleOptions> options,
     TimeProvider time,
     ILogger<ScheduleKeeper> logger) : BackgroundService
 {
     private const int ConcurrentWakes = 64;
+
+    /// <summary>Services whose rows one query reads ahead of their wake calls (see <see cref="ActivationPrefetch"/>).</summary>
+    private const int PrefetchBatch = 1000;
     private const int WakeRounds = 5;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan[] FollowUps = [TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
@@ -142,8 +149,10 @@ public sealed partial class ScheduleKeeper(
             }
 
             var failed = new System.Collections.Concurrent.ConcurrentBag<long>();
-            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
+            await Parallel.ForEachAsync(PrefetchedAsync(pending, stoppingToken), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
             {
+                // Here, where its row was read: the silos' shares are even, so are their activations.
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, local.SiloAddress);
                 try
                 {
                     await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
@@ -151,6 +160,11 @@ public sealed partial class ScheduleKeeper(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     failed.Add(id);
+                }
+                finally
+                {
+                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                    prefetch.Withdraw(id);
                 }
             });
             pending = failed;
@@ -160,6 +174,46 @@ public sealed partial class ScheduleKeeper(
         if (share.Count > 0 || !skipActiveHere)
         {
             LogSwept(logger, reason, share.Count, ids.Count, pending.Count, started.ElapsedMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// The ids of <paramref name="ids"/> in batches of <see cref="PrefetchBatch"/>, each batch offered to the activations
+    /// (<see cref="ActivationPrefetch"/>) just before its first id is handed out, the next batch read meanwhile. A batch
+    /// that cannot be read is handed out without: its grains read their own rows.
+    /// </summary>
+    private async IAsyncEnumerable<long> PrefetchedAsync(IReadOnlyCollection<long> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken stoppingToken)
+    {
+        var batches = ids.Chunk(PrefetchBatch).ToList();
+        var ahead = batches.Count > 0 ? ReadBatchAsync(batches[0]) : null;
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var (rows, replays) = await ahead!;
+            ahead = i + 1 < batches.Count ? ReadBatchAsync(batches[i + 1]) : null;
+            prefetch.Offer(rows, replays);
+            foreach (var id in batches[i])
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                yield return id;
+            }
+        }
+    }
+
+    private async Task<(IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays)> ReadBatchAsync(long[] batch)
+    {
+        // Taken before the read, as an activation takes its own (see ActivationPrefetch).
+        var replays = writer.MarkReplays();
+
+        // Not the grains active here: their wake answers at once (the sweeps after a death call every service of the share).
+        var inactive = batch.Where(id => !localServices.Contains(id)).ToArray();
+        try
+        {
+            return (inactive.Length == 0 ? new Dictionary<long, Data.StoredService>() : await store.LoadManyAsync(inactive), replays);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogPrefetchFailed(logger, batch.Length, ex.Message);
+            return (new Dictionary<long, Data.StoredService>(), replays);
         }
     }
 
@@ -205,6 +259,9 @@ public sealed partial class ScheduleKeeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Woke {Share} of {Total} enabled services (the rest active here or another silo's share; {Failed} failed) in {ElapsedMs} ms because {Reason}")]
     private static partial void LogSwept(ILogger logger, string reason, int share, int total, int failed, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the rows of {Count} services to wake; their grains read their own: {Reason}")]
+    private static partial void LogPrefetchFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A periodic sweep failed; the next one runs as planned")]
     private static partial void LogPeriodicSweepFailed(ILogger logger, Exception exception);

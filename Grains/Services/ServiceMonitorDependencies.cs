@@ -23,6 +23,7 @@ public sealed record ServiceMonitorDependencies(
     IOptions<ScheduleOptions> ScheduleOptions,
     IOptions<HistoryOptions> HistoryOptions,
     Fleet.LocalServices Local,
+    Fleet.ActivationPrefetch Prefetch,
     Fleet.MembershipConfirmation Membership,
     Alerting.IncidentStore Incidents,
     Alerting.ChannelStore Channels,

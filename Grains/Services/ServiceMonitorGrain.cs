@@ -100,9 +100,15 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
-        // Taken before the read: a journal replay stored after it may hold results the history read did not see.
-        var replays = services.Writer.MarkReplays();
-        var stored = await services.Store.LoadAsync(Id);
+        // The mark is taken before the read: a journal replay stored after it may hold results the history read did not
+        // see. A sweep that woke this grain may have read both already (a grain arriving by migration reads its own).
+        StoredService? stored;
+        if (handedOverOccurrence is not null || !services.Prefetch.TryTake(Id, out stored, out var replays))
+        {
+            replays = services.Writer.MarkReplays();
+            stored = await services.Store.LoadAsync(Id);
+        }
+
         if (stored is null)
         {
             // Never created, or removed: whatever a crash left behind goes now.

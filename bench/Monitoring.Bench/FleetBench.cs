@@ -81,7 +81,9 @@ public static class FleetBench
 
         // Every service scheduled by the silo's start-up sweep, as after a restart.
         await fleet.RestartSiloAsync(kill: false);
+        var sweepCpu = fleet.SampleCpu();
         var firstStart = await UntilAllActiveAsync(fleet, services);
+        var sweep = SweepCost(await sweepCpu.StopAsync(), services, await fleet.SiloMetricAsync("monitoring_checks_total"), firstStart);
         Log($"silo started: {services} services active after {firstStart:F1} s");
 
         await Task.Delay(WarmUp);
@@ -125,6 +127,7 @@ public static class FleetBench
             ["bulk_create_seconds"] = Stats.Round(bulkSeconds),
             ["wake_up_reminders"] = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable"),
             ["seconds_until_all_active_after_start"] = Stats.Round(firstStart),
+            ["start_up_sweep"] = sweep,
             ["seconds_until_all_active_after_kill"] = afterKill is { } killed ? Stats.Round(killed) : "not run (--kill 0)",
             ["skipped_in_window"] = skippedBefore is { } before && skippedAfter is { } after ? (object)(after - before) : "not read (a scrape of the silo's /metrics failed)",
             ["silo_resident_kb_empty"] = emptyRssKb,
@@ -193,6 +196,25 @@ public static class FleetBench
 
         throw new InvalidOperationException($"after {ScheduleDeadline.TotalMinutes} minutes the silo had {last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active");
     }
+
+    /// <summary>
+    /// What the start-up sweep cost: CPU per service scheduled (silo, PostgreSQL) and cores used, from the silo's start to
+    /// the last service active. The checks the woken services made meanwhile are in it too, counted beside it.
+    /// </summary>
+    private static Dictionary<string, object> SweepCost(Dictionary<string, double> cpuMs, int services, double? checks, double seconds) => new()
+    {
+        ["cpu_ms_per_service"] = new Dictionary<string, object>
+        {
+            ["silo"] = Math.Round(cpuMs["silo"] / services, 3),
+            ["postgres"] = Math.Round(cpuMs["postgres"] / services, 3),
+        },
+        ["cpu_cores_used"] = new Dictionary<string, object>
+        {
+            ["silo"] = Stats.Round(cpuMs["silo"] / 1000 / seconds),
+            ["postgres"] = Stats.Round(cpuMs["postgres"] / 1000 / seconds),
+        },
+        ["checks_made_meanwhile"] = checks is { } made ? (object)made : "not read (a scrape of the silo's /metrics failed)",
+    };
 
     /// <summary>Occurrences the silo skipped so far (none yet is 0); null when the scrape failed (a saturated silo at a million).</summary>
     private static async Task<double?> SkippedAsync(BenchFleet fleet)

@@ -31,7 +31,74 @@ public sealed class IncidentHistoryReadTests : FreshDatabaseTests
         // Arrange
         // Whole milliseconds: the incident columns keep milliseconds, rounded.
         var origin = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
-        var client = await Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('history') RETURNING id");
+        var service = await ArrangeAsync(origin, threshold, incident, results);
+
+        // Act
+        var withRow = (await new ServiceStore(Database.DataSource).LoadAsync(service))!.History;
+        var inBatch = (await new ServiceStore(Database.DataSource).LoadManyAsync([service - 1, service, service + 1]))[service].History;
+        var alone = await new IncidentStore(Database.DataSource, new DeliverySignal()).LoadHistoryAsync(service);
+
+        // Assert
+        foreach (var history in new[] { withRow, alone, inBatch })
+        {
+            var uncounted = string.Join(' ', history.Uncounted.Select(c => $"{(c.CheckedAt - origin).TotalSeconds:F0}:{c.Status.ToString().ToLowerInvariant()}"));
+            Assert.True(expected == uncounted, $"{why}: expected [{expected}], read [{uncounted}]");
+            Assert.Equal(incident == "open", history.Open is not null);
+            Assert.Equal(incident == "none" ? null : origin.AddSeconds(20).ToUnixTimeMilliseconds(), history.CountedUntil?.ToUnixTimeMilliseconds());
+        }
+    }
+
+    [Fact]
+    public async Task A_sweep_reads_for_many_services_what_each_activation_reads_for_itself()
+    {
+        // Arrange: every history of the table above in one database, besides services with a latest result and a last
+        // scheduled check of their own, and ids with no row.
+        var origin = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
+        var services = new List<long>();
+        foreach (var row in Histories)
+        {
+            services.Add(await ArrangeAsync(origin, (int)row[1], (string)row[2], (string[])row[3]));
+        }
+
+        var manual = await ArrangeAsync(origin.AddMinutes(1), 3, "none", ["05:up"]);
+        await Database.ExecuteAsync($"UPDATE service_status SET trigger = 'manual' WHERE service_id = {manual}");
+        services.Add(manual);
+        var store = new ServiceStore(Database.DataSource);
+        long[] gone = [services.Max() + 1000, services.Max() + 1001];
+
+        // Act
+        var many = await store.LoadManyAsync([.. services, .. gone]);
+
+        // Assert
+        Assert.Equal(services.Order(), many.Keys.Order());
+        foreach (var id in services)
+        {
+            var own = await store.LoadAsync(id);
+            Assert.Equal(Describe(own!), Describe(many[id]));
+        }
+
+        Assert.Null(await store.LoadAsync(gone[0]));
+        Assert.Empty(await store.LoadManyAsync(gone));
+    }
+
+    // Everything an activation uses of what it read, as text (the config holds arrays, which records compare by reference).
+    private static string Describe(StoredService stored) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        stored.Config,
+        stored.Runtime,
+        stored.LastScheduledCheckAt,
+        Open = stored.History.Open,
+        stored.History.CountedUntil,
+        stored.History.Uncounted,
+    });
+
+    /// <summary>
+    /// A disabled service of a new client with <paramref name="threshold"/>, results at seconds after
+    /// <paramref name="origin"/> ("second:status", ":m" in maintenance) and an incident (none, open or resolved at second 20).
+    /// </summary>
+    private async Task<long> ArrangeAsync(DateTimeOffset origin, int threshold, string incident, string[] results)
+    {
+        var client = await Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('history ' || gen_random_uuid()) RETURNING id");
         var service = await Database.ScalarAsync<long>(
             "INSERT INTO client_services (client_id, name, endpoint_url, enabled, failure_threshold) VALUES ($1, 'svc', 'http://127.0.0.1:9/', false, $2) RETURNING id", client, threshold);
         foreach (var result in results)
@@ -52,17 +119,6 @@ public sealed class IncidentHistoryReadTests : FreshDatabaseTests
                 """);
         }
 
-        // Act
-        var withRow = (await new ServiceStore(Database.DataSource).LoadAsync(service))!.History;
-        var alone = await new IncidentStore(Database.DataSource, new DeliverySignal()).LoadHistoryAsync(service);
-
-        // Assert
-        foreach (var history in new[] { withRow, alone })
-        {
-            var uncounted = string.Join(' ', history.Uncounted.Select(c => $"{(c.CheckedAt - origin).TotalSeconds:F0}:{c.Status.ToString().ToLowerInvariant()}"));
-            Assert.True(expected == uncounted, $"{why}: expected [{expected}], read [{uncounted}]");
-            Assert.Equal(incident == "open", history.Open is not null);
-            Assert.Equal(incident == "none" ? null : origin.AddSeconds(20).ToUnixTimeMilliseconds(), history.CountedUntil?.ToUnixTimeMilliseconds());
-        }
+        return service;
     }
 }
