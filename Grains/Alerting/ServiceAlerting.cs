@@ -54,13 +54,13 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     }
 
     /// <summary>
-    /// Keeps the history the activation read with the service's row, to rebuild the tracker from at the first result
-    /// instead of reading it again, as long as that comes within <see cref="PreloadFreshFor"/>,
-    /// <paramref name="stillCurrent"/> says this silo's writer replayed no journal since, and the failure threshold is
-    /// still <paramref name="failureThreshold"/>.
+    /// Keeps the history the activation read with the service's row (or a sweep for it) at <paramref name="readAt"/>, to
+    /// rebuild the tracker from at the first result instead of reading it again, as long as that comes within
+    /// <see cref="PreloadFreshFor"/> of the read, <paramref name="stillCurrent"/> says this silo's writer replayed no
+    /// journal since, and the failure threshold is still <paramref name="failureThreshold"/>.
     /// </summary>
-    public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent) =>
-        preloaded = new Preloaded(history, failureThreshold, stillCurrent, time.GetUtcNow());
+    public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent, DateTimeOffset readAt) =>
+        preloaded = new Preloaded(history, failureThreshold, stillCurrent, readAt);
 
     /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
     public void Disable(ServiceConfig config) => Enqueue(async () =>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Monitoring.Grains.Scheduling;
 using Monitoring.Grains.Interfaces;
 using Npgsql;
-using Orleans.Runtime.Placement;
 
 namespace Monitoring.Grains.Fleet;
 
@@ -151,8 +150,6 @@ public sealed partial class ScheduleKeeper(
             var failed = new System.Collections.Concurrent.ConcurrentBag<long>();
             await Parallel.ForEachAsync(PrefetchedAsync(pending, stoppingToken), new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWakes, CancellationToken = stoppingToken }, async (id, _) =>
             {
-                // Here, where its row was read: the silos' shares are even, so are their activations.
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, local.SiloAddress);
                 try
                 {
                     await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
@@ -163,7 +160,6 @@ public sealed partial class ScheduleKeeper(
                 }
                 finally
                 {
-                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
                     prefetch.Withdraw(id);
                 }
             });
@@ -180,7 +176,8 @@ public sealed partial class ScheduleKeeper(
     /// <summary>
     /// The ids of <paramref name="ids"/> in batches of <see cref="PrefetchBatch"/>, each batch offered to the activations
     /// (<see cref="ActivationPrefetch"/>) just before its first id is handed out, the next batch read meanwhile. A batch
-    /// that cannot be read is handed out without: its grains read their own rows.
+    /// that cannot be read, or is read while this silo is not the fleet's only active one, is handed out without: its
+    /// grains read their own rows. Ids offered but not handed out (the sweep stopped) are withdrawn.
     /// </summary>
     private async IAsyncEnumerable<long> PrefetchedAsync(IReadOnlyCollection<long> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken stoppingToken)
     {
@@ -188,32 +185,53 @@ public sealed partial class ScheduleKeeper(
         var ahead = batches.Count > 0 ? ReadBatchAsync(batches[0]) : null;
         for (var i = 0; i < batches.Count; i++)
         {
-            var (rows, replays) = await ahead!;
+            var (rows, replays, readAt) = await ahead!;
             ahead = i + 1 < batches.Count ? ReadBatchAsync(batches[i + 1]) : null;
-            prefetch.Offer(rows, replays);
-            foreach (var id in batches[i])
+            prefetch.Offer(rows, replays, readAt);
+            var handedOut = 0;
+            try
             {
-                stoppingToken.ThrowIfCancellationRequested();
-                yield return id;
+                foreach (var id in batches[i])
+                {
+                    stoppingToken.ThrowIfCancellationRequested();
+                    handedOut++;
+                    yield return id;
+                }
+            }
+            finally
+            {
+                foreach (var id in batches[i].Skip(handedOut))
+                {
+                    prefetch.Withdraw(id);
+                }
             }
         }
     }
 
-    private async Task<(IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays)> ReadBatchAsync(long[] batch)
+    private async Task<(IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays, DateTimeOffset ReadAt)> ReadBatchAsync(long[] batch)
     {
         // Taken before the read, as an activation takes its own (see ActivationPrefetch).
         var replays = writer.MarkReplays();
+        var readAt = time.GetUtcNow();
+        var none = new Dictionary<long, Data.StoredService>();
 
-        // Not the grains active here: their wake answers at once (the sweeps after a death call every service of the share).
+        // Only grains active nowhere may be read for: with other silos active, some of the batch may be active there (and
+        // change what is read until they go). Of this silo's, those active here answer their wake at once.
+        var self = local.SiloAddress;
+        if (membership.CurrentSnapshot.Members.Any(m => m.Value.Status == SiloStatus.Active && !m.Key.Equals(self)))
+        {
+            return (none, replays, readAt);
+        }
+
         var inactive = batch.Where(id => !localServices.Contains(id)).ToArray();
         try
         {
-            return (inactive.Length == 0 ? new Dictionary<long, Data.StoredService>() : await store.LoadManyAsync(inactive), replays);
+            return (inactive.Length == 0 ? none : await store.LoadManyAsync(inactive), replays, readAt);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             LogPrefetchFailed(logger, batch.Length, ex.Message);
-            return (new Dictionary<long, Data.StoredService>(), replays);
+            return (none, replays, readAt);
         }
     }
 

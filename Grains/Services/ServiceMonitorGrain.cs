@@ -101,11 +101,13 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
         // The mark is taken before the read: a journal replay stored after it may hold results the history read did not
-        // see. A sweep that woke this grain may have read both already (a grain arriving by migration reads its own).
-        StoredService? stored;
-        if (handedOverOccurrence is not null || !services.Prefetch.TryTake(Id, out stored, out var replays))
+        // see. A sweep that woke this grain may have read both already; a grain arriving by migration reads its own (and
+        // throws away any such read: see ActivationPrefetch).
+        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt) && handedOverOccurrence is null;
+        if (!prefetched)
         {
             replays = services.Writer.MarkReplays();
+            readAt = services.Time.GetUtcNow();
             stored = await services.Store.LoadAsync(Id);
         }
 
@@ -117,7 +119,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         config = stored.Config;
-        alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays));
+        alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays), readAt);
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
@@ -152,8 +154,10 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Out of the set first: a periodic sweep must not take a grain that is going (it may take seconds to store its
-        // checks in flight) for one that is scheduled.
+        // checks in flight) for one that is scheduled. And no later activation may take what a sweep read while this one
+        // was active (see ActivationPrefetch).
         services.Local.Remove(Id);
+        services.Prefetch.Withdraw(Id);
         await timer.StopAsync();
         deadlineTimer?.Disarm();
         try
@@ -214,7 +218,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             services.Local.Add(Id);
             lastStartedOccurrence = services.Time.GetUtcNow();
             uptime.StartEmpty();
-            alerting.Preload(IncidentHistory.None, config.FailureThreshold, static () => true);
+            alerting.Preload(IncidentHistory.None, config.FailureThreshold, static () => true, services.Time.GetUtcNow());
             await ApplyScheduleAsync(previous: null, resuming: false);
             StartHosting();
         }

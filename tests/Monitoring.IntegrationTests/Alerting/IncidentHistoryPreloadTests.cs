@@ -10,24 +10,27 @@ namespace Monitoring.IntegrationTests.Alerting;
 
 /// <summary>
 /// The incident history an activation read with the service's row stands in for the read at the first result only while
-/// nothing could have changed it: within 30 s, with no journal replayed by the silo's writer since, and under the same
+/// nothing could have changed it: within 30 s of the read (the activation's own, or a sweep's ahead of it), with no journal replayed by the silo's writer since, and under the same
 /// failure threshold. Otherwise the first result reads it again and counts what was stored meanwhile. Real PostgreSQL.
 /// </summary>
 public sealed class IncidentHistoryPreloadTests : FreshDatabaseTests
 {
-    public static TheoryData<string, bool, int, int, bool> Cases => new()
+    public static TheoryData<string, bool, int, int, bool, int> Cases => new()
     {
         // why; the writer replayed nothing since; seconds from activation to the first result; failure threshold when
-        // read; whether the bad result stored meanwhile counts (two bad in a row open an incident)
-        { "fresh and current: the activation's read stands in", true, 5, 2, false },
-        { "a journal replayed since: read again", false, 5, 2, true },
-        { "over 30 s since the activation: read again", true, 31, 2, true },
-        { "failure_threshold changed since: read again", true, 5, 3, true },
+        // read; whether the bad result stored meanwhile counts (two bad in a row open an incident); seconds from the
+        // read to the activation (a sweep reads ahead of its wake calls)
+        { "fresh and current: the activation's read stands in", true, 5, 2, false, 0 },
+        { "a journal replayed since: read again", false, 5, 2, true, 0 },
+        { "over 30 s since the activation: read again", true, 31, 2, true, 0 },
+        { "failure_threshold changed since: read again", true, 5, 3, true, 0 },
+        { "a sweep's read 8 s before the activation, first result 20 s after it: stands in", true, 20, 2, false, 8 },
+        { "a sweep's read 8 s before the activation, first result 25 s after it (33 s after the read): read again", true, 25, 2, true, 8 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task The_history_read_at_activation_stands_in_only_while_nothing_could_have_changed_it(string why, bool nothingReplayed, int seconds, int thresholdWhenRead, bool storedBadCounts)
+    public async Task The_history_read_at_activation_stands_in_only_while_nothing_could_have_changed_it(string why, bool nothingReplayed, int seconds, int thresholdWhenRead, bool storedBadCounts, int readBefore)
     {
         // Arrange: an activation read an empty history; then a bad result of the service was stored by someone else.
         var client = await Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('preload') RETURNING id");
@@ -38,7 +41,7 @@ public sealed class IncidentHistoryPreloadTests : FreshDatabaseTests
         // Never started: Publish only queues, and nothing here reaches a gateway.
         var feed = new FeedPublisher(null!, NullLogger<FeedPublisher>.Instance);
         var alerting = new ServiceAlerting(service, new IncidentStore(Database.DataSource, new DeliverySignal()), feed, clock, NullLogger.Instance);
-        alerting.Preload(IncidentHistory.None, thresholdWhenRead, () => nothingReplayed);
+        alerting.Preload(IncidentHistory.None, thresholdWhenRead, () => nothingReplayed, clock.GetUtcNow().AddSeconds(-readBefore));
         await StoreDownAsync(service, client, clock.GetUtcNow().AddSeconds(1));
 
         // Act: the grain's first result, bad, stored and then observed.
