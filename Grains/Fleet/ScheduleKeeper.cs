@@ -228,8 +228,9 @@ public sealed partial class ScheduleKeeper(
         {
             return (inactive.Length == 0 ? none : await store.LoadManyAsync(inactive), replays, readAt);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A read ahead only saves the activations their own: whatever stops it must not stop the sweep.
             LogPrefetchFailed(logger, batch.Length, ex.Message);
             return (none, replays, readAt);
         }
