@@ -134,7 +134,8 @@ public static class ServiceCollectionExtensions
         // own over before it stops, and confirms it is still a member before acting on a timer that fired late.
         services.AddHostedService<Fleet.ScheduleKeeper>();
         services.AddSingleton<Fleet.LocalServices>();
-        services.AddSingleton<Fleet.ActivationPrefetch>();
+        services.AddSingleton(sp => new Fleet.ActivationPrefetch(
+            sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Version.Value));
         services.AddSingleton<Fleet.SiloStartup>();
         services.AddSingleton<Fleet.MembershipConfirmation>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Fleet.ServiceHandOver>();

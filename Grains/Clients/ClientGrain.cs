@@ -10,7 +10,7 @@ namespace Monitoring.Grains.Clients;
 /// client as going, waits for creates already under way, removes every service through its own grain,
 /// then deletes the client together with any service that slipped in.
 /// </summary>
-public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPublisher feed) : Grain, IClientGrain
+public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPublisher feed, Fleet.ActivationPrefetch prefetch) : Grain, IClientGrain
 {
     private const int ParallelRemovals = 16;
 
@@ -74,7 +74,14 @@ public sealed class ClientGrain(ClientStore store, ServiceStore services, FeedPu
         }
 
         await RemoveServicesAsync(await store.ServiceIdsAsync(Id));
-        await RemoveServicesAsync(await store.DeleteAsync(Id));
+        var stragglers = await store.DeleteAsync(Id);
+        foreach (var id in stragglers)
+        {
+            // Their rows went here, not through their grains: no activation may take what a sweep read before.
+            prefetch.Withdraw(id);
+        }
+
+        await RemoveServicesAsync(stragglers);
         client = null;
         removing = false;
         feed.Publish(new FeedEvent(FeedEventKind.ClientRemoved, Client: removed));

@@ -7,7 +7,8 @@ using Npgsql;
 namespace Monitoring.Grains.Data;
 
 /// <summary>
-/// The SQL of client_services, used only by the service's own grain (and the client grain for ids). Rows are
+/// The SQL of client_services, used by the service's own grain (the client grain for ids, and a sweep to read ahead
+/// for the grains it wakes, <see cref="Fleet.ActivationPrefetch"/>). Rows are
 /// read and written by column name through <see cref="ServiceColumns"/> (Dapper), never by position.
 /// </summary>
 public sealed class ServiceStore(NpgsqlDataSource dataSource)

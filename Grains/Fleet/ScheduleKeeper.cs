@@ -90,15 +90,7 @@ public sealed partial class ScheduleKeeper(
         using var period = new PeriodicTimer(options.Value.WakeUpPeriod, time);
         while (await period.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                await SweepAsync("of the periodic sweep", stoppingToken, skipActiveHere: true);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Nothing else stands behind this sweep (no reminder per service): a failed one must not end the next.
-                LogPeriodicSweepFailed(logger, ex);
-            }
+            await SweepAsync("of the periodic sweep", stoppingToken, skipActiveHere: true);
         }
     }
 
@@ -124,6 +116,12 @@ public sealed partial class ScheduleKeeper(
         try
         {
             await SweepSharedAsync(reason, skipActiveHere, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Nothing else stands behind the sweeps (no reminder per service): a failed one must not end the keeper,
+            // whose next sweep (periodic, or after a death) calls what this one did not.
+            LogSweepFailed(logger, reason, ex);
         }
         finally
         {
@@ -154,7 +152,7 @@ public sealed partial class ScheduleKeeper(
                 {
                     await grains.GetGrain<IServiceMonitorGrain>(id).WakeAsync();
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     failed.Add(id);
                 }
@@ -176,31 +174,39 @@ public sealed partial class ScheduleKeeper(
     /// <summary>
     /// The ids of <paramref name="ids"/> in batches of <see cref="PrefetchBatch"/>, each batch offered to the activations
     /// (<see cref="ActivationPrefetch"/>) just before its first id is handed out, the next batch read meanwhile. A batch
-    /// that cannot be read, or is read while this silo is not the fleet's only active one, is handed out without: its
-    /// grains read their own rows. Ids offered but not handed out (the sweep stopped) are withdrawn.
+    /// that cannot be read, or is read while another silo of the fleet is alive, is handed out without: its grains read
+    /// their own rows. What was reserved or offered and not handed out (the sweep stopped) is withdrawn.
     /// </summary>
     private async IAsyncEnumerable<long> PrefetchedAsync(IReadOnlyCollection<long> ids, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken stoppingToken)
     {
         var batches = ids.Chunk(PrefetchBatch).ToList();
-        var ahead = batches.Count > 0 ? ReadBatchAsync(batches[0]) : null;
-        for (var i = 0; i < batches.Count; i++)
+        var read = 0;
+        var current = 0;
+        var handedOut = 0;
+        try
         {
-            var (rows, replays, readAt) = await ahead!;
-            ahead = i + 1 < batches.Count ? ReadBatchAsync(batches[i + 1]) : null;
-            prefetch.Offer(rows, replays, readAt);
-            var handedOut = 0;
-            try
+            var ahead = batches.Count > 0 ? ReadBatchAsync(batches[read++]) : null;
+            for (; current < batches.Count; current++)
             {
-                foreach (var id in batches[i])
+                var batch = await ahead!;
+                ahead = read < batches.Count ? ReadBatchAsync(batches[read++]) : null;
+                prefetch.Offer(batch.Reserved, batch.Rows, batch.Replays, batch.ReadAt, batch.Version);
+                handedOut = 0;
+                foreach (var id in batches[current])
                 {
                     stoppingToken.ThrowIfCancellationRequested();
                     handedOut++;
                     yield return id;
                 }
             }
-            finally
+        }
+        finally
+        {
+            // The rest of the batch being handed out and the batch read ahead (the ids handed out are withdrawn when their
+            // wake call returns).
+            for (var b = current; b < read; b++)
             {
-                foreach (var id in batches[i].Skip(handedOut))
+                foreach (var id in batches[b].Skip(b == current ? handedOut : 0))
                 {
                     prefetch.Withdraw(id);
                 }
@@ -208,33 +214,38 @@ public sealed partial class ScheduleKeeper(
         }
     }
 
-    private async Task<(IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays, DateTimeOffset ReadAt)> ReadBatchAsync(long[] batch)
+    private async Task<PrefetchedBatch> ReadBatchAsync(long[] batch)
     {
         // Taken before the read, as an activation takes its own (see ActivationPrefetch).
         var replays = writer.MarkReplays();
         var readAt = time.GetUtcNow();
-        var none = new Dictionary<long, Data.StoredService>();
-
-        // Only grains active nowhere may be read for: with other silos active, some of the batch may be active there (and
-        // change what is read until they go). Of this silo's, those active here answer their wake at once.
+        var fleet = membership.CurrentSnapshot;
         var self = local.SiloAddress;
-        if (membership.CurrentSnapshot.Members.Any(m => m.Value.Status == SiloStatus.Active && !m.Key.Equals(self)))
+        if (fleet.Members.Any(m => m.Value.Status != SiloStatus.Dead && !m.Key.Equals(self)))
         {
-            return (none, replays, readAt);
+            // Another silo is alive: some of the batch may be active there, and change what would be read until it goes.
+            return new PrefetchedBatch([], EmptyRows, replays, readAt, 0);
         }
 
+        // Of this silo's grains, those active here answer their wake at once.
         var inactive = batch.Where(id => !localServices.Contains(id)).ToArray();
+        prefetch.Reserve(inactive);
         try
         {
-            return (inactive.Length == 0 ? none : await store.LoadManyAsync(inactive), replays, readAt);
+            var rows = inactive.Length == 0 ? EmptyRows : await store.LoadManyAsync(inactive);
+            return new PrefetchedBatch(inactive, rows, replays, readAt, fleet.Version.Value);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // A read ahead only saves the activations their own: whatever stops it must not stop the sweep.
-            LogPrefetchFailed(logger, batch.Length, ex.Message);
-            return (none, replays, readAt);
+            // A read ahead only saves the activations their own reads: whatever stops it must not stop the sweep.
+            LogPrefetchFailed(logger, inactive.Length, ex.Message);
+            return new PrefetchedBatch(inactive, EmptyRows, replays, readAt, fleet.Version.Value);
         }
     }
+
+    private static readonly IReadOnlyDictionary<long, Data.StoredService> EmptyRows = new Dictionary<long, Data.StoredService>();
+
+    private sealed record PrefetchedBatch(long[] Reserved, IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays, DateTimeOffset ReadAt, long Version);
 
     /// <summary>
     /// The enabled services' ids, and disabled ones with an incident still open (their activation resolves it as
@@ -282,8 +293,8 @@ public sealed partial class ScheduleKeeper(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the rows of {Count} services to wake; their grains read their own: {Reason}")]
     private static partial void LogPrefetchFailed(ILogger logger, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A periodic sweep failed; the next one runs as planned")]
-    private static partial void LogPeriodicSweepFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A sweep because {Reason} failed; the next one runs as planned")]
+    private static partial void LogSweepFailed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot list the enabled services to wake; retrying in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, double delayMs, string reason);

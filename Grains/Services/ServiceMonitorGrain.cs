@@ -180,6 +180,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
         finally
         {
+            // Again once its last writes are done: a sweep may have read (and reserved) meanwhile.
+            services.Prefetch.Withdraw(Id);
             StopHosting();
         }
     }

@@ -22,7 +22,7 @@ public sealed class ActivationPrefetchTests(ScheduleFixture fixture) : IClassFix
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
         var prefetch = silo.GetRequiredService<ActivationPrefetch>();
         var read = (await silo.GetRequiredService<ServiceStore>().LoadAsync(id))!;
-        prefetch.Offer(new Dictionary<long, StoredService> { [id] = read with { Config = read.Config with { Name = "as the sweep read it" } } }, default, fixture.Time.GetUtcNow());
+        Offer(silo, id, read with { Config = read.Config with { Name = "as the sweep read it" } });
 
         // Act
         var first = (await service.GetAsync(null)).Value!.Name;
@@ -44,7 +44,7 @@ public sealed class ActivationPrefetchTests(ScheduleFixture fixture) : IClassFix
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
         var prefetch = silo.GetRequiredService<ActivationPrefetch>();
         var read = (await silo.GetRequiredService<ServiceStore>().LoadAsync(id))!;
-        prefetch.Offer(new Dictionary<long, StoredService> { [id] = read with { Config = read.Config with { Name = "read while active" } } }, default, fixture.Time.GetUtcNow());
+        Offer(silo, id, read with { Config = read.Config with { Name = "read while active" } });
 
         // Act: it deactivates, and something activates it again.
         await fixture.Cluster.DeactivateAsync(service);
@@ -53,5 +53,40 @@ public sealed class ActivationPrefetchTests(ScheduleFixture fixture) : IClassFix
         // Assert: the deactivation withdrew the entry; the new activation read the row.
         Assert.Equal("scheduled", name);
         Assert.Equal(0, prefetch.Count);
+    }
+
+    [Fact]
+    public async Task A_sweep_wakes_services_whose_grains_are_not_active_with_the_rows_it_read_for_them()
+    {
+        // Arrange: services written straight to the table, as a restart finds them (no grain active).
+        var client = await fixture.Database.ScalarAsync<long>("INSERT INTO clients (name) VALUES ('swept ' || gen_random_uuid()) RETURNING id");
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await fixture.Database.ScalarAsync<long>(
+                "INSERT INTO client_services (client_id, name, endpoint_url, cron_schedule) VALUES ($1, 'swept', 'http://127.0.0.1:9/', '0 0 1 1 *') RETURNING id", client));
+        }
+
+        var silo = fixture.Cluster.Silos[0].ServiceProvider;
+        var prefetch = silo.GetRequiredService<ActivationPrefetch>();
+        var local = silo.GetRequiredService<LocalServices>();
+        var takenBefore = prefetch.Taken;
+
+        // Act: the periodic sweep comes due on the silo's (fake) clock.
+        fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.IsTrueAsync(() => Task.FromResult(ids.All(local.Contains)), TimeSpan.FromSeconds(20), "the swept services active");
+
+        // Assert: each activation took what the sweep read; nothing is left waiting.
+        Assert.True(prefetch.Taken - takenBefore >= ids.Count, $"{prefetch.Taken - takenBefore} activations took a sweep's read");
+        await Eventually.IsTrueAsync(() => Task.FromResult(prefetch.Count == 0), TimeSpan.FromSeconds(10), "no entry left");
+    }
+
+    // As a sweep offers what it read: reserved first, under the silo's membership version.
+    private static void Offer(IServiceProvider silo, long id, StoredService read)
+    {
+        var prefetch = silo.GetRequiredService<ActivationPrefetch>();
+        var version = silo.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Version.Value;
+        prefetch.Reserve([id]);
+        prefetch.Offer([id], new Dictionary<long, StoredService> { [id] = read }, default, silo.GetRequiredService<TimeProvider>().GetUtcNow(), version);
     }
 }

@@ -7,7 +7,7 @@ using Monitoring.Grains.Services;
 
 namespace Monitoring.UnitTests.Fleet;
 
-/// <summary>What a sweep read stands in for an activation's own read once, and only while it is young.</summary>
+/// <summary>What a sweep read stands in for an activation's own read once, and only while nothing could have changed it.</summary>
 public sealed class ActivationPrefetchTests
 {
     private static readonly DateTimeOffset ReadAt = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
@@ -21,9 +21,8 @@ public sealed class ActivationPrefetchTests
     public void An_entry_is_taken_only_within_its_age(int msAfterRead, bool taken)
     {
         // Arrange
-        var time = new FakeTimeProvider(ReadAt);
-        var prefetch = new ActivationPrefetch(time);
-        prefetch.Offer(new Dictionary<long, StoredService> { [7] = Stored(7) }, new ReplayMark(3), ReadAt);
+        var (prefetch, time, _) = Prefetch();
+        Offer(prefetch, 7);
         time.Advance(TimeSpan.FromMilliseconds(msAfterRead));
 
         // Act
@@ -32,6 +31,7 @@ public sealed class ActivationPrefetchTests
         // Assert: taken or not, the entry is gone.
         Assert.Equal(taken, found);
         Assert.Equal(0, prefetch.Count);
+        Assert.Equal(taken ? 1 : 0, prefetch.Taken);
         if (taken)
         {
             Assert.Equal((7L, new ReplayMark(3), ReadAt), (service.Config.Id, replays, readAt));
@@ -39,12 +39,24 @@ public sealed class ActivationPrefetchTests
     }
 
     [Fact]
+    public void An_entry_read_under_another_membership_version_is_not_taken()
+    {
+        // Arrange: a silo joined (or left) after the read.
+        var (prefetch, _, version) = Prefetch();
+        Offer(prefetch, 7);
+        version[0]++;
+
+        // Act + Assert
+        Assert.False(prefetch.TryTake(7, out _, out _, out _));
+        Assert.Equal(0, prefetch.Count);
+    }
+
+    [Fact]
     public void An_entry_is_taken_once_and_a_withdrawn_one_not_at_all()
     {
         // Arrange
-        var time = new FakeTimeProvider(ReadAt);
-        var prefetch = new ActivationPrefetch(time);
-        prefetch.Offer(new Dictionary<long, StoredService> { [1] = Stored(1), [2] = Stored(2), [3] = Stored(3) }, default, ReadAt);
+        var (prefetch, _, _) = Prefetch();
+        Offer(prefetch, 1, 2, 3);
 
         // Act
         prefetch.Withdraw(2);
@@ -56,6 +68,41 @@ public sealed class ActivationPrefetchTests
         // Assert
         Assert.Equal((true, false, false, false), (first, again, withdrawn, never));
         Assert.Equal(1, prefetch.Count);
+    }
+
+    [Fact]
+    public void Only_a_reservation_still_standing_when_the_read_returns_is_filled()
+    {
+        // Arrange: four ids reserved before the read; meanwhile 2 activated (and found only the reservation) and 3's
+        // grain deactivated; 4 has no row.
+        var (prefetch, _, _) = Prefetch();
+        prefetch.Reserve([1, 2, 3, 4]);
+        var reservationTaken = prefetch.TryTake(2, out _, out _, out _);
+        prefetch.Withdraw(3);
+
+        // Act
+        prefetch.Offer([1, 2, 3, 4], new Dictionary<long, StoredService> { [1] = Stored(1), [2] = Stored(2), [3] = Stored(3) }, new ReplayMark(3), ReadAt, 1);
+
+        // Assert
+        Assert.False(reservationTaken);
+        Assert.Equal(1, prefetch.Count);
+        Assert.True(prefetch.TryTake(1, out _, out _, out _));
+        Assert.False(prefetch.TryTake(2, out _, out _, out _));
+        Assert.False(prefetch.TryTake(3, out _, out _, out _));
+        Assert.False(prefetch.TryTake(4, out _, out _, out _));
+    }
+
+    private static (ActivationPrefetch Prefetch, FakeTimeProvider Time, long[] Version) Prefetch()
+    {
+        var time = new FakeTimeProvider(ReadAt);
+        var version = new long[] { 1 };
+        return (new ActivationPrefetch(time, () => version[0]), time, version);
+    }
+
+    private static void Offer(ActivationPrefetch prefetch, params long[] ids)
+    {
+        prefetch.Reserve(ids);
+        prefetch.Offer(ids, ids.ToDictionary(id => id, Stored), new ReplayMark(3), ReadAt, 1);
     }
 
     private static StoredService Stored(long id) =>
