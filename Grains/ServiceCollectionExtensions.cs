@@ -26,16 +26,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(EncryptionKeys.Read(configuration));
         services.AddSingleton<CredentialProtector>();
 
-        services.AddSingleton(_ => BuildDataSource(database, "monitoring", pool =>
-        {
-            // The grains repeat a small set of statements (loads, finds, uptime edges): let Npgsql prepare
-            // them server-side once they recur, unless DATABASE_URL chose otherwise.
-            if (pool.MaxAutoPrepare == 0)
-            {
-                pool.MaxAutoPrepare = 64;
-                pool.AutoPrepareMinUsages = 2;
-            }
-        }));
+        // The grains repeat a small set of statements (loads, finds, uptime edges).
+        services.AddSingleton(_ => BuildDataSource(database, "monitoring", pool => DatabaseSettings.PrepareRecurring(pool, 64)));
         services.AddSingleton<ServiceStore>();
         services.AddSingleton<ClientStore>();
         services.AddSingleton<UptimeHistoryStore>();

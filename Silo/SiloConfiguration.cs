@@ -12,22 +12,18 @@ public static class SiloConfiguration
     private const string Invariant = "Npgsql";
 
     /// <summary>
-    /// The connection string of Orleans' providers (one pool for the three): <paramref name="database"/>'s, with Npgsql's
-    /// automatic preparation (unless DATABASE_URL sets a Max Auto Prepare above 0) and no reset when a connection goes back to the pool. Orleans
-    /// sends the same few statements unprepared: a grain's state read was planned anew at every activation (124 of its
-    /// 142 µs in PostgreSQL, measured with pg_stat_statements during a sweep of 100,000, issue 16), and every return to
-    /// the pool cost a DISCARD ALL. Our queries for Orleans (sql/migrations) leave no session state behind (no SET, no
-    /// advisory lock); Npgsql rolls back a transaction left open either way.
+    /// The connection string of Orleans' providers (one pool for the three): <paramref name="database"/>'s, with
+    /// recurring statements prepared (<see cref="DatabaseSettings.PrepareRecurring"/>) and no reset when a connection goes
+    /// back to the pool, as the silo's own pools. Orleans sends the same few statements unprepared: a grain's state read
+    /// was planned anew at every activation (124 of its 142 µs in PostgreSQL, measured with pg_stat_statements during a
+    /// sweep of 100,000, issue 16), and every return to the pool cost a DISCARD ALL. Our queries for Orleans
+    /// (sql/migrations) leave no session state behind (no SET, no advisory lock); Npgsql rolls back a transaction left
+    /// open either way.
     /// </summary>
     public static string OrleansConnectionString(DatabaseSettings database)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { NoResetOnClose = true };
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 32;
-            builder.AutoPrepareMinUsages = 2;
-        }
-
+        DatabaseSettings.PrepareRecurring(builder, 32);
         return builder.ConnectionString;
     }
 
@@ -72,15 +68,16 @@ public static class SiloConfiguration
     /// <summary>Reminders and grain storage in PostgreSQL (the uptime windows).</summary>
     public static ISiloBuilder AddMonitoringPersistence(this ISiloBuilder silo, DatabaseSettings database)
     {
+        var connectionString = OrleansConnectionString(database);
         silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = OrleansConnectionString(database);
+                o.ConnectionString = connectionString;
             })
             .AddAdoNetGrainStorage(StorageNames.Uptime, o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = OrleansConnectionString(database);
+                o.ConnectionString = connectionString;
                 o.DeleteStateOnClear = true;
             });
 

@@ -50,6 +50,21 @@ public sealed record DatabaseSettings(string ConnectionString)
         return new DatabaseSettings(builder.ConnectionString);
     }
 
+    /// <summary>
+    /// Lets Npgsql prepare server-side the statements that recur on a pooled connection (at most
+    /// <paramref name="statements"/> per connection, each from its second use), unless the connection string set a
+    /// Max Auto Prepare above 0 itself: a silo's pools repeat a small set of statements, and each unprepared one is
+    /// planned anew.
+    /// </summary>
+    public static void PrepareRecurring(NpgsqlConnectionStringBuilder pool, int statements)
+    {
+        if (pool.MaxAutoPrepare == 0)
+        {
+            pool.MaxAutoPrepare = statements;
+            pool.AutoPrepareMinUsages = 2;
+        }
+    }
+
     /// <summary>Whether the URL or connection string sets the pool size itself (any of Npgsql's spellings).</summary>
     private static bool NamesPoolSize(string value) =>
         System.Text.RegularExpressions.Regex.IsMatch(value, @"max(imum)?\s*pool\s*size\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
