@@ -37,7 +37,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<ScheduleOptions>().BindConfiguration("Scheduling")
             .Validate(o => o.MaxSpread >= TimeSpan.Zero, "Scheduling:MaxSpread must not be negative")
-            .Validate(o => o.SpreadFraction is >= 0 and <= 0.5, "Scheduling:SpreadFraction must be from 0 to 0.5")
+            .Validate(o => o.SpreadFraction is >= 0 and <= 1, "Scheduling:SpreadFraction must be from 0 to 1")
             .Validate(o => o.SpreadChecksPerSecond >= 0, "Scheduling:SpreadChecksPerSecond must not be negative (0 keeps every cron at MaxSpread)")
             .Validate(o => o.MaxFleetSpread >= o.MaxSpread, "Scheduling:MaxFleetSpread must not be less than Scheduling:MaxSpread")
             .Validate(o => o.WakeUpPeriod >= TimeSpan.FromMinutes(1), "Scheduling:WakeUpPeriod must be at least one minute (each periodic sweep reads every enabled service id)")

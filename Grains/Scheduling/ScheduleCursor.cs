@@ -28,6 +28,28 @@ public sealed class ScheduleCursor(ServiceSchedule schedule)
         return new ScheduleStep(null, missed with { FireAt = now }, 0);
     }
 
+    /// <summary>
+    /// The last occurrence started, as this cursor compares it (an instant at or after that occurrence and before the
+    /// next), for a grain that knows only when its last scheduled check started (<paramref name="checkedAt"/>, read from
+    /// service_status at activation): the latest occurrence planned by then. A check that started after the next
+    /// occurrence's bare time but before its planned time ran the occurrence before it, late (an offset may reach
+    /// almost the whole gap, so a little lag takes a check past the next occurrence); unless that one was planned half
+    /// its gap or more before the start: then the spread has grown since (a silo left the fleet, the census doubled
+    /// the window) and the check ran the next occurrence at its earlier, shorter offset.
+    /// </summary>
+    public DateTimeOffset StartedBy(DateTimeOffset checkedAt)
+    {
+        if (schedule.NextFiringAfter(checkedAt) is not { } next || next.Occurrence > checkedAt)
+        {
+            // Every occurrence up to the start was planned by then; none after it.
+            return checkedAt;
+        }
+
+        return schedule.PreviousNear(next.Occurrence) is { } previous && checkedAt - previous.FireAt < (next.Occurrence - previous.Occurrence) / 2
+            ? next.Occurrence - TimeSpan.FromTicks(1)
+            : checkedAt;
+    }
+
     /// <summary>After a change of schedule (or a create): no catch-up, just the next occurrence not yet started.</summary>
     public ScheduleStep Plan(DateTimeOffset lastStarted, DateTimeOffset now) => new(null, NextToArm(lastStarted, now), 0);
 

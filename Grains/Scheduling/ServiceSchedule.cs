@@ -43,6 +43,21 @@ public sealed class ServiceSchedule
         return new ScheduledCheck(next, next + SpreadOffset.For(serviceId, Spread, gap));
     }
 
+    /// <summary>
+    /// The occurrence before <paramref name="occurrence"/>, with the time it fires, when it lies less than twice the
+    /// longest offset before it; null when it lies further back (or there is none).
+    /// </summary>
+    public ScheduledCheck? PreviousNear(DateTimeOffset occurrence)
+    {
+        ScheduledCheck? previous = null;
+        for (var candidate = NextAfter(occurrence - Spread.Max - Spread.Max); candidate is { } check && check.Occurrence < occurrence; candidate = NextAfter(check.Occurrence))
+        {
+            previous = check;
+        }
+
+        return previous;
+    }
+
     /// <summary>The first check that fires after <paramref name="time"/> (its occurrence may lie just before it).</summary>
     public ScheduledCheck? NextFiringAfter(DateTimeOffset time)
     {

@@ -2,9 +2,10 @@ namespace Monitoring.Grains.Scheduling;
 
 /// <summary>
 /// How far services that share a cron are spread after each occurrence: at most <see cref="Fraction"/> of the gap to
-/// the next occurrence and never more than <see cref="Max"/>. With the defaults (half the gap, at most 5 s) a fleet on
-/// <c>*/10 * * * * *</c> starts its checks over 5 s instead of in one burst, and a check of the occurrence at 09:00
-/// starts by 09:00:05 whatever the cron.
+/// the next occurrence and never more than <see cref="Max"/>. With the defaults (the whole gap, at most 5 s) a small fleet
+/// on <c>*/10 * * * * *</c> starts its checks over 5 s instead of in one burst, one on <c>* * * * * *</c> over the second,
+/// and a check of the occurrence at 09:00 starts by 09:00:05 whatever the cron. An offset is always shorter than the gap,
+/// so a service's checks keep the order of its occurrences.
 /// </summary>
 public readonly record struct SpreadLimits(TimeSpan Max, double Fraction)
 {

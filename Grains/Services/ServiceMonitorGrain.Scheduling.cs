@@ -57,7 +57,8 @@ public sealed partial class ServiceMonitorGrain
     /// Brings the timer in line with the config. When <paramref name="resuming"/> (activation, or a wake-up that found
     /// no timer), occurrences missed while no silo ran the grain lead to one catch-up check.
     /// </summary>
-    private async Task ApplyScheduleAsync(ServiceConfig? previous, bool resuming)
+    /// <param name="lastScheduledCheckAt">At activation: when the service's last stored scheduled check started, taken into the last occurrence started through the schedule.</param>
+    private async Task ApplyScheduleAsync(ServiceConfig? previous, bool resuming, DateTimeOffset? lastScheduledCheckAt = null)
     {
         if (config is null || !config.Enabled)
         {
@@ -85,6 +86,11 @@ public sealed partial class ServiceMonitorGrain
         deadlineTimer?.Disarm();
         beat = null;
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.Spread, config.CronSchedule));
+        if (lastScheduledCheckAt is { } checkedAt)
+        {
+            lastStartedOccurrence = Max(lastStartedOccurrence, cursor.StartedBy(checkedAt));
+        }
+
         var now = services.Time.GetUtcNow();
         Carry(resuming ? cursor.Resume(lastStartedOccurrence, now) : cursor.Plan(lastStartedOccurrence, now));
     }

@@ -123,7 +123,9 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
-        lastStartedOccurrence = Max(Max(stored.LastScheduledCheckAt ?? DateTimeOffset.MinValue, config.CreatedAt), handedOverOccurrence ?? DateTimeOffset.MinValue);
+        // The stored start of the last scheduled check says which occurrence it ran only through the schedule (an
+        // offset may reach almost the whole gap): ApplyScheduleAsync maps it once it has the cursor.
+        lastStartedOccurrence = Max(config.CreatedAt, handedOverOccurrence ?? DateTimeOffset.MinValue);
         if (handedOverOccurrence is null && services.Local.TargetFor(Id) is { } target)
         {
             // This silo is leaving and a call activated the grain here anyway: follow the others before arming
@@ -137,7 +139,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         // Orleans gave up on this activation while it read: arm nothing, count nothing (the catch doubts the timer).
         cancellationToken.ThrowIfCancellationRequested();
-        await ApplyScheduleAsync(previous: null, resuming: true);
+        await ApplyScheduleAsync(previous: null, resuming: true, lastScheduledCheckAt: stored.LastScheduledCheckAt);
         if (!config.Enabled)
         {
             // An incident left open by a disable whose resolve was never written (its silo died) resolves now.

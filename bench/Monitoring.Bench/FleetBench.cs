@@ -50,6 +50,7 @@ public static class FleetBench
             settings["Scheduling__MaxSpread"] = fixedSpread.ToString("c", CultureInfo.InvariantCulture);
             settings["Scheduling__MaxFleetSpread"] = (fixedSpread > TimeSpan.FromMinutes(5) ? fixedSpread : TimeSpan.FromMinutes(5)).ToString("c", CultureInfo.InvariantCulture);
             settings["Scheduling__SpreadChecksPerSecond"] = "0";
+            settings["Scheduling__SpreadFraction"] = "0.5";
         }
 
         return settings;
@@ -57,7 +58,7 @@ public static class FleetBench
 
     /// <summary>The options the silo runs with under <see cref="SiloSettings"/>.</summary>
     public static ScheduleOptions SiloOptions(TimeSpan? maxSpread) => maxSpread is { } fixedSpread
-        ? new ScheduleOptions { MaxSpread = fixedSpread, SpreadChecksPerSecond = 0 }
+        ? new ScheduleOptions { MaxSpread = fixedSpread, SpreadChecksPerSecond = 0, SpreadFraction = 0.5 }
         : new ScheduleOptions();
 
     public static async Task<Dictionary<string, object>> RunAsync(Context context, int services, string mixName, int seconds, TimeSpan? maxSpread, bool killAfter = true)

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Cronos;
+using Monitoring.Grains.Scheduling;
 using Monitoring.IntegrationTests.Api;
 using Monitoring.IntegrationTests.Infrastructure;
 
@@ -19,28 +19,32 @@ public sealed class RealTimeScheduleTests(ApiFixture fixture)
         Assert.InRange(created, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(5));
 
         await Task.Delay(TimeSpan.FromSeconds(11));
+        var disabledAt = DateTimeOffset.UtcNow;
         await fixture.Http.PatchJsonAsync($"/client-services/{id}", new { enabled = false });
 
-        // Every occurrence after the creation and before the window's end, allowing for the spread offset
-        // (at most a tenth of the two-second gap) and the commit.
-        var end = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var occurrences = CronExpression.Parse("*/2 * * * * *", CronFormat.IncludeSeconds)
-            .GetOccurrences(created.UtcDateTime, end.UtcDateTime, fromInclusive: false, toInclusive: true)
-            .Select(o => new DateTimeOffset(o, TimeSpan.Zero))
-            .ToList();
+        // Every occurrence after the creation whose check was planned (the occurrence plus the service's spread offset,
+        // up to the whole two-second gap for a fleet this small) a second before the disable, its row found from that
+        // planned time to the next occurrence's.
+        var schedule = new ServiceSchedule(CronSchedule.Parse("*/2 * * * * *", "UTC"), id, SpreadPolicy.For(new ScheduleOptions(), 1));
+        var planned = new List<ScheduledCheck>();
+        for (var check = schedule.NextAfter(created); check is { } c && c.FireAt <= disabledAt.AddSeconds(-1); check = schedule.NextAfter(c.Occurrence))
+        {
+            planned.Add(c);
+        }
+
         var rows = (await fixture.Database.ScalarAsync<DateTime[]>(
                 "SELECT coalesce(array_agg(checked_at ORDER BY checked_at), '{}') FROM service_status WHERE service_id = $1 AND trigger = 'schedule'", id))
             .Select(t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)))
             .ToList();
 
-        Assert.InRange(occurrences.Count, 4, 6);
-        foreach (var occurrence in occurrences)
+        Assert.InRange(planned.Count, 3, 6);
+        foreach (var check in planned)
         {
-            var matching = rows.Count(r => r >= occurrence && r < occurrence.AddSeconds(2));
-            Assert.True(matching == 1, $"occurrence {occurrence:O} has {matching} rows; rows: {string.Join(", ", rows.Select(r => r.ToString("O")))}");
+            var matching = rows.Count(r => r >= check.FireAt && r < check.FireAt.AddSeconds(2));
+            Assert.True(matching == 1, $"occurrence {check.Occurrence:O} (planned {check.FireAt:O}) has {matching} rows; rows: {string.Join(", ", rows.Select(r => r.ToString("O")))}");
         }
 
-        Assert.All(rows, r => Assert.True(r > created && r < end.AddSeconds(3)));
+        Assert.All(rows, r => Assert.True(r > created && r < disabledAt.AddSeconds(3)));
     }
 
     [Fact]
