@@ -20,9 +20,11 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
-    public void The_silo_runs_the_workstation_concurrent_collector_without_forced_compactions()
+    public void The_silo_runs_the_server_concurrent_collector_without_forced_compactions()
     {
-        Assert.False(ConfigProperty("silo", "System.GC.Server").GetBoolean());
+        // The workstation collector's background collections sometimes ran blocking (a new background thread not started
+        // in time, dotnet/runtime#13238): 5-s stops every few minutes at a million services.
+        Assert.True(ConfigProperty("silo", "System.GC.Server").GetBoolean());
         Assert.True(ConfigProperty("silo", "System.GC.Concurrent").GetBoolean());
 
         // ConserveMemory's compactions stopped a 300,000-service silo for 2.3 s and a million-service start-up for 11.8 s.
