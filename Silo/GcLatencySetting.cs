@@ -5,9 +5,10 @@ namespace Monitoring.Silo;
 
 /// <summary>
 /// Runtime__GcLatencyMode: how the silo's garbage collector trades its pauses for memory, as
-/// <see cref="GCSettings.LatencyMode"/>. <c>Interactive</c> is .NET's default for the workstation collector with
-/// background collections, which may still stop the silo for a blocking collection of the whole old generation (10 to
-/// 25 s at a million services). <c>SustainedLowLatency</c> leaves out those foreground full collections and collects
+/// <see cref="GCSettings.LatencyMode"/>. <c>Interactive</c> is .NET's default with background collections, which may
+/// still stop the silo for a blocking collection of the whole old generation (on the workstation collector, which the
+/// silo ran until issue 16's thirteenth part: 5 to 25 s at a million services). <c>SustainedLowLatency</c> leaves out
+/// those foreground full collections and collects
 /// the old generation only in the background, unless memory runs short ("Latency modes",
 /// learn.microsoft.com/dotnet/standard/garbage-collection/latency). Set for the silo process only, at start.
 /// </summary>

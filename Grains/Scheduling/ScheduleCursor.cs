@@ -33,9 +33,12 @@ public sealed class ScheduleCursor(ServiceSchedule schedule)
     /// next), for a grain that knows only when its last scheduled check started (<paramref name="checkedAt"/>, read from
     /// service_status at activation): the latest occurrence planned by then. A check that started after the next
     /// occurrence's bare time but before its planned time ran the occurrence before it, late (an offset may reach
-    /// almost the whole gap, so a little lag takes a check past the next occurrence); unless that one was planned half
-    /// its gap or more before the start: then the spread has grown since (a silo left the fleet, the census doubled
-    /// the window) and the check ran the next occurrence at its earlier, shorter offset.
+    /// almost the whole gap, so a little lag takes a check past the next occurrence); unless that one was planned
+    /// half its gap or the smallest cap (<see cref="ServiceSchedule.SmallestCap"/>, 5 s by default) or more before the
+    /// start: then the spread has grown since (silos left the fleet, the census grew the window) and the check ran the
+    /// next occurrence at its earlier, shorter offset. A window only grows from a cap, never below the smallest, so such
+    /// a check started more than that after the earlier occurrence's planned time, by whatever factor it grew; a late
+    /// check is read right while its lag stays under that bound.
     /// </summary>
     public DateTimeOffset StartedBy(DateTimeOffset checkedAt)
     {
@@ -45,7 +48,13 @@ public sealed class ScheduleCursor(ServiceSchedule schedule)
             return checkedAt;
         }
 
-        return schedule.PreviousNear(next.Occurrence) is { } previous && checkedAt - previous.FireAt < (next.Occurrence - previous.Occurrence) / 2
+        if (schedule.PreviousNear(next.Occurrence) is not { } previous)
+        {
+            return checkedAt;
+        }
+
+        var lateBy = checkedAt - previous.FireAt;
+        return lateBy < (next.Occurrence - previous.Occurrence) / 2 && lateBy < schedule.SmallestCap
             ? next.Occurrence - TimeSpan.FromTicks(1)
             : checkedAt;
     }

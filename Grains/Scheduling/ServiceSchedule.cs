@@ -31,6 +31,12 @@ public sealed class ServiceSchedule
 
     private SpreadLimits Spread => policy?.For(cronText) ?? fixedSpread;
 
+    /// <summary>
+    /// The smallest cap this schedule's spread can ever have: a fixed spread's cap, or the policy's floor
+    /// (<see cref="SpreadPolicy.SmallestCap"/>) however its census moves.
+    /// </summary>
+    public TimeSpan SmallestCap => policy?.SmallestCap ?? fixedSpread.Max;
+
     /// <summary>The first occurrence after <paramref name="occurrence"/>, with the time it fires.</summary>
     public ScheduledCheck? NextAfter(DateTimeOffset occurrence)
     {

@@ -29,6 +29,9 @@ public sealed class SpreadPolicy(IOptions<ScheduleOptions> options)
         return snapshot.PerCron.TryGetValue(cron.Trim(' '), out var count) ? (count + snapshot.Silos - 1) / snapshot.Silos : 0;
     }
 
+    /// <summary>The smallest cap any cron gets, whatever its fleet (<see cref="ScheduleOptions.MaxSpread"/>): a cap is never below it.</summary>
+    public TimeSpan SmallestCap => options.Value.MaxSpread;
+
     /// <summary>The limits for a service on <paramref name="cron"/>: <see cref="ScheduleOptions.Spread"/> with its cap grown for the fleet.</summary>
     public SpreadLimits For(string cron) => For(options.Value, SharersPerSilo(cron));
 

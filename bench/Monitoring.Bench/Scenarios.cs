@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Monitoring.Grains.Scheduling;
 using Npgsql;
 
 namespace Monitoring.Bench;
@@ -33,7 +34,7 @@ public static partial class Scenarios
             ["endpoint_url"] = url,
             ["cron_schedule"] = cron,
         });
-        await Task.Delay(WarmUp);
+        await Task.Delay(WarmUp + UntilRespread(cron, services));
         var ids = created.Select(c => c.GetProperty("id").GetInt64()).ToList();
         var result = await EngineWindow.MeasureAsync(context.Fleet, context.Database, feed, ids, cron, TimeSpan.FromSeconds(seconds));
 
@@ -52,6 +53,24 @@ public static partial class Scenarios
 
         result["results_by_status_whole_run"] = statuses;
         return new Dictionary<string, object> { ["type"] = type, ["endpoint_url"] = url }.Concat(result).ToDictionary();
+    }
+
+    /// <summary>
+    /// How long to wait after creating <paramref name="services"/> on <paramref name="cron"/> before measuring them as the
+    /// window models them (spread for the whole fleet, <see cref="SpreadPolicy"/>): zero when the fleet's size does not
+    /// change that cron's spread (a <c>* * * * * *</c> cron is spread over its second whatever the count); otherwise the
+    /// silo's recount period (<see cref="ScheduleOptions.WakeUpPeriod"/>, the silo's default, which the bench leaves as it
+    /// is), so that a sweep has counted them, plus one interval for every service to arm an occurrence with the new spread.
+    /// </summary>
+    private static TimeSpan UntilRespread(string cron, int services)
+    {
+        var options = new ScheduleOptions();
+        var parsed = CronSchedule.Parse(cron, "UTC");
+        var first = parsed.NextAfter(DateTimeOffset.UtcNow)!.Value;
+        var gap = parsed.NextAfter(first)!.Value - first;
+        return SpreadPolicy.For(options, 0).WindowFor(gap) == SpreadPolicy.For(options, services).WindowFor(gap)
+            ? TimeSpan.Zero
+            : options.WakeUpPeriod + gap;
     }
 
     /// <summary>

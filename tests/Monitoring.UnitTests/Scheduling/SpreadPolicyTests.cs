@@ -107,8 +107,8 @@ public sealed class SpreadPolicyTests
     /// A million services on the default mix (700,000 on <c>*/5 * * * *</c>, 200,000 on <c>* * * * *</c>, 100,000 on
     /// <c>*/30 * * * * *</c>, ids 1 to 1,000,000 dealt round-robin) offer 9,000 checks a second on average. Their planned
     /// starts, counted per second over one five-minute period, stay near that average in every second: with half-gap
-    /// windows every cron started its window at the top of the minute and the first 15 s of each five minutes offered
-    /// 18,000 a second.
+    /// windows every cron started its window at the top of the minute, and the first 15 s of each of the first three
+    /// minutes of every five offered 18,000 a second.
     /// </summary>
     [Theory]
     [InlineData(1.0, 9_000 * 1.05)]

@@ -51,6 +51,25 @@ public sealed class StartedOccurrenceTests
         Assert.Equal(next.Occurrence, step.Arm!.Value.Occurrence);
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(4_000)] // late, but under the smallest cap (5 s): still read as the occurrence before
+    public void A_late_check_of_a_fleet_grown_minute_cron_does_not_count_the_next_as_started(int lagMs)
+    {
+        var policy = new SpreadPolicy(Options.Create(new ScheduleOptions()));
+        policy.Census(new Dictionary<string, int> { ["* * * * *"] = 200_000 }, 1);
+        var parsed = CronSchedule.Parse("* * * * *", "UTC");
+        var id = IdWithShare(0.998, 1, policy.For("* * * * *"), TimeSpan.FromMinutes(1));
+        var schedule = new ServiceSchedule(parsed, id, policy, "* * * * *");
+        var ran = schedule.NextAfter(Occurrence.AddTicks(-1))!.Value;
+        var checkedAt = ran.FireAt.AddMilliseconds(lagMs);
+        Assert.True(checkedAt > Occurrence.AddMinutes(1), "the check must start after the next occurrence's bare time");
+
+        var started = new ScheduleCursor(schedule).StartedBy(checkedAt);
+
+        Assert.InRange(started, ran.Occurrence, Occurrence.AddMinutes(1).AddTicks(-1));
+    }
+
     [Fact]
     public void The_old_reading_skipped_the_next_occurrence()
     {
@@ -75,6 +94,8 @@ public sealed class StartedOccurrenceTests
     [InlineData("* * * * *", 20_000, 2, 1)] // 20 s to 40 s of a 60-s gap: the occurrence before lies within reach
     [InlineData("* * * * *", 40_000, 2, 1)] // 40 s to the whole gap
     [InlineData("* * * * *", 40_000, 1, 2)] // the whole gap to 40 s
+    [InlineData("* * * * *", 27_000, 3, 1)] // three silos to one: 20 s to the whole gap
+    [InlineData("* * * * *", 40_000, 8, 1)] // eight to one: 10 s to the whole gap
     public void A_check_that_ran_with_another_spread_still_counts_its_own_occurrence_once(string cron, int fleet, int silosBefore, int silosNow)
     {
         var before = new SpreadPolicy(Options.Create(new ScheduleOptions()));
