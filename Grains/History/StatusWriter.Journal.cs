@@ -67,26 +67,65 @@ public sealed partial class StatusWriter
         return segment;
     }
 
-    /// <summary>One attempt to store <paramref name="segment"/>: its ids and rows, or what failed it. Never throws.</summary>
-    private async Task<ReplayAttempt> AttemptReplayAsync(JournalSegment segment, CancellationToken giveUp)
+    /// <summary>
+    /// One attempt to store <paramref name="segments"/> (the oldest first, each in its own transaction): those stored,
+    /// with their ids and rows, up to the first that failed and what failed it. Never throws.
+    /// </summary>
+    private async Task<ReplayAttempt> AttemptReplayAsync(IReadOnlyList<JournalSegment> segments, CancellationToken giveUp)
     {
-        try
+        var stored = new List<StoredSegment>(segments.Count);
+        foreach (var segment in segments)
         {
-            var (ids, stored) = await StoreSegmentAsync(segment, giveUp);
-            return new ReplayAttempt(segment, ids, stored, null);
+            try
+            {
+                var (ids, rows) = await StoreSegmentAsync(segment, giveUp);
+                stored.Add(new StoredSegment(segment, ids, rows));
+            }
+            catch (Exception ex)
+            {
+                return new ReplayAttempt(stored, segment, ex);
+            }
         }
-        catch (Exception ex)
-        {
-            return new ReplayAttempt(segment, null, null, ex);
-        }
+
+        return new ReplayAttempt(stored, null, null);
     }
 
-    /// <summary>Applies an attempt on the oldest segment (the one it was made on: only this removes segments).</summary>
+    /// <summary>
+    /// The oldest segments, up to <see cref="ReplayRowsPerAttempt"/> results (at least one): a replay takes all that
+    /// waits, so it outruns the results journaled meanwhile instead of keeping pace with them.
+    /// </summary>
+    private List<JournalSegment> SegmentsToReplay()
+    {
+        var segments = new List<JournalSegment>();
+        var rows = 0;
+        foreach (var (segment, _) in journaled)
+        {
+            if (segments.Count > 0 && rows + segment.Drafts.Count > ReplayRowsPerAttempt)
+            {
+                break;
+            }
+
+            segments.Add(segment);
+            rows += segment.Drafts.Count;
+        }
+
+        return segments;
+    }
+
+    /// <summary>Applies an attempt on the oldest segments (the ones it was made on: only this removes segments).</summary>
     private void ApplyReplay(ReplayAttempt attempt)
     {
         try
         {
-            ApplyReplayCore(attempt);
+            foreach (var stored in attempt.Stored)
+            {
+                ApplyStored(stored);
+            }
+
+            if (attempt.Failed is { } failed)
+            {
+                ApplyFailure(failed, attempt.Failure!);
+            }
         }
         catch (Exception ex)
         {
@@ -97,36 +136,37 @@ public sealed partial class StatusWriter
         }
     }
 
-    private void ApplyReplayCore(ReplayAttempt attempt)
+    private void ApplyFailure(JournalSegment failed, Exception failure)
     {
         var (segment, waiting) = journaled[0];
-        Debug.Assert(ReferenceEquals(segment, attempt.Segment), "only the oldest segment is replayed");
-        if (attempt.Failure is { } refusal && !StoreErrors.IsUnavailable(refusal) && !StoreErrors.IsDuplicate(refusal))
+        Debug.Assert(ReferenceEquals(segment, failed), "only the oldest segment is replayed");
+        if (!StoreErrors.IsUnavailable(failure) && !StoreErrors.IsDuplicate(failure))
         {
             // Not expected (refused rows are handled inside): the file is set aside for an operator, not deleted.
-            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(refusal), refusal.Message);
+            LogSegmentRejected(logger, segment.Id, StoreErrors.CodeOf(failure), failure.Message);
             journal.SetAside(segment);
             journaled.RemoveAt(0);
             metrics.Lost.Add(segment.Drafts.Count);
-            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(refusal)})")));
+            Finish(waiting, pending => pending.Completion.TrySetException(new ResultNotStoredException($"PostgreSQL refused the journaled result ({StoreErrors.CodeOf(failure)})")));
             return;
         }
 
-        if (attempt.Failure is { } away)
-        {
-            dataSource.ClearPoolIfBroken(away);
-            replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
-            nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
-            LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, away.Message);
-            return;
-        }
+        dataSource.ClearPoolIfBroken(failure);
+        replayDelay = TimeSpan.FromTicks(Math.Min(LastReplayDelay.Ticks, replayDelay.Ticks * 2));
+        nextReplayAt = Stopwatch.GetTimestamp() + (long)(replayDelay.TotalSeconds * Stopwatch.Frequency);
+        LogStillAway(logger, journaled.Sum(j => j.Segment.Drafts.Count), replayDelay.TotalMilliseconds, failure.Message);
+    }
 
+    private void ApplyStored(StoredSegment stored)
+    {
+        var (segment, waiting) = journaled[0];
+        Debug.Assert(ReferenceEquals(segment, stored.Segment), "only the oldest segment is replayed");
         journal.Remove(segment);
         journaled.RemoveAt(0);
         Interlocked.Increment(ref replaysStored);
         nextReplayAt = 0;
         ReleaseWaiting(waiting);
-        Complete(waiting ?? new Pending?[segment.Drafts.Count], attempt.Ids!, attempt.Stored!, segment.Drafts);
+        Complete(waiting ?? new Pending?[segment.Drafts.Count], stored.Ids, stored.Rows, segment.Drafts);
         if (journaled.Count == 0)
         {
             LogReplayed(logger, journal.Folder);
@@ -201,5 +241,8 @@ public sealed partial class StatusWriter
         return existing;
     }
 
-    private sealed record ReplayAttempt(JournalSegment Segment, IReadOnlyList<long>? Ids, StatusDraft?[]? Stored, Exception? Failure);
+    private sealed record StoredSegment(JournalSegment Segment, IReadOnlyList<long> Ids, StatusDraft?[] Rows);
+
+    /// <summary>The segments an attempt stored, oldest first, then the one that failed (if any) and why.</summary>
+    private sealed record ReplayAttempt(IReadOnlyList<StoredSegment> Stored, JournalSegment? Failed, Exception? Failure);
 }

@@ -54,6 +54,10 @@ public sealed partial class StatusWriter(
     // While journaling, a segment gathers results for this long, so an outage makes a few files a second.
     private static readonly TimeSpan JournalGathering = TimeSpan.FromMilliseconds(200);
 
+    // A replay stores at most this many results (whole segments, each in its own transaction) before its outcome is
+    // applied and the next starts: the hand-overs of the oldest complete while a long outage's backlog is still stored.
+    private const int ReplayRowsPerAttempt = 20_000;
+
     private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.BufferCapacity)
     {
         SingleReader = true,
@@ -175,6 +179,15 @@ public sealed partial class StatusWriter(
                         await JournalStalledAsync(committing);
                     }
                 }
+                else if (replaying is not null && committing is null)
+                {
+                    // What gathers while a replay runs goes to the journal only if the replay leaves segments behind: wait
+                    // for it (one gathering at most), not for input. Woken by input, the loop wrote a segment every turn
+                    // and replayed one, so a silo checking steadily never left the journal after an outage (measured:
+                    // 500 checks/s, results stored 40 s late a minute after PostgreSQL came back).
+                    await Task.WhenAny(replaying, Task.Delay(JournalGathering, CancellationToken.None));
+                    open = !queue.Reader.Completion.IsCompleted;
+                }
                 else
                 {
                     TimeSpan? limit = journaled.Count > 0 && replaying is null && committing is null ? UntilReplay() : null;
@@ -210,8 +223,9 @@ public sealed partial class StatusWriter(
             }
 
             Take(batch);
-            if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open)
+            if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open && replaying is null && !ReplayDue(committing))
             {
+                // Away: a segment gathers for a while (a replay under way or due has just been waited for, or comes next).
                 await Task.Delay(JournalGathering, CancellationToken.None);
                 Take(batch);
             }
@@ -243,9 +257,9 @@ public sealed partial class StatusWriter(
             // The oldest segment is stored beside the loop, so results keep going to the journal (and to disk) while an
             // attempt waits for a PostgreSQL that does not answer; its outcome is applied here, on a later turn. Not
             // while a COPY runs: the two would share the id reservoir, and a hanging COPY says PostgreSQL is away.
-            if (journaled.Count > 0 && replaying is null && committing is null && (Stopwatch.GetTimestamp() >= nextReplayAt || !open))
+            if (replaying is null && (ReplayDue(committing) || (!open && journaled.Count > 0 && committing is null)))
             {
-                replaying = AttemptReplayAsync(journaled[0].Segment, drainDeadline.Token);
+                replaying = AttemptReplayAsync(SegmentsToReplay(), drainDeadline.Token);
             }
 
             if (!open && replaying is not null)
@@ -329,6 +343,10 @@ public sealed partial class StatusWriter(
         await wake.CancelAsync();
         return input.IsCompletedSuccessfully ? input.Result : !queue.Reader.Completion.IsCompleted;
     }
+
+    /// <summary>Whether journaled segments may be replayed now: none is under way, no COPY runs, and any backoff is over.</summary>
+    private bool ReplayDue(Commit? committing) =>
+        journaled.Count > 0 && committing is null && Stopwatch.GetTimestamp() >= nextReplayAt;
 
     private TimeSpan UntilReplay()
     {

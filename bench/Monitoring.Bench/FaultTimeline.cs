@@ -126,13 +126,14 @@ public static class FaultTimeline
         // Results of the last seconds reach PostgreSQL (and the journals are replayed) before counting.
         await Task.Delay(TimeSpan.FromSeconds(15));
         var rows = await RowsAsync(context.Database, phases[0].Start.AddSeconds(-5), phases[^1].End.AddSeconds(5));
+        var delays = await StoreDelaysAsync(context.Database, phases[0].Start, phases[^1].End);
         return new Dictionary<string, object>
         {
             ["services"] = count,
             ["cron"] = cron,
             ["create_seconds"] = Math.Round(createSeconds, 1),
             ["membership"] = "the silos' defaults (Orleans' defaults but EnableConnectionLivenessCheck off)",
-            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows, cron, interval)).ToList(),
+            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows, cron, interval, delays)).ToList(),
         };
     }
 
@@ -145,7 +146,8 @@ public static class FaultTimeline
     }
 
     private static Dictionary<string, object> Measure(
-        string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows, string cron, TimeSpan interval)
+        string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows, string cron, TimeSpan interval,
+        IReadOnlyList<(DateTimeOffset CheckedAt, double Seconds)> delays)
     {
         long expected = 0, checkedCount = 0, missed = 0, duplicated = 0;
         var missedAt = new SortedDictionary<int, int>();
@@ -229,6 +231,9 @@ public static class FaultTimeline
             ["services_with_a_gap_over_20_seconds"] = gaps.Count(g => g > 20),
             ["seconds_to_95_percent_of_rate"] = recovered is { } r ? r : "not within the phase",
             ["rest_errors"] = restErrors,
+            // How long the phase's scheduled results took to reach PostgreSQL (stored_at - checked_at): a silo that keeps
+            // its results in the journal, or waits to commit them, shows here, not in the counts above.
+            ["stored_after_check_seconds"] = Stats.Summary(delays.Where(d => d.CheckedAt >= start && d.CheckedAt < end).Select(d => d.Seconds).ToList()),
         };
     }
 
@@ -246,6 +251,23 @@ public static class FaultTimeline
 
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>Each scheduled result checked in [from, to): when it was checked and the seconds until it was stored.</summary>
+    private static async Task<List<(DateTimeOffset CheckedAt, double Seconds)>> StoreDelaysAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var command = database.CreateCommand(
+            "SELECT checked_at, extract(epoch FROM stored_at - checked_at)::float8 FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        var delays = new List<(DateTimeOffset, double)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            delays.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1)));
+        }
+
+        return delays;
     }
 
     private static async Task<ILookup<long, DateTimeOffset>> RowsAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)

@@ -132,6 +132,50 @@ public sealed class StatusWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_an_outage_a_writer_whose_results_keep_coming_empties_its_journal_and_commits_directly_again()
+    {
+        using var metrics = new HistoryMetrics();
+        var writer = Writer(metrics, new HistoryOptions());
+        await writer.StartAsync(CancellationToken.None);
+        await writer.WriteAsync(Draft(1));
+        var handedOver = new List<Task<StatusRecord>>();
+        using var feeding = new CancellationTokenSource();
+
+        // Results keep coming, as from a silo checking steadily (about 500 a second), through an outage and after it.
+        var feeder = Task.Run(async () =>
+        {
+            while (!feeding.IsCancellationRequested)
+            {
+                lock (handedOver)
+                {
+                    handedOver.AddRange(Enumerable.Range(0, 5).Select(_ => writer.WriteAsync(Draft(31))));
+                }
+
+                await Task.Delay(10, CancellationToken.None);
+            }
+        });
+
+        // Act: PostgreSQL away for 3 s, then back while the results keep coming.
+        proxy.Cut();
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes > 0), TimeSpan.FromSeconds(10), "results to be journaled");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        proxy.Restore();
+
+        // Assert: the journal empties while results still come (before, one segment was replayed for each one written,
+        // so the backlog of the outage stayed for as long as the silo checked), and nothing is stored twice.
+        await Eventually.IsTrueAsync(() => Task.FromResult(writer.JournalBytes == 0), TimeSpan.FromSeconds(30), "the journal to be emptied while results keep coming");
+        var afterwards = writer.WriteAsync(Draft(32));
+        Assert.False(feeder.IsCompleted);
+        await feeding.CancelAsync();
+        await feeder;
+        var records = await Task.WhenAll(handedOver.Append(afterwards)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0L, writer.JournalBytes);
+        Assert.Equal(records.Length, records.Select(r => r.Id).Distinct().Count());
+        Assert.Equal((long)records.Length, await database.ScalarAsync<long>("SELECT count(*) FROM service_status WHERE service_id IN (31, 32)"));
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Each_journaled_hand_over_gets_its_own_row_when_manual_checks_share_its_segment()
     {
         using var metrics = new HistoryMetrics();
