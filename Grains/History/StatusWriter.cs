@@ -179,7 +179,7 @@ public sealed partial class StatusWriter(
                         await JournalStalledAsync(committing);
                     }
                 }
-                else if (replaying is not null && committing is null)
+                else if (replaying is not null && committing is null && queue.Reader.Count < options.Value.MaxBatchSize)
                 {
                     // What gathers while a replay runs goes to the journal only if the replay leaves segments behind: wait
                     // for it (one gathering at most), not for input. Woken by input, the loop wrote a segment every turn
