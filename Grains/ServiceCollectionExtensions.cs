@@ -126,6 +126,8 @@ public static class ServiceCollectionExtensions
         // own over before it stops, and confirms it is still a member before acting on a timer that fired late.
         services.AddHostedService<Fleet.ScheduleKeeper>();
         services.AddSingleton<Fleet.LocalServices>();
+        services.AddSingleton<Fleet.DirectoryRewake>();
+        services.AddHostedService(sp => sp.GetRequiredService<Fleet.DirectoryRewake>());
         services.AddSingleton(sp => new Fleet.ActivationPrefetch(
             sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Version.Value));
         services.AddSingleton<Fleet.SiloStartup>();

@@ -37,4 +37,5 @@ public sealed record ServiceMonitorDependencies(
     CheckConcurrencyLimiter Limiter,
     SpreadPolicy Spread,
     CheckClock Clock,
-    SnapshotGate Snapshots);
+    SnapshotGate Snapshots,
+    Fleet.DirectoryRewake Rewake);

@@ -125,7 +125,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
         // The stored start of the last scheduled check says which occurrence it ran only through the schedule (an
         // offset may reach almost the whole gap): ApplyScheduleAsync maps it once it has the cursor.
-        lastStartedOccurrence = Max(config.CreatedAt, handedOverOccurrence ?? DateTimeOffset.MinValue);
+        // A migration carries the position; so does a deactivation for a directory entry on this silo (DirectoryRewake).
+        lastStartedOccurrence = Max(config.CreatedAt, Max(handedOverOccurrence ?? DateTimeOffset.MinValue, services.Rewake.Carried(Id) ?? DateTimeOffset.MinValue));
         if (handedOverOccurrence is null && services.Local.TargetFor(Id) is { } target)
         {
             // This silo is leaving and a call activated the grain here anyway: follow the others before arming
@@ -185,6 +186,11 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             // Again once its last writes are done: a sweep may have read (and reserved) meanwhile.
             services.Prefetch.Withdraw(Id);
             StopHosting();
+            if (reason.ReasonCode == DeactivationReasonCode.DirectoryFailure && config is { Enabled: true } && services.Local.DrainTargets is null)
+            {
+                // Another silo left with this grain's directory entry: nothing else would call it until a sweep.
+                services.Rewake.Dropped(Id, lastStartedOccurrence);
+            }
         }
     }
 
