@@ -14,22 +14,19 @@ namespace Monitoring.Grains.Fleet;
 /// Dead). Nothing calls such a grain until the <see cref="ScheduleKeeper"/>'s sweep after the death reaches it, a second
 /// or more later: measured (faults, 500 services × 1 s), 114 of 22,500 occurrences missed when a silo stopped gracefully,
 /// all of them services that had stayed on the survivor or had just been handed to it. The grain reports its
-/// deactivation here with its last started occurrence, which the new activation takes when it lands on this silo (it
-/// then neither repeats nor skips an occurrence whatever service_status holds yet); elsewhere it reads service_status as
-/// after any restart. Wakes run 64 at a time; one that fails is left to the keeper's sweeps. One per silo.
+/// deactivation here with its last started occurrence; the wake places the new activation on this silo (placement hint),
+/// which takes it (so it neither repeats nor skips an occurrence whatever service_status holds yet). Wakes run 64 at a
+/// time; one that fails is left to the keeper's sweeps. One per silo.
 /// </summary>
 public sealed partial class DirectoryRewake(IGrainFactory grains, ILocalSiloDetails self, ILogger<DirectoryRewake> logger) : BackgroundService
 {
     private const int ConcurrentWakes = 64;
 
-    // A carried position older than this is not taken: the grain has been active elsewhere since, for all this silo knows.
-    private static readonly TimeSpan CarryFor = TimeSpan.FromMinutes(1);
-
     // Drops that stop coming for this long are logged as one line.
     private static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(1);
 
     private readonly Channel<long> dropped = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<long, (DateTimeOffset LastStarted, long At)> carried = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> carried = new();
     private long wokenTotal;
 
     /// <summary>
@@ -38,18 +35,15 @@ public sealed partial class DirectoryRewake(IGrainFactory grains, ILocalSiloDeta
     /// </summary>
     public void Dropped(long serviceId, DateTimeOffset lastStarted)
     {
-        carried[serviceId] = (lastStarted, Environment.TickCount64);
+        carried[serviceId] = lastStarted;
         dropped.Writer.TryWrite(serviceId);
     }
 
     /// <summary>
-    /// The last started occurrence a deactivation of <paramref name="serviceId"/> on this silo left within the last minute,
-    /// if any. Kept until its wake has returned (an activation that fails and is retried reads it again).
+    /// The last started occurrence a deactivation of <paramref name="serviceId"/> on this silo left, while its wake is
+    /// pending (an activation that fails and is retried reads it again); the wake's end, whatever its outcome, drops it.
     /// </summary>
-    public DateTimeOffset? Carried(long serviceId) =>
-        carried.TryGetValue(serviceId, out var entry) && Environment.TickCount64 - entry.At < (long)CarryFor.TotalMilliseconds
-            ? entry.LastStarted
-            : null;
+    public DateTimeOffset? Carried(long serviceId) => carried.TryGetValue(serviceId, out var lastStarted) ? lastStarted : null;
 
     /// <summary>Grains woken again so far (each wake that returned).</summary>
     public long Woken => Interlocked.Read(ref wokenTotal);
@@ -92,7 +86,6 @@ public sealed partial class DirectoryRewake(IGrainFactory grains, ILocalSiloDeta
                 woken += batch.Count - failed;
                 count += batch.Count;
                 batch.Clear();
-                PruneCarried();
 
                 // Orleans deactivates them over a second or so: one line once they stop coming.
                 if (!await MoreWithinAsync(QuietAfter, stoppingToken))
@@ -118,19 +111,6 @@ public sealed partial class DirectoryRewake(IGrainFactory grains, ILocalSiloDeta
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
             return false;
-        }
-    }
-
-    /// <summary>Drops carried positions whose wake never returned (the silo was stopping, or a wake hung).</summary>
-    private void PruneCarried()
-    {
-        var now = Environment.TickCount64;
-        foreach (var (id, entry) in carried)
-        {
-            if (now - entry.At >= (long)CarryFor.TotalMilliseconds)
-            {
-                carried.TryRemove(KeyValuePair.Create(id, entry));
-            }
         }
     }
 

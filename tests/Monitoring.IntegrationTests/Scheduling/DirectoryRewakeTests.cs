@@ -25,8 +25,7 @@ public sealed class DirectoryRewakeTests(ScheduleFixture fixture) : IClassFixtur
 
         // Assert: a new activation, made by the silo's rewake (the test calls nothing); the occurrence checked before the
         // drop is not checked again, and the next one is checked once.
-        await Eventually.IsTrueAsync(() => Task.FromResult(fixture.Cluster.TryGetGrainContext(service.GetGrainId(), out var again) && !ReferenceEquals(again, dropped)),
-            TimeSpan.FromSeconds(20), "the dropped grain to be active again without a call");
+        await ActiveAgainAsync(service, dropped);
         await Eventually.IsTrueAsync(() => Task.FromResult(rewake.Woken > wokenBefore), TimeSpan.FromSeconds(20), "the rewake to have woken it");
         await fixture.AssertStaysAsync(service, 1);
         await fixture.AdvanceAsync(service, TimeSpan.FromMinutes(1), 2);
@@ -46,12 +45,16 @@ public sealed class DirectoryRewakeTests(ScheduleFixture fixture) : IClassFixtur
 
         // Assert: no catch-up for the occurrence that ran (reading service_status alone would run one at once); the
         // next occurrence is checked once.
-        await Eventually.IsTrueAsync(() => Task.FromResult(fixture.Cluster.TryGetGrainContext(service.GetGrainId(), out var again) && !ReferenceEquals(again, dropped)),
-            TimeSpan.FromSeconds(20), "the dropped grain to be active again without a call");
+        await ActiveAgainAsync(service, dropped);
         await fixture.AssertStaysAsync(service, 0);
         await fixture.AdvanceAsync(service, TimeSpan.FromMinutes(1), 1);
         await fixture.AssertStaysAsync(service, 1);
     }
+
+    /// <summary>Waits until the service has an activation other than <paramref name="dropped"/>, without calling it.</summary>
+    private Task ActiveAgainAsync(IServiceMonitorGrain service, IGrainContext dropped) =>
+        Eventually.IsTrueAsync(() => Task.FromResult(fixture.Cluster.TryGetGrainContext(service.GetGrainId(), out var again) && !ReferenceEquals(again, dropped)),
+            TimeSpan.FromSeconds(20), "the dropped grain to be active again without a call");
 
     /// <summary>Deactivates the service's activation as Orleans' directory does when a silo leaves; returns it once deactivated.</summary>
     private async Task<IGrainContext> DropAsync(IServiceMonitorGrain service)
