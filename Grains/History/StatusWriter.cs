@@ -223,7 +223,7 @@ public sealed partial class StatusWriter(
             }
 
             Take(batch);
-            if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open && replaying is null && !ReplayDue(committing))
+            if (journaling && batch.Count > 0 && batch.Count < options.Value.MaxBatchSize && open && replaying is null && !ReplayDue(committing, open))
             {
                 // Away: a segment gathers for a while (a replay under way or due has just been waited for, or comes next).
                 await Task.Delay(JournalGathering, CancellationToken.None);
@@ -257,7 +257,7 @@ public sealed partial class StatusWriter(
             // The oldest segment is stored beside the loop, so results keep going to the journal (and to disk) while an
             // attempt waits for a PostgreSQL that does not answer; its outcome is applied here, on a later turn. Not
             // while a COPY runs: the two would share the id reservoir, and a hanging COPY says PostgreSQL is away.
-            if (replaying is null && (ReplayDue(committing) || (!open && journaled.Count > 0 && committing is null)))
+            if (replaying is null && ReplayDue(committing, open))
             {
                 replaying = AttemptReplayAsync(SegmentsToReplay(), drainDeadline.Token);
             }
@@ -344,9 +344,12 @@ public sealed partial class StatusWriter(
         return input.IsCompletedSuccessfully ? input.Result : !queue.Reader.Completion.IsCompleted;
     }
 
-    /// <summary>Whether journaled segments may be replayed now: none is under way, no COPY runs, and any backoff is over.</summary>
-    private bool ReplayDue(Commit? committing) =>
-        journaled.Count > 0 && committing is null && Stopwatch.GetTimestamp() >= nextReplayAt;
+    /// <summary>
+    /// Whether journaled segments may be replayed now (the caller checks that none is under way): no COPY runs, and any
+    /// backoff is over or the silo is stopping (<paramref name="open"/> false: it tries once more before it goes).
+    /// </summary>
+    private bool ReplayDue(Commit? committing, bool open) =>
+        journaled.Count > 0 && committing is null && (!open || Stopwatch.GetTimestamp() >= nextReplayAt);
 
     private TimeSpan UntilReplay()
     {
