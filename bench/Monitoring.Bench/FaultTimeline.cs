@@ -39,7 +39,7 @@ public static class FaultTimeline
         var created = Stopwatch.StartNew();
         var services = (await ServiceFactory.CreateAsync(fleet.Http, $"{fleet.StubUrl}/health", cron, count)).Select(s => s.Id).ToList();
         var createSeconds = created.Elapsed.TotalSeconds;
-        var interval = Interval(cron);
+        var interval = CronGap.Of(cron);
         // Every service has had its first check (or, for a long interval, a minute to settle).
         await Task.Delay(TimeSpan.FromSeconds(10) + (interval < TimeSpan.FromMinutes(1) ? interval : TimeSpan.FromMinutes(1)));
 
@@ -125,29 +125,21 @@ public static class FaultTimeline
 
         // Results of the last seconds reach PostgreSQL (and the journals are replayed) before counting.
         await Task.Delay(TimeSpan.FromSeconds(15));
-        var rows = await RowsAsync(context.Database, phases[0].Start.AddSeconds(-5), phases[^1].End.AddSeconds(5));
-        var delays = await StoreDelaysAsync(context.Database, phases[0].Start, phases[^1].End);
+        var stored = await RowsAsync(context.Database, phases[0].Start.AddSeconds(-5), phases[^1].End.AddSeconds(5));
+        var rows = stored.ToLookup(r => r.ServiceId, r => r.CheckedAt);
         return new Dictionary<string, object>
         {
             ["services"] = count,
             ["cron"] = cron,
             ["create_seconds"] = Math.Round(createSeconds, 1),
             ["membership"] = "the silos' defaults (Orleans' defaults but EnableConnectionLivenessCheck off)",
-            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows, cron, interval, delays)).ToList(),
+            ["phases"] = phases.Select(p => Measure(p.Name, p.Start, p.Fault, p.End, p.RestErrors, services, rows, cron, interval, stored)).ToList(),
         };
-    }
-
-    /// <summary>The time between two occurrences of <paramref name="cron"/> (the benchmark's crons are regular).</summary>
-    private static TimeSpan Interval(string cron)
-    {
-        var schedule = CronSchedule.Parse(cron, "UTC");
-        var first = schedule.NextAfter(DateTimeOffset.UtcNow)!.Value;
-        return schedule.NextAfter(first)!.Value - first;
     }
 
     private static Dictionary<string, object> Measure(
         string name, DateTimeOffset start, DateTimeOffset fault, DateTimeOffset end, long restErrors, IReadOnlyList<long> services, ILookup<long, DateTimeOffset> rows, string cron, TimeSpan interval,
-        IReadOnlyList<(DateTimeOffset CheckedAt, double Seconds)> delays)
+        IReadOnlyList<StoredRow> stored)
     {
         long expected = 0, checkedCount = 0, missed = 0, duplicated = 0;
         var missedAt = new SortedDictionary<int, int>();
@@ -233,7 +225,7 @@ public static class FaultTimeline
             ["rest_errors"] = restErrors,
             // How long the phase's scheduled results took to reach PostgreSQL (stored_at - checked_at): a silo that keeps
             // its results in the journal, or waits to commit them, shows here, not in the counts above.
-            ["stored_after_check_seconds"] = Stats.Summary(delays.Where(d => d.CheckedAt >= start && d.CheckedAt < end).Select(d => d.Seconds).ToList()),
+            ["stored_after_check_seconds"] = Stats.Summary(stored.Where(r => r.CheckedAt >= start && r.CheckedAt < end).Select(r => r.StoredAfterSeconds).ToList()),
         };
     }
 
@@ -253,36 +245,24 @@ public static class FaultTimeline
         }
     }
 
-    /// <summary>Each scheduled result checked in [from, to): when it was checked and the seconds until it was stored.</summary>
-    private static async Task<List<(DateTimeOffset CheckedAt, double Seconds)>> StoreDelaysAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>A scheduled result: its service, when it was checked, and the seconds until it was stored.</summary>
+    private sealed record StoredRow(long ServiceId, DateTimeOffset CheckedAt, double StoredAfterSeconds);
+
+    /// <summary>Every scheduled result checked in [<paramref name="from"/>, <paramref name="to"/>), in one read.</summary>
+    private static async Task<List<StoredRow>> RowsAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)
     {
         await using var command = database.CreateCommand(
-            "SELECT checked_at, extract(epoch FROM stored_at - checked_at)::float8 FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2");
+            "SELECT service_id, checked_at, extract(epoch FROM stored_at - checked_at)::float8 FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2");
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        var delays = new List<(DateTimeOffset, double)>();
+        var rows = new List<StoredRow>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            delays.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1)));
+            rows.Add(new StoredRow(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2)));
         }
 
-        return delays;
-    }
-
-    private static async Task<ILookup<long, DateTimeOffset>> RowsAsync(NpgsqlDataSource database, DateTimeOffset from, DateTimeOffset to)
-    {
-        await using var command = database.CreateCommand("SELECT service_id, checked_at FROM service_status WHERE trigger = 'schedule' AND checked_at >= $1 AND checked_at < $2");
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        var rows = new List<(long, DateTimeOffset)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
-        }
-
-        return rows.ToLookup(r => r.Item1, r => r.Item2);
+        return rows;
     }
 
     /// <summary>SIGTERM, as an orchestrator stops a container.</summary>

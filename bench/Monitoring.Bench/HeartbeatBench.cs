@@ -36,7 +36,7 @@ public static class HeartbeatBench
         var fleet = context.Fleet;
         var cron = CronSchedule.Parse(cronText, "UTC");
         var grace = TimeSpan.FromSeconds(graceSeconds);
-        var gap = GapOf(cron, DateTimeOffset.UtcNow);
+        var gap = CronGap.Of(cron, DateTimeOffset.UtcNow);
         var spread = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, gap.Ticks / 2));
         // Enough skipped pings that at least 3 deadlines of a stopped job go unreported: a ping also covers the deadlines
         // of the occurrences up to a grace before it and of the next one (their windows start at the occurrence before).
@@ -315,13 +315,6 @@ public static class HeartbeatBench
             yield return (previous, o, o + grace);
             previous = o;
         }
-    }
-
-    private static TimeSpan GapOf(CronSchedule cron, DateTimeOffset now)
-    {
-        var first = cron.NextAfter(now) ?? throw new ArgumentException("the cron never fires");
-        var second = cron.NextAfter(first) ?? throw new ArgumentException("the cron fires only once");
-        return second - first;
     }
 
     private static Dictionary<string, long> ByStatus(IEnumerable<Pinger.Ping> pings) =>

@@ -65,9 +65,7 @@ public static partial class Scenarios
     private static TimeSpan UntilRespread(string cron, int services)
     {
         var options = new ScheduleOptions();
-        var parsed = CronSchedule.Parse(cron, "UTC");
-        var first = parsed.NextAfter(DateTimeOffset.UtcNow)!.Value;
-        var gap = parsed.NextAfter(first)!.Value - first;
+        var gap = CronGap.Of(cron);
         return SpreadPolicy.For(options, 0).WindowFor(gap) == SpreadPolicy.For(options, services).WindowFor(gap)
             ? TimeSpan.Zero
             : options.WakeUpPeriod + gap;
