@@ -85,6 +85,12 @@ public sealed partial class ServiceMonitorGrain
 
         deadlineTimer?.Disarm();
         beat = null;
+        if (!resuming && (previous is null || !previous.Enabled || previous.IsHeartbeat || previous.CronSchedule.Trim(' ') != config.CronSchedule.Trim(' ')))
+        {
+            // Counted on this silo before the next sweep counts it: its first occurrence spreads with those created with it.
+            services.Spread.Joined(config.CronSchedule);
+        }
+
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.Spread, config.CronSchedule));
         if (lastScheduledCheckAt is { } checkedAt)
         {
