@@ -127,6 +127,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<Fleet.ScheduleKeeper>();
         services.AddSingleton<Fleet.LocalServices>();
         services.AddSingleton<Fleet.DirectoryRewake>();
+        services.AddSingleton(sp => new Fleet.ActivationMetrics(sp.GetService<IMeterFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<Fleet.DirectoryRewake>());
         services.AddSingleton(sp => new Fleet.ActivationPrefetch(
             sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Version.Value));

@@ -10,14 +10,15 @@ namespace Monitoring.Grains.Alerting;
 /// A service's incidents, kept by its grain: each committed result goes through <see cref="IncidentTracker"/> in
 /// <c>checked_at</c> order and every change is written (with its deliveries) before the next result is taken.
 /// The tracker is rebuilt lazily, with the first result after an activation, from the open incident row and the
-/// results stored after the last one it counted (read with the service's row at activation when the first result comes
-/// within 30 s of it and this silo replayed no journal since, read then otherwise); so a failover, a restart or a result
+/// results stored after the last one it counted (read with the service's row at activation when this silo replayed no
+/// journal since and the first result comes within 30 s of it, or a sweep read it while this silo was alone in a fleet
+/// unchanged since; read then otherwise); so a failover, a restart or a result
 /// whose decision was never written is decided from what PostgreSQL holds when the tracker is rebuilt, and a result
 /// counted once is never counted again. Results stored by others after that (a journal replayed later, a check a
 /// deactivation abandoned) are older than what the tracker counted by then and are not counted.
 /// Created in a grain turn: its work runs on the grain, one step at a time.
 /// </summary>
-internal sealed partial class ServiceAlerting(long serviceId, IncidentStore store, FeedPublisher feed, TimeProvider time, ILogger logger)
+internal sealed partial class ServiceAlerting(long serviceId, IncidentStore store, FeedPublisher feed, TimeProvider time, ILogger logger, Action<bool>? rebuilt = null)
 {
     private const int MaxStepAttempts = 8;
 
@@ -26,6 +27,9 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     /// anything but this grain (a check abandoned by a deactivation, committed later; another silo's journal replay; a
     /// heartbeat deadline decided by a duplicate activation) are not in it, as the lazy read misses those stored after
     /// the first result: the bound keeps that window of the same order (the catch-up check of a swept grain runs at once).
+    /// A sweep's read made while this silo was alone has no such others while the fleet stays unchanged, and is not
+    /// bound by it: at a million services 491,688 of a start-up's first results came later than this and read the
+    /// history again (issue 16).
     /// </summary>
     private static readonly TimeSpan PreloadFreshFor = TimeSpan.FromSeconds(30);
 
@@ -55,12 +59,14 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
     /// <summary>
     /// Keeps the history the activation read with the service's row (or a sweep for it) at <paramref name="readAt"/>, to
-    /// rebuild the tracker from at the first result instead of reading it again, as long as that comes within
-    /// <see cref="PreloadFreshFor"/> of the read, <paramref name="stillCurrent"/> says this silo's writer replayed no
-    /// journal since, and the failure threshold is still <paramref name="failureThreshold"/>.
+    /// rebuild the tracker from at the first result instead of reading it again, as long as <paramref name="stillCurrent"/>
+    /// says this silo's writer replayed no journal since, the failure threshold is still <paramref name="failureThreshold"/>,
+    /// and either the first result comes within <see cref="PreloadFreshFor"/> of the read or <paramref name="aloneSinceRead"/>
+    /// says no other silo has been in the fleet since (a sweep's read, made while this silo was alone: then only this
+    /// grain writes the service's results, however late its first check comes in a spread window of minutes).
     /// </summary>
-    public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent, DateTimeOffset readAt) =>
-        preloaded = new Preloaded(history, failureThreshold, stillCurrent, readAt);
+    public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent, DateTimeOffset readAt, Func<bool>? aloneSinceRead = null) =>
+        preloaded = new Preloaded(history, failureThreshold, stillCurrent, readAt, aloneSinceRead);
 
     /// <summary>The service was disabled: an open incident resolves with <c>disabled</c>.</summary>
     public void Disable(ServiceConfig config) => Enqueue(async () =>
@@ -162,10 +168,12 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
         var read = preloaded;
         preloaded = null;
-        var history = read is not null && read.FailureThreshold == config.FailureThreshold
-            && time.GetUtcNow() - read.ReadAt <= PreloadFreshFor && read.StillCurrent()
-            ? read.History
+        var preloadServes = read is not null && read.FailureThreshold == config.FailureThreshold && read.StillCurrent()
+            && (time.GetUtcNow() - read.ReadAt <= PreloadFreshFor || read.AloneSinceRead?.Invoke() == true);
+        var history = preloadServes
+            ? read!.History
             : await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId));
+        rebuilt?.Invoke(preloadServes);
         open = history.Open;
         state = IncidentTrackerState.Empty with
         {
@@ -283,5 +291,5 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     [LoggerMessage(Level = LogLevel.Error, Message = "Incidents of service {ServiceId} could not be read or written; they are rebuilt from stored results with the next one: {Reason}")]
     private static partial void LogStepFailed(ILogger logger, long serviceId, string reason);
 
-    private sealed record Preloaded(IncidentHistory History, int FailureThreshold, Func<bool> StillCurrent, DateTimeOffset ReadAt);
+    private sealed record Preloaded(IncidentHistory History, int FailureThreshold, Func<bool> StillCurrent, DateTimeOffset ReadAt, Func<bool>? AloneSinceRead);
 }

@@ -71,20 +71,28 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>
     /// Takes the entry of <paramref name="serviceId"/>: false when there is none, it is only reserved, older than
     /// <see cref="MaxAge"/> or read under another membership version (read it as usual). Either way it is gone.
+    /// <paramref name="version"/> is the membership version it was read under, while no other silo was alive (see
+    /// <see cref="AloneSince"/>).
     /// </summary>
-    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt)
+    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out long version)
     {
         if (entries.TryRemove(serviceId, out var entry) && entry.Service is { } read
             && time.GetUtcNow() - entry.ReadAt <= MaxAge && entry.Version == membershipVersion())
         {
             Interlocked.Increment(ref taken);
-            (service, replays, readAt) = (read, entry.Replays, entry.ReadAt);
+            (service, replays, readAt, version) = (read, entry.Replays, entry.ReadAt, entry.Version);
             return true;
         }
 
-        (service, replays, readAt) = (null!, default, default);
+        (service, replays, readAt, version) = (null!, default, default, 0);
         return false;
     }
+
+    /// <summary>
+    /// Whether the fleet's membership is still at <paramref name="version"/>, that of a taken entry's read: as the sweep
+    /// reads only while this silo is the fleet's one live member, no other silo has joined since (any join changes it).
+    /// </summary>
+    public bool AloneSince(long version) => membershipVersion() == version;
 
     /// <summary>Withdraws the entry (or reservation) of <paramref name="serviceId"/>, if there is one.</summary>
     public void Withdraw(long serviceId) => entries.TryRemove(serviceId, out _);

@@ -38,4 +38,5 @@ public sealed record ServiceMonitorDependencies(
     SpreadPolicy Spread,
     CheckClock Clock,
     SnapshotGate Snapshots,
-    Fleet.DirectoryRewake Rewake);
+    Fleet.DirectoryRewake Rewake,
+    Fleet.ActivationMetrics Activations);

@@ -60,7 +60,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         var id = this.GetPrimaryKeyLong();
         uptime = new UptimeTracker(id, state, services, logger);
         checks = new CheckRunner(id, services, logger, this);
-        alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger);
+        alerting = new ServiceAlerting(id, services.Incidents, services.Feed, services.Time, logger, services.Activations.Rebuilt);
 
         // On the silo's one clock; the tick runs beside calls (it only starts a check and re-arms).
         timer = new CheckTimer(services.Clock, GrainContext, this, services.Time, logger);
@@ -103,7 +103,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // The mark is taken before the read: a journal replay stored after it may hold results the history read did not
         // see. A sweep that woke this grain may have read both already; a grain arriving by migration reads its own (and
         // throws away any such read: see ActivationPrefetch).
-        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt) && handedOverOccurrence is null;
+        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt, out var readUnder) && handedOverOccurrence is null;
+        services.Activations.Activated(prefetched);
         if (!prefetched)
         {
             replays = services.Writer.MarkReplays();
@@ -119,7 +120,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         }
 
         config = stored.Config;
-        alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays), readAt);
+        alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays), readAt,
+            prefetched ? () => services.Prefetch.AloneSince(readUnder) : null);
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;

@@ -128,7 +128,8 @@ public sealed class BenchFleet : IAsyncDisposable
 
     /// <summary>
     /// The sums of the series of each metric of <paramref name="names"/> in one scrape of the first silo's /metrics (a metric
-    /// with no series is left out); null when the scrape failed.
+    /// with no series is left out); null when the scrape failed. A name may select one label's value, as
+    /// <c>metric{label="value"}</c>: the sum of the series that carry it.
     /// </summary>
     public async Task<Dictionary<string, double?>?> SiloMetricsAsync(IReadOnlyCollection<string> names)
     {
@@ -143,12 +144,19 @@ public sealed class BenchFleet : IAsyncDisposable
             {
                 foreach (var name in names)
                 {
-                    if (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal))
+                    var brace = name.IndexOf('{');
+                    var metric = brace < 0 ? name : name[..brace];
+                    if (line.StartsWith(metric + " ", StringComparison.Ordinal) || line.StartsWith(metric + "{", StringComparison.Ordinal))
                     {
                         // name{labels} value [timestamp]
-                        var rest = line[name.Length..];
-                        rest = rest.StartsWith('{') ? rest[(rest.LastIndexOf('}') + 1)..] : rest;
-                        sums[name] = (sums.GetValueOrDefault(name) ?? 0) + double.Parse(rest.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                        var rest = line[metric.Length..];
+                        var labelsEnd = rest.StartsWith('{') ? rest.LastIndexOf('}') + 1 : 0;
+                        if (brace >= 0 && !rest[..labelsEnd].Contains(name[(brace + 1)..].TrimEnd('}'), StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
+                        sums[name] = (sums.GetValueOrDefault(name) ?? 0) + double.Parse(rest[labelsEnd..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
                     }
                 }
             }

@@ -83,8 +83,9 @@ public static class FleetBench
         // Every service scheduled by the silo's start-up sweep, as after a restart.
         await fleet.RestartSiloAsync(kill: false);
         var sweepCpu = fleet.SampleCpu();
-        var firstStart = await UntilAllActiveAsync(fleet, services);
-        var sweep = SweepCost(await sweepCpu.StopAsync(), services, await fleet.SiloMetricAsync("monitoring_checks_total"), firstStart);
+        var sweepMachine = MachineCpu.Read();
+        var (firstStart, startCounters) = await UntilAllActiveAsync(fleet, services);
+        var sweep = SweepCost(await sweepCpu.StopAsync(), services, startCounters, MachineCpu.Between(sweepMachine, MachineCpu.Read()), firstStart);
         Log($"silo started: {services} services active after {firstStart:F1} s");
 
         await Task.Delay(WarmUp);
@@ -104,7 +105,9 @@ public static class FleetBench
         var options = SiloOptions(maxSpread);
         var perCron = crons.Values.GroupBy(c => c.Trim(' ')).ToDictionary(g => g.Key, g => g.Count());
         var spreads = perCron.ToDictionary(c => c.Key, c => SpreadPolicy.For(options, c.Value));
+        var windowMachine = MachineCpu.Read();
         var window = await EngineWindow.MeasureAsync(fleet, context.Database, feed: null, [.. crons.Keys], id => crons[id], cron => spreads[cron.Trim(' ')], TimeSpan.FromSeconds(seconds), $"mix {mixName}", id => created[id]);
+        var windowMachineShares = MachineCpu.Between(windowMachine, MachineCpu.Read());
         var skippedAfter = await SkippedAsync(fleet);
         var rssKb = (long)window["silo_resident_kb"];
 
@@ -112,7 +115,7 @@ public static class FleetBench
         if (killAfter)
         {
             await fleet.RestartSiloAsync(kill: true);
-            afterKill = await UntilAllActiveAsync(fleet, services);
+            (afterKill, _) = await UntilAllActiveAsync(fleet, services);
             Log($"silo killed and started: {services} services active after {afterKill:F1} s");
         }
 
@@ -129,6 +132,7 @@ public static class FleetBench
             ["wake_up_reminders"] = await context.Scalar<long>("SELECT count(*) FROM orleansreminderstable"),
             ["seconds_until_all_active_after_start"] = Stats.Round(firstStart),
             ["start_up_sweep"] = sweep,
+            ["machine_cpu_share_in_window"] = windowMachineShares,
             ["seconds_until_all_active_after_kill"] = afterKill is { } killed ? Stats.Round(killed) : "not run (--kill 0)",
             ["skipped_in_window"] = skippedBefore is { } before && skippedAfter is { } after ? (object)(after - before) : "not read (a scrape of the silo's /metrics failed)",
             ["silo_resident_kb_empty"] = emptyRssKb,
@@ -166,43 +170,66 @@ public static class FleetBench
         }
     }
 
+    /// <summary>The silo's counters a start-up is followed by: active services, checks made, activations by where their rows came from, incident trackers by where their history came from.</summary>
+    private static readonly string[] StartUpCounters =
+    [
+        "monitoring_services_active",
+        "monitoring_checks_total",
+        "monitoring_activations_total{rows=\"prefetched\"}",
+        "monitoring_activations_total{rows=\"read\"}",
+        "monitoring_incident_rebuilds_total{history=\"preloaded\"}",
+        "monitoring_incident_rebuilds_total{history=\"read\"}",
+    ];
+
     /// <summary>
     /// Seconds from now until the silo reports <paramref name="services"/> services active (monitoring_services_active),
     /// scraped every services / 10,000 seconds, 2 to 15 (Prometheus' default interval): a scrape renders every
     /// per-service series of the silo (up to a million at this size), work the silo would otherwise not do every 2 s.
+    /// Every minute a line gives the pace since the last one, the silo's counters (<see cref="StartUpCounters"/>) and the
+    /// machine's busy and stolen shares; the last scrape's counters come back with the seconds.
     /// </summary>
-    private static async Task<double> UntilAllActiveAsync(BenchFleet fleet, int services)
+    private static async Task<(double Seconds, Dictionary<string, double?> Counters)> UntilAllActiveAsync(BenchFleet fleet, int services)
     {
         var poll = TimeSpan.FromSeconds(Math.Clamp(services / 10_000, 2, 15));
         var watch = Stopwatch.StartNew();
-        double? last = null;
+        Dictionary<string, double?>? last = null;
         var reportedAt = TimeSpan.Zero;
+        double reportedActive = 0;
+        var machineAt = MachineCpu.Read();
         while (watch.Elapsed < ScheduleDeadline)
         {
-            last = await fleet.SiloMetricAsync("monitoring_services_active");
-            if (last >= services)
+            last = await fleet.SiloMetricsAsync(StartUpCounters) ?? last;
+            var active = last?.GetValueOrDefault(StartUpCounters[0]);
+            if (active >= services)
             {
-                return watch.Elapsed.TotalSeconds;
+                return (watch.Elapsed.TotalSeconds, last!);
             }
 
             if (watch.Elapsed - reportedAt >= ProgressEvery)
             {
                 // A sweep that does not finish still leaves its course in the log.
+                var machine = MachineCpu.Read();
+                var shares = MachineCpu.Between(machineAt, machine);
+                var pace = ((active ?? 0) - reportedActive) / (watch.Elapsed - reportedAt).TotalSeconds;
+                Log($"{active?.ToString(CultureInfo.InvariantCulture) ?? "(no scrape answered)"} of {services} services active after {watch.Elapsed.TotalSeconds:F0} s "
+                    + $"({pace:F0}/s since the last line; machine busy {shares["busy"]}, stolen {shares["stolen"]}); "
+                    + string.Join(", ", StartUpCounters.Skip(1).Select(c => $"{c} {last?.GetValueOrDefault(c)?.ToString(CultureInfo.InvariantCulture) ?? "-"}")));
                 reportedAt = watch.Elapsed;
-                Log($"{last?.ToString(CultureInfo.InvariantCulture) ?? "(no scrape answered)"} of {services} services active after {watch.Elapsed.TotalSeconds:F0} s");
+                reportedActive = active ?? 0;
+                machineAt = machine;
             }
 
             await Task.Delay(poll);
         }
 
-        throw new InvalidOperationException($"after {ScheduleDeadline.TotalMinutes} minutes the silo had {last?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active");
+        throw new InvalidOperationException($"after {ScheduleDeadline.TotalMinutes} minutes the silo had {last?.GetValueOrDefault(StartUpCounters[0])?.ToString(CultureInfo.InvariantCulture) ?? "no figure of"} of {services} services active");
     }
 
     /// <summary>
     /// What the start-up sweep cost: CPU per service scheduled (silo, PostgreSQL) and cores used, from the silo's start to
     /// the last service active. The checks the woken services made meanwhile are in it too, counted beside it.
     /// </summary>
-    private static Dictionary<string, object> SweepCost(Dictionary<string, double> cpuMs, int services, double? checks, double seconds) => new()
+    private static Dictionary<string, object> SweepCost(Dictionary<string, double> cpuMs, int services, Dictionary<string, double?> counters, Dictionary<string, object> machine, double seconds) => new()
     {
         ["cpu_ms_per_service"] = new Dictionary<string, object>
         {
@@ -214,7 +241,18 @@ public static class FleetBench
             ["silo"] = Stats.Round(cpuMs["silo"] / 1000 / seconds),
             ["postgres"] = Stats.Round(cpuMs["postgres"] / 1000 / seconds),
         },
-        ["checks_made_meanwhile"] = checks is { } made ? (object)made : "not read (a scrape of the silo's /metrics failed)",
+        ["checks_made_meanwhile"] = counters.GetValueOrDefault(StartUpCounters[1]) ?? 0,
+        ["activations"] = new Dictionary<string, object>
+        {
+            ["rows_prefetched_by_the_sweep"] = counters.GetValueOrDefault(StartUpCounters[2]) ?? 0,
+            ["rows_read_by_the_activation"] = counters.GetValueOrDefault(StartUpCounters[3]) ?? 0,
+        },
+        ["incident_trackers_rebuilt"] = new Dictionary<string, object>
+        {
+            ["history_preloaded"] = counters.GetValueOrDefault(StartUpCounters[4]) ?? 0,
+            ["history_read_again"] = counters.GetValueOrDefault(StartUpCounters[5]) ?? 0,
+        },
+        ["machine_cpu_share"] = machine,
     };
 
     /// <summary>Occurrences the silo skipped so far (none yet is 0); null when the scrape failed (a saturated silo at a million).</summary>

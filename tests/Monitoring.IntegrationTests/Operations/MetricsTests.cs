@@ -75,6 +75,14 @@ public sealed class MetricsTests : IAsyncLifetime
         // The four enabled services are hosted (and scheduled) here.
         Assert.Equal(4, scrape.Value("monitoring_services_active"));
 
+        // Each grain came to life once, for its create, and read its own row (no sweep read ahead for it); each of the
+        // three that counted a result rebuilt its incident tracker from the history it already held (a new service's)
+        // instead of reading it again.
+        Assert.Equal(4, scrape.Value("monitoring_activations_total", "rows", "read"));
+        Assert.Empty(scrape.Find("monitoring_activations_total", "rows", "prefetched"));
+        Assert.Equal(3, scrape.Value("monitoring_incident_rebuilds_total", "history", "preloaded"));
+        Assert.Empty(scrape.Find("monitoring_incident_rebuilds_total", "history", "read"));
+
         // The writer: four results written, none waiting.
         Assert.Equal(4, scrape.Value("monitoring_results_written_total"));
         Assert.Equal(0, scrape.Value("monitoring_results_pending"));

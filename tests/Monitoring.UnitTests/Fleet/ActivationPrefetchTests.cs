@@ -26,7 +26,7 @@ public sealed class ActivationPrefetchTests
         time.Advance(TimeSpan.FromMilliseconds(msAfterRead));
 
         // Act
-        var found = prefetch.TryTake(7, out var service, out var replays, out var readAt);
+        var found = prefetch.TryTake(7, out var service, out var replays, out var readAt, out var version);
 
         // Assert: taken or not, the entry is gone.
         Assert.Equal(taken, found);
@@ -34,8 +34,22 @@ public sealed class ActivationPrefetchTests
         Assert.Equal(taken ? 1 : 0, prefetch.Taken);
         if (taken)
         {
-            Assert.Equal((7L, new ReplayMark(3), ReadAt), (service.Config.Id, replays, readAt));
+            Assert.Equal((7L, new ReplayMark(3), ReadAt, 1L), (service.Config.Id, replays, readAt, version));
         }
+    }
+
+    [Fact]
+    public void A_taken_entry_tells_whether_the_fleet_is_still_as_it_was_read()
+    {
+        // Arrange
+        var (prefetch, _, version) = Prefetch();
+        Offer(prefetch, 7);
+        Assert.True(prefetch.TryTake(7, out _, out _, out _, out var readUnder));
+
+        // Act + Assert: unchanged, then a silo joined.
+        Assert.True(prefetch.AloneSince(readUnder));
+        version[0]++;
+        Assert.False(prefetch.AloneSince(readUnder));
     }
 
     [Fact]
@@ -47,7 +61,7 @@ public sealed class ActivationPrefetchTests
         version[0]++;
 
         // Act + Assert
-        Assert.False(prefetch.TryTake(7, out _, out _, out _));
+        Assert.False(prefetch.TryTake(7, out _, out _, out _, out _));
         Assert.Equal(0, prefetch.Count);
     }
 
@@ -60,10 +74,10 @@ public sealed class ActivationPrefetchTests
 
         // Act
         prefetch.Withdraw(2);
-        var first = prefetch.TryTake(1, out _, out _, out _);
-        var again = prefetch.TryTake(1, out _, out _, out _);
-        var withdrawn = prefetch.TryTake(2, out _, out _, out _);
-        var never = prefetch.TryTake(4, out _, out _, out _);
+        var first = prefetch.TryTake(1, out _, out _, out _, out _);
+        var again = prefetch.TryTake(1, out _, out _, out _, out _);
+        var withdrawn = prefetch.TryTake(2, out _, out _, out _, out _);
+        var never = prefetch.TryTake(4, out _, out _, out _, out _);
 
         // Assert
         Assert.Equal((true, false, false, false), (first, again, withdrawn, never));
@@ -77,7 +91,7 @@ public sealed class ActivationPrefetchTests
         // grain deactivated; 4 has no row.
         var (prefetch, _, _) = Prefetch();
         prefetch.Reserve([1, 2, 3, 4]);
-        var reservationTaken = prefetch.TryTake(2, out _, out _, out _);
+        var reservationTaken = prefetch.TryTake(2, out _, out _, out _, out _);
         prefetch.Withdraw(3);
 
         // Act
@@ -86,10 +100,10 @@ public sealed class ActivationPrefetchTests
         // Assert
         Assert.False(reservationTaken);
         Assert.Equal(1, prefetch.Count);
-        Assert.True(prefetch.TryTake(1, out _, out _, out _));
-        Assert.False(prefetch.TryTake(2, out _, out _, out _));
-        Assert.False(prefetch.TryTake(3, out _, out _, out _));
-        Assert.False(prefetch.TryTake(4, out _, out _, out _));
+        Assert.True(prefetch.TryTake(1, out _, out _, out _, out _));
+        Assert.False(prefetch.TryTake(2, out _, out _, out _, out _));
+        Assert.False(prefetch.TryTake(3, out _, out _, out _, out _));
+        Assert.False(prefetch.TryTake(4, out _, out _, out _, out _));
     }
 
     private static (ActivationPrefetch Prefetch, FakeTimeProvider Time, long[] Version) Prefetch()

@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+
+namespace Monitoring.Grains.Fleet;
+
+/// <summary>
+/// What bringing a service grain to life cost this silo (meter "Monitoring.Fleet"), so a slow start-up sweep can be told
+/// apart from a busy machine:
+/// <list type="bullet">
+/// <item><c>monitoring_activations_total{rows}</c>: service grain activations, <c>rows</c> = <c>prefetched</c> (the sweep
+/// read the row, results and incidents a thousand at a time, <see cref="ActivationPrefetch"/>) or <c>read</c> (the
+/// activation read its own: three statements and a round trip);</item>
+/// <item><c>monitoring_incident_rebuilds_total{history}</c>: the first committed result of an activation rebuilding the
+/// incident tracker, <c>history</c> = <c>preloaded</c> (from what the activation read) or <c>read</c> (read again: the
+/// first result came more than 30 s after the activation's read, or a journal was replayed since).</item>
+/// </list>
+/// One per silo.
+/// </summary>
+public sealed class ActivationMetrics : IDisposable
+{
+    public const string MeterName = "Monitoring.Fleet";
+
+    private readonly Meter meter;
+    private readonly bool ownsMeter;
+    private readonly Counter<long> activations;
+    private readonly Counter<long> rebuilds;
+
+    /// <summary>For tests and tools without a host: a meter of its own.</summary>
+    public ActivationMetrics()
+        : this(null)
+    {
+    }
+
+    public ActivationMetrics(IMeterFactory? meters)
+    {
+        meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        ownsMeter = meters is null;
+        activations = meter.CreateCounter<long>("monitoring.activations", "{activation}",
+            "Service grain activations, by where their rows came from (prefetched by a sweep, or read by the activation)");
+        rebuilds = meter.CreateCounter<long>("monitoring.incident.rebuilds", "{rebuild}",
+            "Incident trackers rebuilt at an activation's first result, by where the history came from (preloaded with the row, or read again)");
+    }
+
+    /// <summary>Counts one activation; <paramref name="prefetched"/> when it took a sweep's read instead of its own.</summary>
+    public void Activated(bool prefetched) => activations.Add(1, new KeyValuePair<string, object?>("rows", prefetched ? "prefetched" : "read"));
+
+    /// <summary>Counts one tracker rebuilt; <paramref name="preloaded"/> when the history read with the row served.</summary>
+    public void Rebuilt(bool preloaded) => rebuilds.Add(1, new KeyValuePair<string, object?>("history", preloaded ? "preloaded" : "read"));
+
+    public void Dispose()
+    {
+        if (ownsMeter)
+        {
+            meter.Dispose();
+        }
+    }
+}
