@@ -11,8 +11,8 @@ namespace Monitoring.Grains.Alerting;
 /// <c>checked_at</c> order and every change is written (with its deliveries) before the next result is taken.
 /// The tracker is rebuilt lazily, with the first result after an activation, from the open incident row and the
 /// results stored after the last one it counted (read with the service's row at activation when this silo replayed no
-/// journal since and the first result comes within 30 s of it, or a sweep read it while this silo was alone in a fleet
-/// unchanged since; read then otherwise); so a failover, a restart or a result
+/// journal since and the first result comes within 30 s of it, or within 11 minutes of a sweep's read made while this
+/// silo was alone in a fleet unchanged since; read then otherwise); so a failover, a restart or a result
 /// whose decision was never written is decided from what PostgreSQL holds when the tracker is rebuilt, and a result
 /// counted once is never counted again. Results stored by others after that (a journal replayed later, a check a
 /// deactivation abandoned) are older than what the tracker counted by then and are not counted.
@@ -27,11 +27,21 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     /// anything but this grain (a check abandoned by a deactivation, committed later; another silo's journal replay; a
     /// heartbeat deadline decided by a duplicate activation) are not in it, as the lazy read misses those stored after
     /// the first result: the bound keeps that window of the same order (the catch-up check of a swept grain runs at once).
-    /// A sweep's read made while this silo was alone has no such others while the fleet stays unchanged, and is not
-    /// bound by it: at a million services 491,688 of a start-up's first results came later than this and read the
-    /// history again (issue 16).
+    /// A sweep's read made while this silo was alone in the fleet has none of these others while the fleet stays as it
+    /// was read (no silo joined, no deactivation here abandoned work; <see cref="Fleet.ActivationPrefetch.AloneSince"/>)
+    /// and stands in for up to <see cref="PreloadAloneFor"/> instead: at a million services 491,688 of a start-up's
+    /// first results came later than 30 s and read the history again (issue 16).
     /// </summary>
     private static readonly TimeSpan PreloadFreshFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a sweep's read made while this silo was alone stands in (see <see cref="PreloadFreshFor"/>): the first
+    /// result of a service on the default five-minute cron comes within it (its next occurrence, up to 5 minutes away,
+    /// its spread offset, up to 5 more, and the read up to 10 s ahead of the activation). Longer crons read again. It
+    /// also bounds what the membership cannot show (a silo replaying its journal before it joins, one declared dead
+    /// that still runs).
+    /// </summary>
+    private static readonly TimeSpan PreloadAloneFor = TimeSpan.FromMinutes(11);
 
     private IncidentTrackerState? state;
     private IncidentRow? open;
@@ -61,9 +71,10 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
     /// Keeps the history the activation read with the service's row (or a sweep for it) at <paramref name="readAt"/>, to
     /// rebuild the tracker from at the first result instead of reading it again, as long as <paramref name="stillCurrent"/>
     /// says this silo's writer replayed no journal since, the failure threshold is still <paramref name="failureThreshold"/>,
-    /// and either the first result comes within <see cref="PreloadFreshFor"/> of the read or <paramref name="aloneSinceRead"/>
-    /// says no other silo has been in the fleet since (a sweep's read, made while this silo was alone: then only this
-    /// grain writes the service's results, however late its first check comes in a spread window of minutes).
+    /// and either the first result comes within <see cref="PreloadFreshFor"/> of the read or, within
+    /// <see cref="PreloadAloneFor"/>, <paramref name="aloneSinceRead"/> says the fleet is as it was at the read (a sweep's
+    /// read made while this silo was alone: then only this grain writes the service's results, however late its first
+    /// check comes in a spread window of minutes).
     /// </summary>
     public void Preload(IncidentHistory history, int failureThreshold, Func<bool> stillCurrent, DateTimeOffset readAt, Func<bool>? aloneSinceRead = null) =>
         preloaded = new Preloaded(history, failureThreshold, stillCurrent, readAt, aloneSinceRead);
@@ -168,8 +179,9 @@ internal sealed partial class ServiceAlerting(long serviceId, IncidentStore stor
 
         var read = preloaded;
         preloaded = null;
+        var age = time.GetUtcNow() - (read?.ReadAt ?? default);
         var preloadServes = read is not null && read.FailureThreshold == config.FailureThreshold && read.StillCurrent()
-            && (time.GetUtcNow() - read.ReadAt <= PreloadFreshFor || read.AloneSinceRead?.Invoke() == true);
+            && (age <= PreloadFreshFor || (age <= PreloadAloneFor && read.AloneSinceRead?.Invoke() == true));
         var history = preloadServes
             ? read!.History
             : await WithRetriesAsync("reading the incident history", () => store.LoadHistoryAsync(serviceId));

@@ -9,9 +9,10 @@ namespace Monitoring.Grains.Fleet;
 /// <item><c>monitoring_activations_total{rows}</c>: service grain activations, <c>rows</c> = <c>prefetched</c> (the sweep
 /// read the row, results and incidents a thousand at a time, <see cref="ActivationPrefetch"/>) or <c>read</c> (the
 /// activation read its own: three statements and a round trip);</item>
-/// <item><c>monitoring_incident_rebuilds_total{history}</c>: the first committed result of an activation rebuilding the
-/// incident tracker, <c>history</c> = <c>preloaded</c> (from what the activation read) or <c>read</c> (read again: the
-/// first result came more than 30 s after the activation's read, or a journal was replayed since).</item>
+/// <item><c>monitoring_incident_rebuilds_total{history}</c>: incident trackers rebuilt (at an activation's first result or
+/// disable, and again after a result was journaled or a step failed), <c>history</c> = <c>preloaded</c> (from what the
+/// activation read) or <c>read</c> (read again: none was kept, or it was too old or a journal was replayed since; see
+/// <c>ServiceAlerting</c>).</item>
 /// </list>
 /// One per silo.
 /// </summary>
@@ -37,7 +38,7 @@ public sealed class ActivationMetrics : IDisposable
         activations = meter.CreateCounter<long>("monitoring.activations", "{activation}",
             "Service grain activations, by where their rows came from (prefetched by a sweep, or read by the activation)");
         rebuilds = meter.CreateCounter<long>("monitoring.incident.rebuilds", "{rebuild}",
-            "Incident trackers rebuilt at an activation's first result, by where the history came from (preloaded with the row, or read again)");
+            "Incident trackers rebuilt (at an activation's first result, or after a journaled result or a failed step), by where the history came from (preloaded with the row, or read again)");
     }
 
     /// <summary>Counts one activation; <paramref name="prefetched"/> when it took a sweep's read instead of its own.</summary>

@@ -27,10 +27,9 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>How long after its read an entry may stand in for an activation's own read.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
-    private static readonly Entry Reserved = new(null, default, default, 0);
-
     private readonly ConcurrentDictionary<long, Entry> entries = new();
     private long taken;
+    private long abandoned;
 
     /// <summary>How many entries (reserved or filled) wait for their activation now.</summary>
     public int Count => entries.Count;
@@ -41,11 +40,19 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>Reserves entries for <paramref name="serviceIds"/> before their rows are read (see the remarks).</summary>
     public void Reserve(IEnumerable<long> serviceIds)
     {
+        // One reservation for the batch, holding how many deactivations had abandoned work before the read.
+        var reserved = new Entry(null, default, default, 0, Volatile.Read(ref abandoned));
         foreach (var id in serviceIds)
         {
-            entries[id] = Reserved;
+            entries[id] = reserved;
         }
     }
+
+    /// <summary>
+    /// A deactivation on this silo ran out of time before its checks or incident steps were done: what they store later
+    /// was not in any history read before now (see <see cref="AloneSince"/>).
+    /// </summary>
+    public void Abandoned() => Interlocked.Increment(ref abandoned);
 
     /// <summary>
     /// Fills the entries of <paramref name="reserved"/> whose reservation still stands with what was read for them in
@@ -57,13 +64,18 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     {
         foreach (var id in reserved)
         {
+            if (!entries.TryGetValue(id, out var held) || held.Service is not null)
+            {
+                continue;
+            }
+
             if (services.TryGetValue(id, out var service))
             {
-                entries.TryUpdate(id, new Entry(service, replays, readAt, version), Reserved);
+                entries.TryUpdate(id, new Entry(service, replays, readAt, version, held.Abandoned), held);
             }
             else
             {
-                entries.TryRemove(new KeyValuePair<long, Entry>(id, Reserved));
+                entries.TryRemove(new KeyValuePair<long, Entry>(id, held));
             }
         }
     }
@@ -71,31 +83,39 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>
     /// Takes the entry of <paramref name="serviceId"/>: false when there is none, it is only reserved, older than
     /// <see cref="MaxAge"/> or read under another membership version (read it as usual). Either way it is gone.
-    /// <paramref name="version"/> is the membership version it was read under, while no other silo was alive (see
+    /// <paramref name="fleet"/> marks the fleet as it was read under, while no other silo was alive (see
     /// <see cref="AloneSince"/>).
     /// </summary>
-    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out long version)
+    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out FleetMark fleet)
     {
         if (entries.TryRemove(serviceId, out var entry) && entry.Service is { } read
             && time.GetUtcNow() - entry.ReadAt <= MaxAge && entry.Version == membershipVersion())
         {
             Interlocked.Increment(ref taken);
-            (service, replays, readAt, version) = (read, entry.Replays, entry.ReadAt, entry.Version);
+            (service, replays, readAt, fleet) = (read, entry.Replays, entry.ReadAt, new FleetMark(entry.Version, entry.Abandoned));
             return true;
         }
 
-        (service, replays, readAt, version) = (null!, default, default, 0);
+        (service, replays, readAt, fleet) = (null!, default, default, default);
         return false;
     }
 
     /// <summary>
-    /// Whether the fleet's membership is still at <paramref name="version"/>, that of a taken entry's read: as the sweep
-    /// reads only while this silo is the fleet's one live member, no other silo has joined since (any join changes it).
+    /// Whether nothing but the service's own grain on this silo can have stored its results since a taken entry's read
+    /// (<paramref name="fleet"/>): the membership is at the same version (the sweep reads only while this silo is the
+    /// fleet's one live member, and any join changes it) and no deactivation here has abandoned work since.
+    /// Not seen here: a silo that replays its journal before it joins the membership, or one declared dead that still
+    /// runs; the caller bounds how long it relies on this.
     /// </summary>
-    public bool AloneSince(long version) => membershipVersion() == version;
+    public bool AloneSince(FleetMark fleet) => membershipVersion() == fleet.Version && Volatile.Read(ref abandoned) == fleet.Abandoned;
 
     /// <summary>Withdraws the entry (or reservation) of <paramref name="serviceId"/>, if there is one.</summary>
     public void Withdraw(long serviceId) => entries.TryRemove(serviceId, out _);
 
-    private sealed record Entry(StoredService? Service, ReplayMark Replays, DateTimeOffset ReadAt, long Version);
+    private sealed record Entry(StoredService? Service, ReplayMark Replays, DateTimeOffset ReadAt, long Version, long Abandoned);
+}
+
+/// <summary>The fleet as a prefetched read saw it: its membership version and this silo's count of abandoning deactivations.</summary>
+public readonly record struct FleetMark(long Version, long Abandoned)
+{
 }

@@ -67,6 +67,11 @@ public sealed partial class ServiceMonitorGrain
             beat = null;
             cursor = null;
             runtime = runtime with { NextCheckAt = null };
+            if (!resuming)
+            {
+                services.Spread.Left(Id);
+            }
+
             return;
         }
 
@@ -79,6 +84,11 @@ public sealed partial class ServiceMonitorGrain
         {
             timer.Disarm();
             cursor = null;
+            if (!resuming)
+            {
+                services.Spread.Left(Id);
+            }
+
             await ApplyHeartbeatScheduleAsync(previous, resuming);
             return;
         }
@@ -88,7 +98,7 @@ public sealed partial class ServiceMonitorGrain
         if (!resuming && (previous is null || !previous.Enabled || previous.IsHeartbeat || previous.CronSchedule.Trim(' ') != config.CronSchedule.Trim(' ')))
         {
             // Counted on this silo before the next sweep counts it: its first occurrence spreads with those created with it.
-            services.Spread.Joined(config.CronSchedule);
+            services.Spread.Joined(Id, config.CronSchedule);
         }
 
         cursor = new ScheduleCursor(new ServiceSchedule(CronSchedule.Parse(config.CronSchedule, config.CronTimezone), Id, services.Spread, config.CronSchedule));

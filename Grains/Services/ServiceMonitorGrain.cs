@@ -103,7 +103,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // The mark is taken before the read: a journal replay stored after it may hold results the history read did not
         // see. A sweep that woke this grain may have read both already; a grain arriving by migration reads its own (and
         // throws away any such read: see ActivationPrefetch).
-        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt, out var readUnder) && handedOverOccurrence is null;
+        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt, out var fleetWhenRead) && handedOverOccurrence is null;
         services.Activations.Activated(prefetched);
         if (!prefetched)
         {
@@ -121,7 +121,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
         config = stored.Config;
         alerting.Preload(stored.History, config.FailureThreshold, () => services.Writer.NothingReplayedSince(replays), readAt,
-            prefetched ? () => services.Prefetch.AloneSince(readUnder) : null);
+            prefetched ? () => services.Prefetch.AloneSince(fleetWhenRead) : null);
         runtime = stored.Runtime;
         pingToken = TryReadPingToken(config);
         resumeDecidingFrom = config.IsHeartbeat ? ResumeDecidingFrom(config, runtime) : null;
@@ -169,6 +169,12 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         {
             await checks.WaitAsync(cancellationToken);
             await alerting.WaitAsync(cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Out of time: what is still running stores its results later, unseen by histories read before.
+                services.Prefetch.Abandoned();
+            }
+
             if (beat is { } state && state.DecidedThrough > state.PersistedThrough && reason.ReasonCode != DeactivationReasonCode.Migrating)
             {
                 await PersistDecidedAsync(state.DecidedThrough);

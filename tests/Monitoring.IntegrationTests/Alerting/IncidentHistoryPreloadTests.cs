@@ -12,7 +12,7 @@ namespace Monitoring.IntegrationTests.Alerting;
 /// The incident history an activation read with the service's row stands in for the read at the first result only while
 /// nothing could have changed it: with no journal replayed by the silo's writer since, under the same failure threshold,
 /// and within 30 s of the read (the activation's own, or a sweep's ahead of it) or, for a sweep's read made while the
-/// silo was alone, however late while the fleet is unchanged. Otherwise the first result reads it again and counts what
+/// silo was alone, up to 11 minutes while the fleet is unchanged. Otherwise the first result reads it again and counts what
 /// was stored meanwhile. Real PostgreSQL.
 /// </summary>
 public sealed class IncidentHistoryPreloadTests : FreshDatabaseTests
@@ -33,6 +33,8 @@ public sealed class IncidentHistoryPreloadTests : FreshDatabaseTests
         { "a sweep's read while alone, a silo joined since, first result 5 min later: read again", true, 300, 2, true, 8, false },
         { "a sweep's read while alone, the fleet unchanged, a journal replayed since: read again", false, 300, 2, true, 8, true },
         { "a sweep's read while alone, the fleet unchanged, failure_threshold changed: read again", true, 300, 3, true, 8, true },
+        { "a sweep's read while alone, the fleet unchanged, first result 10 min 50 s after the read: stands in", true, 642, 2, false, 8, true },
+        { "a sweep's read while alone, the fleet unchanged, first result over 11 min after the read: read again", true, 653, 2, true, 8, true },
     };
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class ActivationPrefetchTests
         Assert.Equal(taken ? 1 : 0, prefetch.Taken);
         if (taken)
         {
-            Assert.Equal((7L, new ReplayMark(3), ReadAt, 1L), (service.Config.Id, replays, readAt, version));
+            Assert.Equal((7L, new ReplayMark(3), ReadAt, 1L), (service.Config.Id, replays, readAt, version.Version));
         }
     }
 
@@ -50,6 +50,25 @@ public sealed class ActivationPrefetchTests
         Assert.True(prefetch.AloneSince(readUnder));
         version[0]++;
         Assert.False(prefetch.AloneSince(readUnder));
+    }
+
+    [Fact]
+    public void A_deactivation_that_abandoned_work_after_the_reservation_makes_the_fleet_no_longer_as_read()
+    {
+        // Arrange: one deactivation ran out of time before the read, one after.
+        var (prefetch, _, _) = Prefetch();
+        prefetch.Abandoned();
+        Offer(prefetch, 7, 8);
+        Assert.True(prefetch.TryTake(7, out _, out _, out _, out var first));
+        Assert.True(prefetch.AloneSince(first));
+
+        // Act
+        prefetch.Abandoned();
+
+        // Assert
+        Assert.False(prefetch.AloneSince(first));
+        Assert.True(prefetch.TryTake(8, out _, out _, out _, out var second));
+        Assert.False(prefetch.AloneSince(second));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class SpreadPolicyTests
 
         for (var i = 0; i < joined; i++)
         {
-            policy.Joined(i % 2 == 0 ? "*/5 * * * *" : " */5 * * * * ");
+            policy.Joined(i, i % 2 == 0 ? "*/5 * * * *" : " */5 * * * * ");
         }
 
         Assert.Equal(perSilo, policy.SharersPerSilo("*/5 * * * *"));
@@ -90,6 +90,27 @@ public sealed class SpreadPolicyTests
         // The next sweep counted them in the table, for every silo.
         policy.Census(new Dictionary<string, int> { ["*/5 * * * *"] = fleet + joined }, silos);
         Assert.Equal((fleet + joined + silos - 1) / silos, policy.SharersPerSilo("*/5 * * * *"));
+    }
+
+    [Fact]
+    public void A_service_counts_once_however_often_it_joins_and_stops_counting_when_it_leaves()
+    {
+        var policy = new SpreadPolicy(Options.Create(new ScheduleOptions()));
+        policy.Census(new Dictionary<string, int> { ["*/5 * * * *"] = 100 }, 1);
+
+        // Enabled again and again (a client toggling it): once.
+        policy.Joined(7, "*/5 * * * *");
+        policy.Joined(7, "*/5 * * * *");
+        Assert.Equal(101, policy.SharersPerSilo("*/5 * * * *"));
+
+        // Moved to another cron: counted there only.
+        policy.Joined(7, "* * * * *");
+        Assert.Equal((100, 1), (policy.SharersPerSilo("*/5 * * * *"), policy.SharersPerSilo("* * * * *")));
+
+        // Disabled: gone; one the census counted is not taken off (left as counted until the next census).
+        policy.Left(7);
+        policy.Left(8);
+        Assert.Equal((100, 0), (policy.SharersPerSilo("*/5 * * * *"), policy.SharersPerSilo("* * * * *")));
     }
 
     /// <summary>
@@ -107,7 +128,7 @@ public sealed class SpreadPolicyTests
         var perSecond = new Dictionary<long, int>();
         for (long id = 1; id <= 100_000; id++)
         {
-            policy.Joined(cron);
+            policy.Joined(id, cron);
             var first = new ServiceSchedule(parsed, id, policy, cron).NextAfter(Monday0900.AddTicks(-1))!.Value;
             var second = (long)(first.FireAt - first.Occurrence).TotalSeconds;
             perSecond[second] = perSecond.GetValueOrDefault(second) + 1;
