@@ -116,6 +116,4 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
 }
 
 /// <summary>The fleet as a prefetched read saw it: its membership version and this silo's count of abandoning deactivations.</summary>
-public readonly record struct FleetMark(long Version, long Abandoned)
-{
-}
+public readonly record struct FleetMark(long Version, long Abandoned);

@@ -151,7 +151,7 @@ public sealed class BenchFleet : IAsyncDisposable
                         // name{labels} value [timestamp]
                         var rest = line[metric.Length..];
                         var labelsEnd = rest.StartsWith('{') ? rest.LastIndexOf('}') + 1 : 0;
-                        if (brace >= 0 && !rest[..labelsEnd].Contains(name[(brace + 1)..].TrimEnd('}'), StringComparison.Ordinal))
+                        if (brace >= 0 && !HasLabel(rest[..labelsEnd], name[(brace + 1)..].TrimEnd('}')))
                         {
                             continue;
                         }
@@ -169,6 +169,10 @@ public sealed class BenchFleet : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="labels"/> (<c>{a="x",b="y"}</c>) holds <paramref name="pair"/> (<c>b="y"</c>) as a whole label.</summary>
+    private static bool HasLabel(string labels, string pair) =>
+        labels.Contains("{" + pair, StringComparison.Ordinal) || labels.Contains("," + pair, StringComparison.Ordinal);
 
     /// <summary>
     /// Starts counting the CPU each part uses: silo, gateway, PostgreSQL (all its processes, and apart: its client
