@@ -31,6 +31,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServiceStore>();
         services.AddSingleton<ClientStore>();
         services.AddSingleton<UptimeHistoryStore>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<Fleet.SnapshotPrefetch>();
         services.AddSingleton<RecentHistoryStore>();
         services.AddSingleton<IUptimeHistory>(sp => sp.GetRequiredService<UptimeHistoryStore>());
         services.AddSingleton<UptimeCalculator>();

@@ -1,4 +1,7 @@
 using Monitoring.Grains;
+using Monitoring.Grains.Data;
+using Monitoring.Grains.Fleet;
+using Orleans.Runtime.Hosting;
 using Monitoring.Hosting;
 using Monitoring.Sql;
 using Orleans.Configuration;
@@ -65,7 +68,7 @@ public static class SiloConfiguration
         return silo;
     }
 
-    /// <summary>Reminders and grain storage in PostgreSQL (the uptime windows).</summary>
+    /// <summary>Reminders and grain storage in PostgreSQL (the uptime windows, read ahead by the sweeps: <see cref="PrefetchedGrainStorage"/>).</summary>
     public static ISiloBuilder AddMonitoringPersistence(this ISiloBuilder silo, DatabaseSettings database)
     {
         var connectionString = OrleansConnectionString(database);
@@ -74,7 +77,7 @@ public static class SiloConfiguration
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             })
-            .AddAdoNetGrainStorage(StorageNames.Uptime, o =>
+            .AddAdoNetGrainStorage(StorageNames.UptimeTable, o =>
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
@@ -83,9 +86,13 @@ public static class SiloConfiguration
 
         // Store grain state with Orleans' own binary serializer: compact, and tolerant of added fields
         // through the [Id] attributes; the JSON default would embed .NET type names in every row.
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Uptime)
-            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.UptimeTable)
+            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = SnapshotStore.CreateSerializer(
                 services.GetRequiredService<Orleans.Serialization.Serializer>()));
+
+        // The grains use the table through a storage that serves the states a sweep read ahead (one query per batch).
+        silo.Services.AddGrainStorage(StorageNames.Uptime, (services, _) => new PrefetchedGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(StorageNames.UptimeTable), services.GetRequiredService<ActivationPrefetch>()));
         return silo;
     }
 }

@@ -50,7 +50,7 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
     private NpgsqlCommand HourlyCommand(string select, long serviceId, DateTimeOffset from, DateTimeOffset until)
     {
         var (firstWhole, endWhole) = WholeHours(from, until);
-        return dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, select, Hourly("$1", "$2", "$3", "$4", "$5")))
+        return dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, select, Hourly("= $1", "$2", "$3", "$4", "$5")))
             .With(serviceId).With(from).With(firstWhole).With(endWhole).With(until);
     }
 
@@ -71,17 +71,25 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
         return (first, floor > first ? floor : first);
     }
 
-    private static string Hourly(string service, string from, string firstWhole, string endWhole, string until) => $"""
-        (SELECT hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly
-         WHERE service_id = {service} AND hour >= {firstWhole} AND hour < {endWhole}
-         UNION ALL
-         SELECT date_trunc('hour', checked_at, 'UTC'), count(*) FILTER (WHERE NOT in_maintenance),
-                count(*) FILTER (WHERE NOT in_maintenance AND status = 'up'), count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded'),
-                coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0), count(*) FILTER (WHERE in_maintenance)
-         FROM service_status
-         WHERE service_id = {service} AND ((checked_at >= {from} AND checked_at < {firstWhole}) OR (checked_at >= {endWhole} AND checked_at < {until}))
-         GROUP BY 1) hourly
-        """;
+    /// <summary>
+    /// The relation of <see cref="HourlyCommand"/> for the services matched by <paramref name="services"/> (such as
+    /// <c>= $1</c> or <c>= ANY($1)</c>); with <paramref name="byService"/> its rows lead with service_id.
+    /// </summary>
+    private static string Hourly(string services, string from, string firstWhole, string endWhole, string until, bool byService = false)
+    {
+        var id = byService ? "service_id, " : "";
+        return $"""
+            (SELECT {id}hour, results, up, degraded, response_time_ms, maintenance FROM service_status_hourly
+             WHERE service_id {services} AND hour >= {firstWhole} AND hour < {endWhole}
+             UNION ALL
+             SELECT {id}date_trunc('hour', checked_at, 'UTC'), count(*) FILTER (WHERE NOT in_maintenance),
+                    count(*) FILTER (WHERE NOT in_maintenance AND status = 'up'), count(*) FILTER (WHERE NOT in_maintenance AND status = 'degraded'),
+                    coalesce(sum(response_time_ms) FILTER (WHERE NOT in_maintenance), 0), count(*) FILTER (WHERE in_maintenance)
+             FROM service_status
+             WHERE service_id {services} AND ((checked_at >= {from} AND checked_at < {firstWhole}) OR (checked_at >= {endWhole} AND checked_at < {until}))
+             GROUP BY {(byService ? "1, 2" : "1")}) hourly
+            """;
+    }
 
     /// <summary>The results of a service checked at or after <paramref name="since"/>, oldest first.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset CheckedAt, string Status, int ResponseTimeMs)>> ResultsSinceAsync(long serviceId, DateTimeOffset since)
@@ -99,6 +107,62 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
         return results;
     }
 
+    /// <summary>
+    /// <see cref="ResultsSinceAsync"/> of many services in one query: for each (service, since) pair, its results checked at
+    /// or after since, oldest first; a service with none is left out.
+    /// </summary>
+    public async Task<Dictionary<long, List<(DateTimeOffset CheckedAt, string Status, int ResponseTimeMs)>>> ResultsSinceManyAsync(
+        IReadOnlyCollection<(long ServiceId, DateTimeOffset Since)> services)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT k.id, s.checked_at, s.status, s.response_time_ms
+            FROM unnest($1::bigint[], $2::timestamptz[]) AS k(id, since)
+            CROSS JOIN LATERAL (
+                SELECT checked_at, status, response_time_ms FROM service_status
+                WHERE service_id = k.id AND checked_at >= k.since AND NOT in_maintenance ORDER BY checked_at) s
+            """).With(services.Select(s => s.ServiceId).ToArray()).With(services.Select(s => s.Since).ToArray());
+        var results = new Dictionary<long, List<(DateTimeOffset, string, int)>>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetInt64(0);
+            if (!results.TryGetValue(id, out var list))
+            {
+                results[id] = list = [];
+            }
+
+            list.Add((reader.GetTime(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="SumByHourAsync"/> of many services over one range in one query; a service with no result in it is left out.
+    /// </summary>
+    public async Task<Dictionary<long, Dictionary<DateTimeOffset, UptimeCounts>>> SumByHourManyAsync(IReadOnlyCollection<long> serviceIds, DateTimeOffset from, DateTimeOffset until)
+    {
+        var (firstWhole, endWhole) = WholeHours(from, until);
+        await using var command = dataSource.CreateCommand($"""
+            SELECT service_id, hour, {Aggregates} FROM {Hourly("= ANY($1)", "$2", "$3", "$4", "$5", byService: true)}
+            GROUP BY service_id, hour
+            """).With(serviceIds as long[] ?? serviceIds.ToArray()).With(from).With(firstWhole).With(endWhole).With(until);
+        var sums = new Dictionary<long, Dictionary<DateTimeOffset, UptimeCounts>>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetInt64(0);
+            if (!sums.TryGetValue(id, out var hours))
+            {
+                sums[id] = hours = [];
+            }
+
+            hours[reader.GetTime(1)] = ReadCounts(reader, 2);
+        }
+
+        return sums;
+    }
+
     public async Task<bool> HasMaintenanceResultsAsync(long serviceId)
     {
         await using var command = dataSource.CreateCommand(
@@ -112,14 +176,14 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
         var until = to + TimeSpan.FromMilliseconds(1);
         var (firstWhole, endWhole) = WholeHours(from, until);
         var unit = bucket == TimeSpan.FromDays(1) ? "day" : "hour";
-        var sql = $"SELECT NULL::timestamptz, coalesce(sum(maintenance), 0)::bigint FROM {Hourly("$1", "$2", "$3", "$4", "$5")}";
+        var sql = $"SELECT NULL::timestamptz, coalesce(sum(maintenance), 0)::bigint FROM {Hourly("= $1", "$2", "$3", "$4", "$5")}";
         var (bucketsFirstWhole, bucketsEndWhole) = WholeHours(bucketsFrom, bucketsUntil);
         if (bucket is not null)
         {
             sql += $"""
 
                 UNION ALL
-                SELECT date_trunc('{unit}', hour, 'UTC'), sum(maintenance)::bigint FROM {Hourly("$1", "$6", "$7", "$8", "$9")}
+                SELECT date_trunc('{unit}', hour, 'UTC'), sum(maintenance)::bigint FROM {Hourly("= $1", "$6", "$7", "$8", "$9")}
                 GROUP BY 1 HAVING sum(maintenance) > 0
                 """;
         }

@@ -8,7 +8,9 @@ namespace Monitoring.Grains.Fleet;
 /// What a sweep read for the services it is about to wake on this silo (<see cref="ServiceStore.LoadManyAsync"/>, a
 /// thousand per query), taken by each grain's activation instead of a read of its own: at a million services the
 /// per-activation read was a round trip, a connection of the pool and three statements' start-up in PostgreSQL each
-/// (issue 16). One per silo.
+/// (issue 16). With the row comes the grain's stored state and what completes its uptime window
+/// (<see cref="PrefetchedState"/>): Orleans reads the state before the activation begins (through
+/// <see cref="PrefetchedGrainStorage"/>, which serves it from here), and the window is restored from it. One per silo.
 /// </summary>
 /// <remarks>
 /// An entry must say what the grain would read itself. A service's row, results and incidents are written by its own
@@ -41,7 +43,7 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     public void Reserve(IEnumerable<long> serviceIds)
     {
         // One reservation for the batch, holding how many deactivations had abandoned work before the read.
-        var reserved = new Entry(null, default, default, 0, Volatile.Read(ref abandoned));
+        var reserved = new Entry(null, null, false, default, default, 0, Volatile.Read(ref abandoned));
         foreach (var id in serviceIds)
         {
             entries[id] = reserved;
@@ -57,10 +59,12 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>
     /// Fills the entries of <paramref name="reserved"/> whose reservation still stands with what was read for them in
     /// <paramref name="services"/> (by id) at <paramref name="readAt"/>, after the writer's replays stood at
-    /// <paramref name="replays"/> and under membership version <paramref name="version"/>; a reserved id with no row
-    /// read (gone, or the read failed) loses its reservation.
+    /// <paramref name="replays"/> and under membership version <paramref name="version"/>, with each one's stored state
+    /// from <paramref name="states"/> when it was read; a reserved id with no row read (gone, or the read failed) loses
+    /// its reservation.
     /// </summary>
-    public void Offer(IEnumerable<long> reserved, IReadOnlyDictionary<long, StoredService> services, ReplayMark replays, DateTimeOffset readAt, long version)
+    public void Offer(IEnumerable<long> reserved, IReadOnlyDictionary<long, StoredService> services, ReplayMark replays, DateTimeOffset readAt, long version,
+        IReadOnlyDictionary<long, PrefetchedState>? states = null)
     {
         foreach (var id in reserved)
         {
@@ -71,7 +75,7 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
 
             if (services.TryGetValue(id, out var service))
             {
-                entries.TryUpdate(id, new Entry(service, replays, readAt, version, held.Abandoned), held);
+                entries.TryUpdate(id, new Entry(service, states?.GetValueOrDefault(id), false, replays, readAt, version, held.Abandoned), held);
             }
             else
             {
@@ -81,24 +85,53 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     }
 
     /// <summary>
+    /// Serves the stored state read for <paramref name="serviceId"/> to Orleans' read of it at activation
+    /// (<see cref="PrefetchedGrainStorage"/>): false when there is none, or its entry is only reserved, older than
+    /// <see cref="MaxAge"/>, read under another membership version or served already (read it from storage). The entry
+    /// stays for <see cref="TryTake(long, out StoredService, out ReplayMark, out DateTimeOffset, out FleetMark, out PrefetchedUptime?)"/>,
+    /// which hands out its uptime part only when its state was served.
+    /// </summary>
+    public bool TryServeState(long serviceId, out PrefetchedState state)
+    {
+        while (entries.TryGetValue(serviceId, out var entry) && entry.State is { } read && !entry.StateServed && Fresh(entry))
+        {
+            if (entries.TryUpdate(serviceId, entry with { StateServed = true }, entry))
+            {
+                state = read;
+                return true;
+            }
+        }
+
+        state = null!;
+        return false;
+    }
+
+    /// <summary>
     /// Takes the entry of <paramref name="serviceId"/>: false when there is none, it is only reserved, older than
     /// <see cref="MaxAge"/> or read under another membership version (read it as usual). Either way it is gone.
     /// <paramref name="fleet"/> marks the fleet as it was read under, while no other silo was alive (see
-    /// <see cref="AloneSince"/>).
+    /// <see cref="AloneSince"/>); <paramref name="uptime"/> is what completes the uptime window of the state served
+    /// with it (<see cref="TryServeState"/>), null when the state was read from storage.
     /// </summary>
-    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out FleetMark fleet)
+    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out FleetMark fleet, out PrefetchedUptime? uptime)
     {
-        if (entries.TryRemove(serviceId, out var entry) && entry.Service is { } read
-            && time.GetUtcNow() - entry.ReadAt <= MaxAge && entry.Version == membershipVersion())
+        if (entries.TryRemove(serviceId, out var entry) && entry.Service is { } read && Fresh(entry))
         {
             Interlocked.Increment(ref taken);
             (service, replays, readAt, fleet) = (read, entry.Replays, entry.ReadAt, new FleetMark(entry.Version, entry.Abandoned));
+            uptime = entry.StateServed ? entry.State?.Uptime : null;
             return true;
         }
 
-        (service, replays, readAt, fleet) = (null!, default, default, default);
+        (service, replays, readAt, fleet, uptime) = (null!, default, default, default, null);
         return false;
     }
+
+    /// <summary>As the six-argument overload, without the uptime part.</summary>
+    public bool TryTake(long serviceId, out StoredService service, out ReplayMark replays, out DateTimeOffset readAt, out FleetMark fleet) =>
+        TryTake(serviceId, out service, out replays, out readAt, out fleet, out _);
+
+    private bool Fresh(Entry entry) => time.GetUtcNow() - entry.ReadAt <= MaxAge && entry.Version == membershipVersion();
 
     /// <summary>
     /// Whether nothing but the service's own grain on this silo can have stored its results since a taken entry's read
@@ -112,7 +145,7 @@ public sealed class ActivationPrefetch(TimeProvider time, Func<long> membershipV
     /// <summary>Withdraws the entry (or reservation) of <paramref name="serviceId"/>, if there is one.</summary>
     public void Withdraw(long serviceId) => entries.TryRemove(serviceId, out _);
 
-    private sealed record Entry(StoredService? Service, ReplayMark Replays, DateTimeOffset ReadAt, long Version, long Abandoned);
+    private sealed record Entry(StoredService? Service, PrefetchedState? State, bool StateServed, ReplayMark Replays, DateTimeOffset ReadAt, long Version, long Abandoned);
 }
 
 /// <summary>The fleet as a prefetched read saw it: its membership version and this silo's count of abandoning deactivations.</summary>

@@ -25,6 +25,7 @@ public sealed partial class ScheduleKeeper(
     LocalServices localServices,
     ActivationPrefetch prefetch,
     Data.ServiceStore store,
+    SnapshotPrefetch snapshots,
     History.StatusWriter writer,
     SpreadPolicy spread,
     IOptions<ScheduleOptions> options,
@@ -190,7 +191,7 @@ public sealed partial class ScheduleKeeper(
             {
                 var batch = await ahead!;
                 ahead = read < batches.Count ? ReadBatchAsync(batches[read++]) : null;
-                prefetch.Offer(batch.Reserved, batch.Rows, batch.Replays, batch.ReadAt, batch.Version);
+                prefetch.Offer(batch.Reserved, batch.Rows, batch.Replays, batch.ReadAt, batch.Version, batch.States);
                 handedOut = 0;
                 foreach (var id in batches[current])
                 {
@@ -224,7 +225,7 @@ public sealed partial class ScheduleKeeper(
         if (fleet.Members.Any(m => m.Value.Status != SiloStatus.Dead && !m.Key.Equals(self)))
         {
             // Another silo is alive: some of the batch may be active there, and change what would be read until it goes.
-            return new PrefetchedBatch([], EmptyRows, replays, readAt, 0);
+            return new PrefetchedBatch([], EmptyRows, null, replays, readAt, 0);
         }
 
         // Of this silo's grains, those active here answer their wake at once.
@@ -233,19 +234,34 @@ public sealed partial class ScheduleKeeper(
         try
         {
             var rows = inactive.Length == 0 ? EmptyRows : await store.LoadManyAsync(inactive);
-            return new PrefetchedBatch(inactive, rows, replays, readAt, fleet.Version.Value);
+            return new PrefetchedBatch(inactive, rows, await StatesAsync(rows, readAt), replays, readAt, fleet.Version.Value);
         }
         catch (Exception ex)
         {
             // A read ahead only saves the activations their own reads: whatever stops it must not stop the sweep.
             LogPrefetchFailed(logger, inactive.Length, ex.Message);
-            return new PrefetchedBatch(inactive, EmptyRows, replays, readAt, fleet.Version.Value);
+            return new PrefetchedBatch(inactive, EmptyRows, null, replays, readAt, fleet.Version.Value);
+        }
+    }
+
+    /// <summary>The stored states of <paramref name="rows"/> (see <see cref="SnapshotPrefetch"/>); null when they cannot be read (the grains read their own).</summary>
+    private async Task<IReadOnlyDictionary<long, PrefetchedState>?> StatesAsync(IReadOnlyDictionary<long, Data.StoredService> rows, DateTimeOffset readAt)
+    {
+        try
+        {
+            return rows.Count == 0 ? null : await snapshots.ReadAsync(rows, readAt);
+        }
+        catch (Exception ex)
+        {
+            LogStatePrefetchFailed(logger, rows.Count, ex.Message);
+            return null;
         }
     }
 
     private static readonly IReadOnlyDictionary<long, Data.StoredService> EmptyRows = new Dictionary<long, Data.StoredService>();
 
-    private sealed record PrefetchedBatch(long[] Reserved, IReadOnlyDictionary<long, Data.StoredService> Rows, History.ReplayMark Replays, DateTimeOffset ReadAt, long Version);
+    private sealed record PrefetchedBatch(long[] Reserved, IReadOnlyDictionary<long, Data.StoredService> Rows, IReadOnlyDictionary<long, PrefetchedState>? States,
+        History.ReplayMark Replays, DateTimeOffset ReadAt, long Version);
 
     /// <summary>
     /// The enabled services' ids, and disabled ones with an incident still open (their activation resolves it as
@@ -292,6 +308,9 @@ public sealed partial class ScheduleKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the rows of {Count} services to wake; their grains read their own: {Reason}")]
     private static partial void LogPrefetchFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the stored states of {Count} services to wake; their grains read their own: {Reason}")]
+    private static partial void LogStatePrefetchFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A sweep because {Reason} failed; the next one runs as planned")]
     private static partial void LogSweepFailed(ILogger logger, string reason, Exception exception);

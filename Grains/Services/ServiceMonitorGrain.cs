@@ -52,7 +52,7 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
 
     public ServiceMonitorGrain(
         ServiceMonitorDependencies services,
-        [PersistentState("monitor", StorageNames.Uptime)] IPersistentState<ServiceMonitorState> state,
+        [PersistentState(StorageNames.MonitorState, StorageNames.Uptime)] IPersistentState<ServiceMonitorState> state,
         ILogger<ServiceMonitorGrain> logger)
     {
         this.services = services;
@@ -103,7 +103,8 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
         // The mark is taken before the read: a journal replay stored after it may hold results the history read did not
         // see. A sweep that woke this grain may have read both already; a grain arriving by migration reads its own (and
         // throws away any such read: see ActivationPrefetch).
-        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt, out var fleetWhenRead) && handedOverOccurrence is null;
+        var prefetched = services.Prefetch.TryTake(Id, out var stored, out var replays, out var readAt, out var fleetWhenRead, out var uptimeRead)
+            && handedOverOccurrence is null;
         services.Activations.Activated(prefetched);
         if (!prefetched)
         {
@@ -138,7 +139,10 @@ public sealed partial class ServiceMonitorGrain : Grain, IServiceMonitorGrain, I
             return;
         }
 
-        await uptime.LoadAsync(everChecked: runtime.LastCheckedAt is not null);
+        // The sweep's read of what completes the window, as the state it read was restored: unless a journal replayed since
+        // stored results that read did not see.
+        await uptime.LoadAsync(everChecked: runtime.LastCheckedAt is not null,
+            prefetched && services.Writer.NothingReplayedSince(replays) ? uptimeRead : null);
 
         // Orleans gave up on this activation while it read: arm nothing, count nothing (the catch doubts the timer).
         cancellationToken.ThrowIfCancellationRequested();

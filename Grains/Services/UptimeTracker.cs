@@ -35,14 +35,15 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     /// <summary>
     /// Restores the snapshot and adds what was checked since; rebuilds from service_status without one, unless
     /// <paramref name="everChecked"/> is false (service_status holds no result of the service: nothing to read).
+    /// What <paramref name="prefetched"/> holds (a sweep's read for the state restored) stands in for the read it matches.
     /// </summary>
-    public async Task LoadAsync(bool everChecked)
+    public async Task LoadAsync(bool everChecked, Fleet.PrefetchedUptime? prefetched = null)
     {
         var now = services.Time.GetUtcNow();
-        if (state.State.UptimeWindow is { } bytes && UptimeWindow.Decode(bytes) is { } restored
-            && state.State.CoveredUntil > now - TimeSpan.FromDays(UptimeWindow.DaySlots))
+        if (Restorable(state.State, now) && UptimeWindow.Decode(state.State.UptimeWindow!) is { } restored)
         {
-            foreach (var (checkedAt, status, responseTimeMs) in await services.History.ResultsSinceAsync(serviceId, state.State.CoveredUntil))
+            var covered = state.State.CoveredUntil;
+            foreach (var (checkedAt, status, responseTimeMs) in prefetched?.ResultsSinceOf(covered) ?? await services.History.ResultsSinceAsync(serviceId, covered))
             {
                 var health = HealthStatusNames.FromWire(status);
                 restored.Add(checkedAt, health, responseTimeMs);
@@ -53,11 +54,22 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
         else
         {
-            window = everChecked ? await RebuildAsync() : new UptimeWindow();
+            window = everChecked ? await RebuildAsync(prefetched) : new UptimeWindow();
         }
 
         state.State.UptimeWindow = null;
         lastSnapshotAt = now;
+    }
+
+    /// <summary>Whether <paramref name="stored"/> holds a snapshot recent enough at <paramref name="now"/> to restore a window from.</summary>
+    public static bool Restorable(ServiceMonitorState stored, DateTimeOffset now) =>
+        stored.UptimeWindow is not null && stored.CoveredUntil > now - TimeSpan.FromDays(UptimeWindow.DaySlots);
+
+    /// <summary>The range of results a window is rebuilt from at <paramref name="now"/>: [From, Until), From a UTC midnight.</summary>
+    public static (DateTimeOffset From, DateTimeOffset Until) RebuildRange(DateTimeOffset now)
+    {
+        var from = now - TimeSpan.FromDays(UptimeWindow.DaySlots - 1);
+        return (new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero), now + TimeSpan.FromDays(1));
     }
 
     /// <summary>A result taken in a maintenance window was stored (true), or results may have been stored unseen (null: ask again).</summary>
@@ -202,12 +214,11 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
     }
 
-    private async Task<UptimeWindow> RebuildAsync()
+    private async Task<UptimeWindow> RebuildAsync(Fleet.PrefetchedUptime? prefetched = null)
     {
-        var now = services.Time.GetUtcNow();
         var rebuilt = new UptimeWindow();
-        var from = now - TimeSpan.FromDays(UptimeWindow.DaySlots - 1);
-        var hours = await services.History.SumByHourAsync(serviceId, from.UtcDateTime.Date, now + TimeSpan.FromDays(1));
+        var (from, until) = RebuildRange(services.Time.GetUtcNow());
+        var hours = prefetched?.HoursFromOf(from) ?? await services.History.SumByHourAsync(serviceId, from, until);
         foreach (var (hour, counts) in hours.OrderBy(h => h.Key))
         {
             rebuilt.AddHour(hour, counts);

@@ -95,6 +95,52 @@ public sealed class HourlySumsTests : FreshDatabaseTests
         Assert.Equal(maintenance.Total, maintenance.ByBucket.Values.Sum());
     }
 
+    [Theory]
+    [MemberData(nameof(Ranges))]
+    public async Task Hourly_sums_of_many_services_in_one_query_equal_each_services_own(string name, double fromHoursAgo, double untilHoursAgo)
+    {
+        // Arrange: results of services 1 to 3; service 4 has none.
+        await InsertRandomAsync(3000, seed: 7);
+        var now = DateTimeOffset.UtcNow.ToMilliseconds();
+        var from = now - TimeSpan.FromHours(fromHoursAgo);
+        var until = now - TimeSpan.FromHours(untilHoursAgo);
+        var store = new UptimeHistoryStore(Database.DataSource);
+
+        // Act
+        var many = await store.SumByHourManyAsync([1, 2, 3, 4], from, until);
+
+        // Assert
+        for (var id = 1L; id <= 4; id++)
+        {
+            var own = await store.SumByHourAsync(id, from, until);
+            var read = many.GetValueOrDefault(id) ?? [];
+            Assert.True(own.Count == read.Count && own.All(h => read.TryGetValue(h.Key, out var c) && c == h.Value), $"{name}: service {id}");
+        }
+    }
+
+    [Fact]
+    public async Task Results_since_a_moment_of_each_of_many_services_in_one_query_equal_each_services_own()
+    {
+        // Arrange: each service asked from a moment of its own (service 4 has no results).
+        await InsertRandomAsync(3000, seed: 3);
+        var now = DateTimeOffset.UtcNow.ToMilliseconds();
+        (long Id, DateTimeOffset Since)[] asked = [(1, now - TimeSpan.FromHours(2)), (2, now - TimeSpan.FromMinutes(37.5)), (3, now - TimeSpan.FromHours(70)), (4, now - TimeSpan.FromHours(5))];
+        var store = new UptimeHistoryStore(Database.DataSource);
+
+        // Act
+        var many = await store.ResultsSinceManyAsync(asked);
+
+        // Assert: the same rows in the same order, maintenance left out as in the service's own read.
+        foreach (var (id, since) in asked)
+        {
+            var own = await store.ResultsSinceAsync(id, since);
+            Assert.Equal(own, many.GetValueOrDefault(id) ?? []);
+        }
+
+        Assert.True(many[3].Count > 500, $"{many[3].Count} results of service 3");
+        Assert.False(many.ContainsKey(4));
+    }
+
     [Fact]
     public async Task A_partition_made_later_takes_the_rows_that_waited_for_it_and_old_partitions_are_dropped_whole()
     {

@@ -125,6 +125,62 @@ public sealed class ActivationPrefetchTests
         Assert.False(prefetch.TryTake(4, out _, out _, out _, out _));
     }
 
+    [Theory]
+    [InlineData("fresh", true)]
+    [InlineData("older than its age", false)]
+    [InlineData("read under another membership version", false)]
+    [InlineData("withdrawn", false)]
+    [InlineData("no state read", false)]
+    public void A_state_read_ahead_is_served_once_and_only_while_its_entry_could_be_taken(string situation, bool served)
+    {
+        // Arrange
+        var (prefetch, time, version) = Prefetch();
+        prefetch.Reserve([7]);
+        prefetch.Offer([7], new Dictionary<long, StoredService> { [7] = Stored(7) }, new ReplayMark(3), ReadAt, 1,
+            situation == "no state read" ? null : new Dictionary<long, PrefetchedState> { [7] = State() });
+        switch (situation)
+        {
+            case "older than its age": time.Advance(ActivationPrefetch.MaxAge + TimeSpan.FromMilliseconds(1)); break;
+            case "read under another membership version": version[0]++; break;
+            case "withdrawn": prefetch.Withdraw(7); break;
+        }
+
+        // Act
+        var first = prefetch.TryServeState(7, out var state);
+        var again = prefetch.TryServeState(7, out _);
+
+        // Assert: served once; the entry stays for the activation that follows.
+        Assert.Equal((served, false), (first, again));
+        Assert.Equal(served ? "1" : null, state?.ETag);
+        Assert.Equal(situation == "withdrawn" ? 0 : 1, prefetch.Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_window_part_is_handed_to_the_activation_only_with_the_state_it_was_read_for(bool stateServed)
+    {
+        // Arrange: Orleans' read of the state was served from the entry, or went to the table.
+        var (prefetch, _, _) = Prefetch();
+        prefetch.Reserve([7]);
+        prefetch.Offer([7], new Dictionary<long, StoredService> { [7] = Stored(7) }, new ReplayMark(3), ReadAt, 1, new Dictionary<long, PrefetchedState> { [7] = State() });
+        if (stateServed)
+        {
+            Assert.True(prefetch.TryServeState(7, out _));
+        }
+
+        // Act
+        var taken = prefetch.TryTake(7, out _, out _, out _, out _, out var uptime);
+
+        // Assert
+        Assert.True(taken);
+        Assert.Equal(stateServed, uptime is not null);
+        Assert.Equal(0, prefetch.Count);
+    }
+
+    private static PrefetchedState State() =>
+        new(new ServiceMonitorState { UptimeWindow = [1], CoveredUntil = ReadAt }, "1", true, PrefetchedUptime.Since(ReadAt, []));
+
     private static (ActivationPrefetch Prefetch, FakeTimeProvider Time, long[] Version) Prefetch()
     {
         var time = new FakeTimeProvider(ReadAt);
