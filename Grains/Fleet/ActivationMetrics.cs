@@ -13,6 +13,10 @@ namespace Monitoring.Grains.Fleet;
 /// disable, and again after a result was journaled or a step failed), <c>history</c> = <c>preloaded</c> (from what the
 /// activation read) or <c>read</c> (read again: none was kept, or it was too old or a journal was replayed since; see
 /// <c>ServiceAlerting</c>).</item>
+/// <item><c>monitoring_uptime_restores_total{window, read}</c>: uptime windows an activation restored, <c>window</c> =
+/// <c>snapshot</c> (the stored snapshot and the results since it), <c>rebuilt</c> (no snapshot: from the hourly sums) or
+/// <c>new</c> (never checked: nothing to read); <c>read</c> = <c>prefetched</c> (a sweep read state and results for a
+/// thousand at a time, <see cref="SnapshotPrefetch"/>), <c>own</c> (the activation's queries) or <c>none</c>.</item>
 /// </list>
 /// One per silo.
 /// </summary>
@@ -24,6 +28,7 @@ public sealed class ActivationMetrics : IDisposable
     private readonly bool ownsMeter;
     private readonly Counter<long> activations;
     private readonly Counter<long> rebuilds;
+    private readonly Counter<long> restores;
 
     /// <summary>For tests and tools without a host: a meter of its own.</summary>
     public ActivationMetrics()
@@ -39,6 +44,8 @@ public sealed class ActivationMetrics : IDisposable
             "Service grain activations, by where their rows came from (prefetched by a sweep, or read by the activation)");
         rebuilds = meter.CreateCounter<long>("monitoring.incident.rebuilds", "{rebuild}",
             "Incident trackers rebuilt (at an activation's first result, or after a journaled result or a failed step), by where the history came from (preloaded with the row, or read again)");
+        restores = meter.CreateCounter<long>("monitoring.uptime.restores", "{restore}",
+            "Uptime windows restored at activation, by what from (snapshot, rebuilt from hourly sums, new) and whose read (prefetched by a sweep, own, none)");
     }
 
     /// <summary>Counts one activation; <paramref name="prefetched"/> when it took a sweep's read instead of its own.</summary>
@@ -46,6 +53,13 @@ public sealed class ActivationMetrics : IDisposable
 
     /// <summary>Counts one tracker rebuilt; <paramref name="preloaded"/> when the history read with the row served.</summary>
     public void Rebuilt(bool preloaded) => rebuilds.Add(1, new KeyValuePair<string, object?>("history", preloaded ? "preloaded" : "read"));
+
+    /// <summary>
+    /// Counts one uptime window restored: <paramref name="window"/> is <c>snapshot</c>, <c>rebuilt</c> or <c>new</c>;
+    /// <paramref name="read"/> is <c>prefetched</c>, <c>own</c> or <c>none</c> (see the class remarks).
+    /// </summary>
+    public void WindowRestored(string window, string read) =>
+        restores.Add(1, new KeyValuePair<string, object?>("window", window), new KeyValuePair<string, object?>("read", read));
 
     public void Dispose()
     {

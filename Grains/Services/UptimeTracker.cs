@@ -43,7 +43,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         if (Restorable(state.State, now) && UptimeWindow.Decode(state.State.UptimeWindow!) is { } restored)
         {
             var covered = state.State.CoveredUntil;
-            foreach (var (checkedAt, status, responseTimeMs) in prefetched?.ResultsSinceOf(covered) ?? await services.History.ResultsSinceAsync(serviceId, covered))
+            var read = prefetched?.ResultsSinceOf(covered);
+            services.Activations.WindowRestored("snapshot", read is null ? "own" : "prefetched");
+            foreach (var (checkedAt, status, responseTimeMs) in read ?? await services.History.ResultsSinceAsync(serviceId, covered))
             {
                 var health = HealthStatusNames.FromWire(status);
                 restored.Add(checkedAt, health, responseTimeMs);
@@ -52,9 +54,14 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
 
             window = restored;
         }
+        else if (everChecked)
+        {
+            window = await RebuildAsync(prefetched);
+        }
         else
         {
-            window = everChecked ? await RebuildAsync(prefetched) : new UptimeWindow();
+            services.Activations.WindowRestored("new", "none");
+            window = new UptimeWindow();
         }
 
         state.State.UptimeWindow = null;
@@ -218,7 +225,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
     {
         var rebuilt = new UptimeWindow();
         var (from, until) = RebuildRange(services.Time.GetUtcNow());
-        var hours = prefetched?.HoursFromOf(from) ?? await services.History.SumByHourAsync(serviceId, from, until);
+        var read = prefetched?.HoursFromOf(from);
+        services.Activations.WindowRestored("rebuilt", read is null ? "own" : "prefetched");
+        var hours = read ?? await services.History.SumByHourAsync(serviceId, from, until);
         foreach (var (hour, counts) in hours.OrderBy(h => h.Key))
         {
             rebuilt.AddHour(hour, counts);

@@ -112,10 +112,14 @@ public static class FleetBench
         var rssKb = (long)window["silo_resident_kb"];
 
         double? afterKill = null;
+        object killSweep = "not run (--kill 0)";
         if (killAfter)
         {
             await fleet.RestartSiloAsync(kill: true);
-            (afterKill, _) = await UntilAllActiveAsync(fleet, services);
+            var killCpu = fleet.SampleCpu();
+            var killMachine = MachineCpu.Read();
+            (afterKill, var killCounters) = await UntilAllActiveAsync(fleet, services);
+            killSweep = SweepCost(await killCpu.StopAsync(), services, killCounters, MachineCpu.Between(killMachine, MachineCpu.Read()), afterKill.Value);
             Log($"silo killed and started: {services} services active after {afterKill:F1} s");
         }
 
@@ -134,6 +138,7 @@ public static class FleetBench
             ["start_up_sweep"] = sweep,
             ["machine_cpu_share_in_window"] = windowMachineShares,
             ["seconds_until_all_active_after_kill"] = afterKill is { } killed ? Stats.Round(killed) : "not run (--kill 0)",
+            ["sweep_after_kill"] = killSweep,
             ["skipped_in_window"] = skippedBefore is { } before && skippedAfter is { } after ? (object)(after - before) : "not read (a scrape of the silo's /metrics failed)",
             ["silo_resident_kb_empty"] = emptyRssKb,
             ["silo_resident_kb_per_service_above_empty"] = Stats.Round((double)(rssKb - emptyRssKb) / services),
@@ -170,7 +175,10 @@ public static class FleetBench
         }
     }
 
-    /// <summary>The silo's counters a start-up is followed by: active services, checks made, activations by where their rows came from, incident trackers by where their history came from.</summary>
+    /// <summary>
+    /// The silo's counters a start-up is followed by: active services, checks made, activations by where their rows came
+    /// from, incident trackers by where their history came from, uptime windows by what from and whose read.
+    /// </summary>
     private static readonly string[] StartUpCounters =
     [
         "monitoring_services_active",
@@ -179,6 +187,11 @@ public static class FleetBench
         "monitoring_activations_total{rows=\"read\"}",
         "monitoring_incident_rebuilds_total{history=\"preloaded\"}",
         "monitoring_incident_rebuilds_total{history=\"read\"}",
+        "monitoring_uptime_restores_total{window=\"snapshot\"}",
+        "monitoring_uptime_restores_total{window=\"rebuilt\"}",
+        "monitoring_uptime_restores_total{window=\"new\"}",
+        "monitoring_uptime_restores_total{read=\"prefetched\"}",
+        "monitoring_uptime_restores_total{read=\"own\"}",
     ];
 
     /// <summary>
@@ -251,6 +264,14 @@ public static class FleetBench
         {
             ["history_preloaded"] = counters.GetValueOrDefault(StartUpCounters[4]) ?? 0,
             ["history_read_again"] = counters.GetValueOrDefault(StartUpCounters[5]) ?? 0,
+        },
+        ["uptime_windows_restored"] = new Dictionary<string, object>
+        {
+            ["from_a_snapshot"] = counters.GetValueOrDefault(StartUpCounters[6]) ?? 0,
+            ["rebuilt_from_hourly_sums"] = counters.GetValueOrDefault(StartUpCounters[7]) ?? 0,
+            ["new_never_checked"] = counters.GetValueOrDefault(StartUpCounters[8]) ?? 0,
+            ["read_by_the_sweep"] = counters.GetValueOrDefault(StartUpCounters[9]) ?? 0,
+            ["read_by_the_activation"] = counters.GetValueOrDefault(StartUpCounters[10]) ?? 0,
         },
         ["machine_cpu_share"] = machine,
     };
