@@ -119,7 +119,8 @@ public sealed class UptimeHistoryStore(NpgsqlDataSource dataSource) : IUptimeHis
             FROM unnest($1::bigint[], $2::timestamptz[]) AS k(id, since)
             CROSS JOIN LATERAL (
                 SELECT checked_at, status, response_time_ms FROM service_status
-                WHERE service_id = k.id AND checked_at >= k.since AND NOT in_maintenance ORDER BY checked_at) s
+                WHERE service_id = k.id AND checked_at >= k.since AND NOT in_maintenance) s
+            ORDER BY k.id, s.checked_at
             """).With(services.Select(s => s.ServiceId).ToArray()).With(services.Select(s => s.Since).ToArray());
         var results = new Dictionary<long, List<(DateTimeOffset, string, int)>>();
         await using var reader = await command.ExecuteReaderAsync();

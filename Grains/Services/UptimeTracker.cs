@@ -56,7 +56,9 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
         else if (everChecked)
         {
-            window = await RebuildAsync(prefetched);
+            var hours = prefetched?.HoursFromOf(RebuildRange(now).From);
+            services.Activations.WindowRestored("rebuilt", hours is null ? "own" : "prefetched");
+            window = await RebuildAsync(hours);
         }
         else
         {
@@ -221,12 +223,11 @@ internal sealed partial class UptimeTracker(long serviceId, IPersistentState<Ser
         }
     }
 
-    private async Task<UptimeWindow> RebuildAsync(Fleet.PrefetchedUptime? prefetched = null)
+    /// <summary>A window rebuilt from the hourly sums of <see cref="RebuildRange"/>: <paramref name="read"/> when a sweep read them, else read now.</summary>
+    private async Task<UptimeWindow> RebuildAsync(IReadOnlyDictionary<DateTimeOffset, UptimeCounts>? read = null)
     {
         var rebuilt = new UptimeWindow();
         var (from, until) = RebuildRange(services.Time.GetUtcNow());
-        var read = prefetched?.HoursFromOf(from);
-        services.Activations.WindowRestored("rebuilt", read is null ? "own" : "prefetched");
         var hours = read ?? await services.History.SumByHourAsync(serviceId, from, until);
         foreach (var (hour, counts) in hours.OrderBy(h => h.Key))
         {
