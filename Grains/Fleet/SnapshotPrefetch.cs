@@ -22,37 +22,19 @@ public sealed class SnapshotPrefetch(SnapshotStore snapshots, UptimeHistoryStore
     public async Task<Dictionary<long, PrefetchedState>> ReadAsync(IReadOnlyDictionary<long, StoredService> rows, DateTimeOffset readAt)
     {
         var states = await snapshots.ReadManyAsync(rows.Keys.ToArray());
-        var since = new List<(long, DateTimeOffset)>();
-        var rebuild = new List<long>();
-        foreach (var (id, row) in rows)
-        {
-            var state = states[id].State;
-            if (UptimeTracker.Restorable(state, readAt))
-            {
-                since.Add((id, state.CoveredUntil));
-            }
-            else if (row.Runtime.LastCheckedAt is not null)
-            {
-                rebuild.Add(id);
-            }
-        }
 
+        // What each activation would read, decided once: the results since its snapshot, the hourly sums, or nothing.
+        var since = states.Where(s => UptimeTracker.Restorable(s.Value.State, readAt)).ToDictionary(s => s.Key, s => s.Value.State.CoveredUntil);
+        var rebuild = rows.Where(r => !since.ContainsKey(r.Key) && r.Value.Runtime.LastCheckedAt is not null).Select(r => r.Key).ToHashSet();
         var (from, until) = UptimeTracker.RebuildRange(readAt);
-        var results = since.Count > 0 ? await history.ResultsSinceManyAsync(since) : [];
+        var results = since.Count > 0 ? await history.ResultsSinceManyAsync([.. since.Select(s => (s.Key, s.Value))]) : [];
         var hours = rebuild.Count > 0 ? await history.SumByHourManyAsync(rebuild, from, until) : [];
         var prefetched = new Dictionary<long, PrefetchedState>(states.Count);
         foreach (var (id, (state, etag, exists)) in states)
         {
-            PrefetchedUptime? uptime = null;
-            if (UptimeTracker.Restorable(state, readAt))
-            {
-                uptime = PrefetchedUptime.Since(state.CoveredUntil, results.TryGetValue(id, out var list) ? list : []);
-            }
-            else if (rows[id].Runtime.LastCheckedAt is not null)
-            {
-                uptime = PrefetchedUptime.Rebuilt(from, hours.TryGetValue(id, out var byHour) ? byHour : new Dictionary<DateTimeOffset, UptimeCounts>());
-            }
-
+            var uptime = since.TryGetValue(id, out var covered)
+                ? PrefetchedUptime.Since(covered, results.GetValueOrDefault(id) ?? [])
+                : rebuild.Contains(id) ? PrefetchedUptime.Rebuilt(from, hours.GetValueOrDefault(id) ?? new Dictionary<DateTimeOffset, UptimeCounts>()) : null;
             prefetched[id] = new PrefetchedState(state, etag, exists, uptime);
         }
 
